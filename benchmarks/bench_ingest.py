@@ -1,0 +1,184 @@
+"""End-to-end ingest throughput, peak memory and search latency of the store.
+
+Writes N articles (default 100,000; ~200 words of real news vocabulary each, about one in eight a republished,
+spun or updated copy of an earlier story, dates spread over 60 days) as one JSON Lines
+archive, then runs the real `stockgroups ingest` in a child process into a fresh store
+(analysis, clustering, FTS indexing, one transaction per batch) and times it. Then it
+runs full-text queries against the result. Prints the figures the README quotes.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--n 100000] [--jobs 2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+ENTRY = ("from stockgroups.cli import main; from stockgroups.commands_store import register; "
+         "register(main); main()")
+
+PLACES = ["Kazakhstan", "Chile", "Peru", "Taiwan", "Brazil", "Nigeria", "Norway", "Australia",
+          "Canada", "Indonesia", "South Africa", "Saudi Arabia", "Germany", "Japan", "India",
+          "Mexico", "Poland", "Egypt", "Vietnam", "Argentina"]
+COMPANIES = ["Chevron", "Exxon Mobil", "Cameco", "Freeport-McMoRan", "Newmont", "Apple",
+             "Microsoft", "Nvidia", "Delta Air Lines", "Boeing", "Pfizer", "JPMorgan Chase",
+             "Walmart", "Tesla", "BHP", "Rio Tinto", "Glencore", "Shell", "TotalEnergies"]
+COMMODITIES = ["oil", "copper", "uranium", "gold", "wheat", "natural gas", "coffee", "lithium",
+               "nickel", "iron ore", "cocoa", "sugar"]
+EVENTS = [
+    "Protests spread across {place} as thousands marched against rising fuel prices",
+    "Workers at a major {commodity} mine in {place} went on strike",
+    "{company} said quarterly earnings beat expectations",
+    "{company} cut its full-year guidance, blaming weaker demand",
+    "A powerful earthquake struck {place}, damaging ports and factories",
+    "The central bank of {place} raised interest rates by half a point",
+    "A fire broke out at a refinery in {place}, forcing the plant to shut",
+    "Regulators fined {company} over antitrust violations",
+    "{place} announced new export limits on {commodity}",
+    "Floods in {place} disrupted {commodity} shipments",
+]
+FILLER = [
+    "Analysts said the move could weigh on {commodity} supply over the coming weeks",
+    "Traders in London and New York watched prices closely as the news spread",
+    "Officials said they would review the situation and report again next week",
+    "The government said it was monitoring the situation and asked for calm",
+    "Shipping companies reported delays at several terminals along the coast",
+    "Investors moved into safer assets as volatility picked up across markets",
+    "The company said it had enough inventory to meet customer orders for now",
+    "Local media reported that talks between unions and management had stalled",
+    "Economists expect the impact on growth to be limited but noticeable",
+    "Prices of {commodity} rose {n} percent in early trading before paring gains",
+    "{company} shares moved {n} percent as investors assessed the exposure",
+    "A spokesperson for {company} declined to comment on the report",
+    "Output in {place} accounts for about {n} percent of world {commodity} supply",
+    "Insurers said claims could reach {n} million dollars",
+]
+SWAPS = {"said": "stated", "rose": "climbed", "company": "firm", "percent": "per cent",
+         "markets": "exchanges", "weeks": "weeks ahead", "prices": "costs"}
+QUERIES = ["uranium", "copper strike", '"central bank"', "refinery AND fire", "earthquake",
+           "Kazakhstan OR Chile", "lithium", "antitrust", "guidance NOT earnings", "floods",
+           "oil AND prices", "Nvidia", "export limits", "mine*", "inventory", "insurers"]
+DAY = 86400
+START = 1_735_689_600  # 2025-01-01
+
+
+def vocabulary() -> list[str]:
+    """Real news words (from eval/articles), so unrelated stories share little wording."""
+    import re
+
+    words: list[str] = []
+    for path in sorted((ROOT / "eval" / "articles").iterdir()):
+        words += re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8", errors="ignore"))
+    return words
+
+
+VOCAB = vocabulary()
+
+
+def prose(rng: random.Random) -> str:
+    """A sentence of 12-25 words drawn from the news vocabulary (word frequencies kept)."""
+    words = rng.choices(VOCAB, k=rng.randint(12, 25))
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def sentence(rng: random.Random, template: str, facts: dict) -> str:
+    return template.format(n=rng.randint(1, 40), **facts) + "."
+
+
+def make_story(rng: random.Random, i: int) -> dict:
+    facts = {"place": rng.choice(PLACES), "company": rng.choice(COMPANIES),
+             "commodity": rng.choice(COMMODITIES)}
+    lead = sentence(rng, rng.choice(EVENTS), facts)
+    body = [sentence(rng, rng.choice(FILLER), facts) for _ in range(rng.randint(2, 4))]
+    body += [prose(rng) for _ in range(rng.randint(6, 9))]
+    rng.shuffle(body)
+    body.insert(rng.randint(1, 4), f"Report {i} was filed at {rng.randint(0, 23)}:"
+                                   f"{rng.randint(10, 59)} with reference {rng.randint(1, 10**9)}.")
+    return {"title": lead[:-1], "text": " ".join([lead, *body])}
+
+
+def copy_of(rng: random.Random, story: dict) -> dict:
+    kind = rng.random()
+    if kind < 0.4:  # republished as is, with the outlet's furniture
+        return {"title": story["title"], "text": "(Wire) - " + story["text"] + " Copyright."}
+    if kind < 0.7:  # spun
+        words = [SWAPS.get(w, w) if rng.random() < 0.5 else w for w in story["text"].split()]
+        return {"title": story["title"], "text": " ".join(words)}
+    return {"title": "UPDATE 1-" + story["title"],  # updated with a new paragraph
+            "text": story["text"] + " " + sentence(rng, rng.choice(FILLER),
+                                                   {"place": "the region", "company": "it",
+                                                    "commodity": "the commodity"})}
+
+
+def write_archive(path: Path, n: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    recent: list[tuple[dict, int]] = []
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            when = START + int(i / n * 60 * DAY) + rng.randint(0, 3600)
+            if recent and rng.random() < 0.125:
+                story = copy_of(rng, rng.choice(recent)[0])
+            else:
+                story = make_story(rng, i)
+                recent = (recent + [(story, when)])[-500:]
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+            doc = {**story, "url": f"https://outlet{i % 50}.example.com/{i}", "published": stamp}
+            f.write(json.dumps(doc) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--queries", type=int, default=400)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        archive, db = Path(tmp) / "archive.jsonl", Path(tmp) / "store.db"
+        write_archive(archive, args.n)
+        words = sum(len(json.loads(line)["text"].split()) for line in
+                    archive.open(encoding="utf-8")) / args.n
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", ENTRY, "ingest", str(archive), "--db",
+                               str(db), "-q", "--jobs", str(args.jobs)],
+                              capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode:
+            sys.exit(proc.stderr)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        conn = sqlite3.connect(db)
+        stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        conn.close()
+
+        from stockgroups.store import Store
+
+        latencies = []
+        with Store(db) as store:
+            for q in range(args.queries):
+                t = time.perf_counter()
+                store.search(QUERIES[q % len(QUERIES)], limit=20)
+                latencies.append((time.perf_counter() - t) * 1000)
+        latencies.sort()
+        size_mb = db.stat().st_size / 1e6
+    print(f"articles            {args.n} (mean {words:.0f} words), jobs {args.jobs}")
+    print(f"stored              {stored} articles in {stories} stories")
+    print(f"ingest wall time    {elapsed:.1f} s (process start, KB load and analysis included)")
+    print(f"throughput          {args.n / elapsed:,.0f} articles/s")
+    print(f"peak RSS            {peak_mb:.0f} MB")
+    print(f"store size          {size_mb:.0f} MB")
+    print(f"search p50 / p95    {latencies[len(latencies) // 2]:.1f} / "
+          f"{latencies[int(len(latencies) * 0.95)]:.1f} ms ({args.queries} queries, top 20)")
+    print(proc.stdout.strip())
+
+
+if __name__ == "__main__":
+    main()

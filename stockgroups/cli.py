@@ -1,0 +1,244 @@
+"""The command line: one command per user task, each parsing, calling the library, printing."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import click
+
+from stockgroups import settings
+from stockgroups.errors import StockGroupsError
+from stockgroups.model import Analysis
+
+DEFAULT_EVAL_DIR = Path("eval")
+
+
+def _kb():
+    from stockgroups.kb.loader import load_kb
+
+    extra = [d for d in str(settings.get("kb_dirs")).split(os.pathsep) if d]
+    try:
+        return load_kb(extra_dirs=extra)
+    except StockGroupsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _err(message: str) -> None:
+    click.echo(f"stockgroups: error: {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="stockgroups")
+def main() -> None:
+    """Stock Groups: which groups of stocks a news story moves, which way, and why.
+
+    \b
+    Example:
+        stockgroups analyze samples/ --format json
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a readable table per article; json: one object per line.")
+@click.option("--top", type=int, default=8, show_default=True, help="Rows per table in text format.")
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Allow URLs on private or loopback addresses (setting allow_private).")
+def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | None) -> None:
+    """Analyse articles: files, folders, http(s) URLs, or - for stdin.
+
+    Inputs may be plain text (title on the first line), HTML pages, JSON objects
+    ({"title", "text" or "body", "url", "published"}), JSON Lines, or gzip of any of these.
+    The exit code is 1 if any input failed; the others are still analysed.
+
+    \b
+    Examples:
+        stockgroups analyze story.txt page.html
+        stockgroups analyze samples/ --format json
+        curl -s https://example.com/story | stockgroups analyze -
+    """
+    from stockgroups.ingest.sources import iter_articles
+    from stockgroups.pipeline import run
+
+    kb = _kb()
+    allow = settings.get("allow_private") if allow_private is None else allow_private
+    failed = 0
+    out = sys.stdout
+    try:
+        for spec, item in iter_articles(list(sources), max_bytes=int(settings.get("max_bytes")),
+                                        allow_private=bool(allow)):
+            if isinstance(item, StockGroupsError):
+                failed += 1
+                _err(str(item))
+                continue
+            analysis = run(item, kb)
+            if fmt == "json":
+                out.write(json.dumps(analysis.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                print_analysis(analysis, top)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    if failed:
+        sys.exit(1)
+
+
+def print_analysis(analysis: Analysis, top: int) -> None:
+    """A Rich table of the top groups and companies, with the first line of evidence."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    a = analysis.article
+    events = ", ".join(f"{e.type} {e.severity:.2f}" for e in analysis.events[:3]) or "none"
+    console.print(f"[bold]{escape(a.title or '(no title)')}[/bold]  [dim]{escape(a.source)}[/dim]")
+    console.print(f"  events: {escape(events)}")
+    if not analysis.groups:
+        console.print("  [dim]no stock groups moved[/dim]\n")
+        return
+    arrows = {"up": "[green]▲ up[/green]", "down": "[red]▼ down[/red]", "mixed": "[yellow]◆ mixed[/yellow]",
+              "neutral": "[dim]● neutral[/dim]"}
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("group", "direction", "score", "why (first fact)"):
+        table.add_column(col)
+    for g in analysis.groups[:top]:
+        table.add_row(escape(g.id), arrows[g.direction], f"{g.score:.2f}", escape(g.evidence[1] if len(g.evidence) > 1 else g.evidence[0]))
+    console.print(table)
+    if analysis.companies:
+        ctable = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for col in ("company", "direction", "score", "via"):
+            ctable.add_column(col)
+        for c in analysis.companies[:top]:
+            ctable.add_row(escape(f"{c.ticker} {c.name}"), arrows[c.direction], f"{c.score:.2f}", escape(", ".join(c.via[:2])))
+        console.print(ctable)
+    console.print()
+
+
+@main.command("eval")
+@click.option("--dir", "eval_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_EVAL_DIR,
+              show_default=True, help="Folder with labels.jsonl and articles/.")
+@click.option("--floors", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSON file of metric floors (default: DIR/floors.json); exit 1 below any.")
+@click.option("-v", "--verbose", is_flag=True, help="List every miss and false hit per article.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> None:
+    """Score the product on the labelled eval set: precision, recall, F1, direction, traps.
+
+    \b
+    Example:
+        stockgroups eval -v
+    """
+    from stockgroups.evaluate import check_floors, run_eval
+    from stockgroups.ingest.sources import iter_articles
+    from stockgroups.pipeline import run
+
+    kb = _kb()
+    if not (eval_dir / "labels.jsonl").exists():
+        raise click.ClickException(f"{eval_dir}: no labels.jsonl here")
+
+    def analyze_path(path: Path) -> Analysis:
+        for _, item in iter_articles([str(path)]):
+            if isinstance(item, StockGroupsError):
+                raise click.ClickException(str(item))
+            return run(item, kb)
+        raise click.ClickException(f"{path}: no article")
+
+    summary, results = run_eval(eval_dir, kb, analyze_path)
+    floors_path = floors or eval_dir / "floors.json"
+    pinned = json.loads(floors_path.read_text()) if floors_path.exists() else {}
+    below = check_floors(summary, pinned)
+    if fmt == "json":
+        click.echo(json.dumps({"summary": summary, "below_floor": below}))
+    else:
+        for key, value in summary.items():
+            floor = pinned.get(key)
+            click.echo(f"{key:20} {value:>8}" + (f"   (floor {floor})" if floor is not None else ""))
+        if verbose:
+            for r in results:
+                if r.fp or r.fn or r.wrong_direction or r.companies_missed:
+                    click.echo(f"\n{r.file}")
+                    for name, items in (("missed", r.fn), ("extra", r.fp), ("direction", r.wrong_direction),
+                                        ("companies missed", r.companies_missed)):
+                        if items:
+                            click.echo(f"  {name}: {', '.join(items)}")
+    if below:
+        for line in below:
+            _err(line)
+        sys.exit(1)
+
+
+@main.group()
+def kb() -> None:
+    """Inspect the knowledge base."""
+
+
+@kb.command("stats")
+def kb_stats() -> None:
+    """Count entities and facts by kind.
+
+    \b
+    Example:
+        stockgroups kb stats
+    """
+    base = _kb()
+    click.echo(f"kb_version {base.version}")
+    for key, value in sorted(base.stats().items()):
+        click.echo(f"{key:20} {value}")
+
+
+@kb.command("validate")
+def kb_validate() -> None:
+    """Load and validate every KB file; print problems and exit 1 if any.
+
+    \b
+    Example:
+        stockgroups kb validate
+    """
+    base = _kb()
+    click.echo(f"ok: {len(base.entities)} entities, version {base.version}")
+
+
+@kb.command("show")
+@click.argument("entity_id")
+def kb_show(entity_id: str) -> None:
+    """Show one entity with its facts.
+
+    \b
+    Example:
+        stockgroups kb show country:KZ
+    """
+    base = _kb()
+    info = base.entities.get(entity_id)
+    if info is None:
+        raise click.ClickException(f"{entity_id}: no such entity")
+    click.echo(f"{info.id}  {info.name}")
+    click.echo(f"  aliases: {', '.join(info.aliases)}")
+    for fact in base.producers_by_country.get(entity_id, []) + base.producers_by_commodity.get(entity_id, []):
+        click.echo(f"  {fact.subject} produces {fact.object}: {fact.weight:.1%} ({fact.metric} {fact.year}; {fact.source})")
+    for fact in base.exposures_by_subject.get(entity_id, []) + base.exposures_by_object.get(entity_id, []):
+        click.echo(f"  {fact.subject} {fact.relation} {fact.object} ({fact.weight}): {fact.why}")
+
+
+@kb.command("search")
+@click.argument("text")
+@click.option("--limit", type=int, default=20, show_default=True)
+def kb_search(text: str, limit: int) -> None:
+    """Find entities whose id, name or alias contains TEXT.
+
+    \b
+    Example:
+        stockgroups kb search uranium
+    """
+    base = _kb()
+    needle = text.lower()
+    hits: Iterable = (i for i in base.entities.values()
+                      if needle in i.id.lower() or any(needle in a.lower() for a in i.aliases))
+    for n, info in enumerate(hits):
+        if n >= limit:
+            break
+        click.echo(f"{info.id:32} {info.name}")

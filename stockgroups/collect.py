@@ -1,0 +1,466 @@
+"""Ingest: sources -> articles -> analysed, clustered into stories, stored exactly once.
+
+Inputs are read in order (files, folders, page URLs, RSS/Atom feeds, OPML lists, JSON
+Lines archives streamed line by line); articles go in batches: duplicates (same
+canonical URL, or same content with no URL) are dropped before analysis, the rest are
+analysed, matched against recent stories, and written in one transaction per batch.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import multiprocessing
+import os
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import Any
+
+from stockgroups import dedupe
+from stockgroups.errors import FetchError, InputError, StockGroupsError
+from stockgroups.feeds import parse_feed, parse_opml, sniff
+from stockgroups.fetch import DEFAULT_MAX_BYTES, fetch, format_size
+from stockgroups.ingest.html import read_html
+from stockgroups.ingest.jsonin import iter_json
+from stockgroups.ingest.sources import iter_articles, parse_bytes
+from stockgroups.model import Article
+from stockgroups.store import ArticleRow, Store
+
+log = logging.getLogger(__name__)
+
+Item = tuple[str, "Article | StockGroupsError"]
+Getter = Callable[[str], "tuple[bytes, str | None, str]"]
+
+BATCH_SIZE = 500  # articles per transaction: large enough for executemany to pay off
+LSH_LOAD_LIMIT = 200_000  # signatures read back into the index when a store is opened
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+IN_FLIGHT_BATCHES = 2  # batches analysed ahead of the one being written (jobs > 1)
+
+
+@dataclass
+class Summary:
+    """What an ingest did: counts, and one line per failed input or warning."""
+
+    new: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    stories: int = 0  # new stories among the new articles
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.duplicate + self.failed
+
+    def line(self) -> str:
+        return (f"{self.new} new ({self.stories} new stories), {self.duplicate} duplicate, "
+                f"{self.failed} failed")
+
+
+# -- inputs -------------------------------------------------------------------------------
+
+
+@dataclass
+class Sources:
+    """Reads ingest specs into items; feeds and OPML here, everything else via ingest/."""
+
+    get: Getter
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fetch_pages: bool = True  # fetch the article page of a teaser-only feed entry
+    allowed: Callable[[str], bool] = lambda url: True  # robots.txt check for page fetches
+    wait: Callable[[str], None] = lambda url: None  # politeness before each page fetch
+    known: Callable[[str], bool] = lambda url: False  # already stored: no need to fetch
+    warn: Callable[[str], None] = lambda msg: None
+    on_feed: Callable[[str], None] = lambda url: None  # a feed URL was read (for watch)
+
+    def items(self, specs: Sequence[str]) -> Iterator[Item]:
+        for spec in specs:
+            if spec == "-":
+                yield from iter_articles(["-"], max_bytes=self.max_bytes)
+            elif spec.lower().startswith(("http://", "https://")):
+                yield from self._guard(spec, partial(self._url, spec))
+            elif os.path.isdir(spec):
+                files = list(_walk(spec))
+                if not files:
+                    yield spec, InputError(f"{spec}: folder has no input files")
+                for path in files:
+                    yield from self._guard(path, partial(self._file, path))
+            else:
+                yield from self._guard(spec, partial(self._file, spec))
+
+    def from_bytes(self, data: bytes, source: str, content_type: str | None = None,
+                   url: str | None = None) -> Iterator[Item]:
+        """Items of an input already in hand (a feed body watch has fetched)."""
+        return self._guard(source, partial(self._bytes, data, source, content_type, url))
+
+    def _guard(self, label: str, read: Callable[[], Iterable[Item]]) -> Iterator[Item]:
+        try:
+            yield from read()
+        except StockGroupsError as err:
+            yield label, err
+
+    def _url(self, url: str, opml_ok: bool = True) -> Iterator[Item]:
+        body, ctype, final = self.get(url)
+        if not body:
+            raise FetchError(f"{url}: empty response")
+        yield from self._bytes(body, url, ctype, final, opml_ok=opml_ok)
+
+    def _file(self, path: str) -> Iterator[Item]:
+        if path.lower().endswith(JSONL_SUFFIXES):
+            yield from self._jsonl(path)
+            return
+        yield from self._bytes(_read_file(path, self.max_bytes), path, None, None)
+
+    def _bytes(self, data: bytes, source: str, ctype: str | None, url: str | None,
+               opml_ok: bool = True) -> Iterator[Item]:
+        kind = sniff(data, source, ctype)
+        if kind == "feed":
+            yield from self._feed(data, source, ctype, url)
+        elif kind == "opml" and opml_ok:
+            for feed_url in parse_opml(data, source):
+                target = feed_url if "://" in feed_url or url else os.path.join(
+                    os.path.dirname(source), feed_url)
+                if target.lower().startswith(("http://", "https://")):
+                    yield from self._guard(target, partial(self._url, target, False))
+                else:
+                    yield from self._guard(target, partial(self._file, target))
+        elif kind == "opml":
+            raise InputError(f"{source}: an OPML list inside an OPML list is not followed")
+        else:
+            yield from parse_bytes(data, source, max_bytes=self.max_bytes, content_type=ctype,
+                                   url=url)
+
+    def _feed(self, data: bytes, source: str, ctype: str | None,
+              url: str | None) -> Iterator[Item]:
+        feed = parse_feed(data, source, content_type=ctype, base_url=url)
+        for problem in feed.problems:
+            self.warn(problem)
+        if url:
+            self.on_feed(source)
+        for item in feed.items:
+            article = item.article
+            if item.teaser and self.fetch_pages and article.url and not self.known(article.url):
+                article = self._full_page(article)
+            yield article.source, article
+
+    def _full_page(self, teaser: Article) -> Article:
+        """The article page behind a teaser, when robots.txt allows; else the teaser."""
+        url = teaser.url or ""
+        try:
+            if not self.allowed(url):
+                self.warn(f"{url}: robots.txt disallows fetching; kept the feed's teaser")
+                return teaser
+            self.wait(url)
+            body, ctype, final = self.get(url)
+            page = read_html(body, url, url=final)
+        except StockGroupsError as err:
+            self.warn(f"{err}; kept the feed's teaser")
+            return teaser
+        if len(page.text) <= len(teaser.text):
+            return teaser
+        return Article(source=teaser.source, title=teaser.title or page.title, text=page.text,
+                       url=teaser.url, published=teaser.published or page.published)
+
+    def _jsonl(self, path: str) -> Iterator[Item]:
+        """A JSON Lines archive, streamed: any size, each line capped at max_bytes."""
+        try:
+            raw = open(path, "rb")
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+        with raw:
+            stream = gzip.GzipFile(fileobj=raw) if path.lower().endswith(".gz") else raw
+            label = path[:-3] if path.lower().endswith(".gz") else path
+            seen = False
+            try:
+                for lineno, line in enumerate(io.BufferedReader(stream), start=1):
+                    if not line.strip():
+                        continue
+                    seen = True
+                    where = f"{label}:{lineno}"
+                    if len(line) > self.max_bytes:
+                        yield where, InputError(f"{where}: line larger than the "
+                                                f"{format_size(self.max_bytes)} limit")
+                        continue
+                    yield from iter_json(line, where, jsonl=False)
+            except (OSError, EOFError) as err:
+                raise InputError(f"{path}: corrupt or truncated ({err})") from None
+            if not seen:
+                raise InputError(f"{path}: empty input")
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    try:
+        if os.stat(path).st_size > max_bytes:
+            raise InputError(f"{path}: larger than the {format_size(max_bytes)} limit")
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: larger than the {format_size(max_bytes)} limit")
+    return data
+
+
+def _walk(folder: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield os.path.join(root, name)
+
+
+def guarded_getter(*, allow_private: bool, max_bytes: int, timeout: float | None = None) -> Getter:
+    kwargs: dict[str, Any] = {"allow_private": allow_private, "max_bytes": max_bytes}
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    return partial(fetch, **kwargs)
+
+
+# -- analysis (runs in worker processes when jobs > 1) -------------------------------------
+
+_WORKER_KB: Any = None
+Groups = tuple[tuple[str, str, float], ...]
+Analysed = tuple[str, str, dict[str, Any], Groups, str, "bytes | None", bytes]
+
+
+def _init_worker(kb: Any) -> None:
+    global _WORKER_KB
+    _WORKER_KB = kb
+
+
+def analyse(article: Article, kb: Any) -> Analysed:
+    """(clean title, clean text, analysis without them, groups, kb_version, signature, facts)."""
+    from stockgroups.pipeline import run
+
+    result = run(article, kb)
+    data = result.to_dict()
+    title, text = data.pop("title"), data.pop("text")
+    groups = tuple((g.id, g.direction, float(g.score)) for g in result.groups)
+    sig = dedupe.signature(f"{title}\n{text}")
+    return (title, text, data, groups, result.kb_version, dedupe.to_blob(sig),
+            dedupe.facts(text).tobytes())
+
+
+def _analyse_many(articles: list[Article]) -> list[Analysed]:
+    return [analyse(a, _WORKER_KB) for a in articles]
+
+
+# -- the collector ------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    label: str
+    article: Article
+    url_key: str | None
+    content_hash: str
+
+
+class Collector:
+    """Feeds articles into a store: dedupe, analyse, cluster, write; one batch a transaction."""
+
+    def __init__(self, store: Store, kb: Any, *, clock: Callable[[], float] = time.time,
+                 batch_size: int = BATCH_SIZE, jobs: int = 1,
+                 progress: Callable[[Summary], None] | None = None) -> None:
+        self.store, self.kb, self.clock = store, kb, clock
+        self.batch_size, self.jobs, self.progress = batch_size, max(1, jobs), progress
+        self.summary = Summary()
+        self.clusterer = dedupe.Clusterer()
+        self.clusterer.load(store.signatures(LSH_LOAD_LIMIT))
+        self._claimed_urls: set[str] = set()  # keys handed to analysis in this run
+        self._claimed_hashes: set[str] = set()
+
+    def add(self, items: Iterable[Item]) -> Summary:
+        pool = None
+        if self.jobs > 1:
+            ctx = multiprocessing.get_context("fork")
+            pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.kb,))
+        try:
+            in_flight: deque[tuple[list[_Pending], Any]] = deque()
+            for batch in self._batches(items):
+                if pool is None:
+                    self._write(batch, [analyse(p.article, self.kb) for p in batch])
+                    continue
+                job = pool.apply_async(_analyse_many, ([p.article for p in batch],))
+                in_flight.append((batch, job))
+                if len(in_flight) > IN_FLIGHT_BATCHES:
+                    done, job = in_flight.popleft()
+                    self._write(done, job.get())
+            while in_flight:
+                done, job = in_flight.popleft()
+                self._write(done, job.get())
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+        return self.summary
+
+    def _batches(self, items: Iterable[Item]) -> Iterator[list[_Pending]]:
+        """New articles in batches; failures and duplicates are counted on the way."""
+        batch: list[_Pending] = []
+        for label, item in items:
+            if isinstance(item, StockGroupsError):
+                self.summary.failed += 1
+                self.summary.failures.append(str(item))
+                self._report()
+                continue
+            url_key = dedupe.canonical_url(item.url)
+            chash = dedupe.content_hash(item.title, item.text)
+            if self._is_duplicate(url_key, chash):
+                self.summary.duplicate += 1
+                self._report()
+                continue
+            if url_key:
+                self._claimed_urls.add(url_key)
+            self._claimed_hashes.add(chash)
+            batch.append(_Pending(label, item, url_key, chash))
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _is_duplicate(self, url_key: str | None, chash: str) -> bool:
+        if url_key:
+            return url_key in self._claimed_urls or self.store.has_url(url_key)
+        return chash in self._claimed_hashes or self.store.story_of_hash(chash) is not None
+
+    def _write(self, batch: list[_Pending], results: list[Analysed]) -> None:
+        """One transaction: re-check identity, assign stories, insert everything."""
+        try:
+            self._write_batch(batch, results)
+        except Exception:
+            # The index may hold texts the rolled-back transaction never stored.
+            self.clusterer = dedupe.Clusterer()
+            self.clusterer.load(self.store.signatures(LSH_LOAD_LIMIT))
+            raise
+
+    def _write_batch(self, batch: list[_Pending], results: list[Analysed]) -> None:
+        now = self.clock()
+        seen_at = _iso(now)
+        rows: list[ArticleRow] = []
+        new_stories: list[tuple[int, float]] = []
+        with self.store.transaction():
+            next_article, next_story = self.store.next_ids()
+            hash_story: dict[str, int] = {}
+            urls: set[str] = set()
+            for p, (title, text, data, groups, kb_version, blob, fact_blob) in zip(batch,
+                                                                                  results):
+                if p.url_key and (p.url_key in urls or self.store.has_url(p.url_key)):
+                    self.summary.duplicate += 1  # another writer stored it meanwhile
+                    continue
+                published, dated = p.article.published, _published_time(p.article.published)
+                epoch = dated if dated is not None else now
+                sig, text_facts = dedupe.from_blob(blob), dedupe.from_blob(fact_blob)
+                story = hash_story.get(p.content_hash) or self.store.story_of_hash(p.content_hash)
+                if story is not None:
+                    match = dedupe.Match(story, None, 1.0)
+                else:
+                    match = self.clusterer.match(sig, dated, text_facts)
+                article_id = next_article
+                next_article += 1
+                if match.story_id is None:
+                    story = next_story
+                    next_story += 1
+                    new_stories.append((story, match.novelty))
+                else:
+                    story = match.story_id
+                hash_story.setdefault(p.content_hash, story)
+                if p.url_key:
+                    urls.add(p.url_key)
+                self.clusterer.add(article_id, sig, story, dated, text_facts)
+                rows.append(ArticleRow(
+                    id=article_id, story_id=story, url_key=p.url_key,
+                    content_hash=p.content_hash, source=p.label, url=p.article.url,
+                    title=title, text=text, published=published, seen_at=seen_at, epoch=epoch,
+                    similarity=round(match.similarity, 3), kb_version=kb_version,
+                    analysis=data, groups=groups, sig=blob, facts=fact_blob,
+                    dated=dated is not None))
+            self.store.insert(rows, new_stories)
+        self.summary.new += len(rows)
+        self.summary.stories += len(new_stories)
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress:
+            self.progress(self.summary)
+
+
+def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
+              progress: Callable[[int], None] | None = None) -> int:
+    """Re-run the analysis of every stored article made with another KB version."""
+    done = 0
+    for rows in store.stale(kb.version, batch):
+        updates = []
+        for aid, source, url, title, text, published in rows:
+            _t, _x, data, groups, version, _sig, _facts = analyse(
+                Article(source=source, title=title, text=text, url=url, published=published), kb)
+            updates.append((aid, version, data, groups))
+        with store.transaction():
+            store.replace_analyses(updates)
+        done += len(updates)
+        if progress:
+            progress(done)
+    return done
+
+
+# A date without a time ("2025-08-22") is taken as the end of that day, so it never
+# counts as earlier than a copy stamped with a time on the same day.
+DATE_ONLY_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+END_OF_DAY_S = 86399.0
+
+
+def _published_time(published: str | None) -> float | None:
+    epoch = parse_time(published)
+    if epoch is not None and published and DATE_ONLY_RE.match(published):
+        epoch += END_OF_DAY_S
+    return epoch
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str | None) -> float | None:
+    """Epoch seconds of an ISO 8601 or RFC 2822 date; naive times are taken as UTC."""
+    if not text or not text.strip():
+        return None
+    value = text.strip()
+    dt = None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    try:
+        return dt.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+__all__ = [
+    "BATCH_SIZE",
+    "Collector",
+    "Sources",
+    "Summary",
+    "analyse",
+    "guarded_getter",
+    "parse_time",
+    "reanalyze",
+]

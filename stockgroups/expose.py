@@ -1,0 +1,506 @@
+"""Entities + events + KB graph -> the groups and companies a story moves, each with its chain.
+
+The rules are data (event_effects.csv: event type -> target role, direction, weight, why);
+this module resolves each role through the graph:
+
+  subject country --produces (world share)--> commodity --producer/consumer--> industry
+  commodity producers inside the country move against the ones outside
+  company --industry--> peers; company --supplier-to/customer-of--> companies
+
+Every contribution carries the facts that produced it; contributions to one group are
+combined (noisy-or for the score, weighted vote for the direction).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention
+from stockgroups.segment import Sentences
+
+if TYPE_CHECKING:
+    from stockgroups.kb.loader import KB, Effect, Fact
+
+# Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
+SUBJECT_MIN = 0.5
+SUBJECT_MAX_COUNTRIES = 2  # a story is about one or two countries; more are context
+INDUSTRY_SUBJECT_MIN = 0.3  # "airlines" named in a story about jet fuel is a subject
+COMMODITY_SUBJECT_MIN = 0.25
+# Only the strongest few events drive effects; weaker ones are usually background.
+MAX_EVENTS = 3
+EVENT_MIN_SEVERITY = 0.25
+# A producer's world share reaches full effect at SHARE_FULL; the effect grows as the
+# square root below it (a 2% producer still matters to a tight market, less than linearly).
+SHARE_FULL = 0.25
+# Below MATERIAL_SHARE a commodity is moved only when the story ties it to the country
+# (names it, or names a field, mine or company producing it there).
+MATERIAL_SHARE = 0.10
+TIED_SHARE_MIN = 0.01
+# A local event touches one site, not the whole country: its weight is the site's own share
+# where known, else the country's share capped here.
+LOCAL_SHARE_CAP = 0.05
+# Second-order damping: producers track the commodity closely, consumers less so.
+PRODUCER_DAMP = 0.9
+CONSUMER_DAMP = 0.6
+CONSUMER_MIN_BASIS = 0.3
+LOCAL_PRODUCER_DAMP = 0.9
+OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
+# Reporting thresholds: below these a hit is noise.
+GROUP_MIN_SCORE = 0.15
+COMPANY_MIN_SCORE = 0.12
+MAX_GROUPS = 15
+MAX_COMPANIES = 25
+COMPANIES_PER_GROUP = 8
+SECTOR_FACTOR = 0.95  # a sector moves no more than its industry (taxonomy rule)
+# A direction holding less than this share of the weight makes the result "mixed".
+MIXED_MINORITY = 0.3
+# Direct statements: "Chevron shares fell 3%", "oil prices jumped".
+STATEMENT_WEIGHT = 0.75
+UP_WORDS = re.compile(
+    r"\b(rose|rise[sn]?|rising|jump(?:ed|s)?|surg(?:ed|es|ing)|soar(?:ed|s|ing)?|rall(?:ied|ies|y)|"
+    r"gain(?:ed|s)?|climb(?:ed|s)?|spik(?:ed|es)|advanc(?:ed|es)|higher|up \d|rebound(?:ed|s)?)\b",
+    re.IGNORECASE)
+DOWN_WORDS = re.compile(
+    r"\b(fell|fall(?:s|ing)?|drop(?:ped|s)?|plung(?:ed|es|ing)|tumbl(?:ed|es|ing)|slump(?:ed|s)?|"
+    r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|lower|down \d|crash(?:ed|es)|plummet(?:ed|s)?|"
+    r"los(?:t|es) \d)\b", re.IGNORECASE)
+MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bonds?|currency|"
+                          r"valuations?|market)\b", re.IGNORECASE)
+
+SIGN = {"up": 1.0, "down": -1.0}
+FLIP = {"up": "down", "down": "up", "mixed": "mixed", "neutral": "neutral"}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    target: str
+    score: float
+    direction: str
+    chain: tuple[str, ...]
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%" if x >= 0.01 else f"{x * 100:.1f}%"
+
+
+def _share_factor(share: float) -> float:
+    return min(1.0, math.sqrt(max(share, 0.0) / SHARE_FULL))
+
+
+class Reasoner:
+    """Collects contributions for one analysis; `groups()` and `companies()` combine them."""
+
+    def __init__(self, kb: "KB", entities: tuple[Entity, ...], events: tuple[Event, ...],
+                 mentions: tuple[Mention, ...], body: str) -> None:
+        self.kb = kb
+        self.entities = {e.id: e for e in entities}
+        self.events = [e for e in events if e.severity >= EVENT_MIN_SEVERITY][:MAX_EVENTS]
+        self.mentions = mentions
+        self.body = body
+        self.contribs: dict[str, list[Contribution]] = defaultdict(list)
+        self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
+        countries = [e for e in entities if e.kind == "country" and e.relevance >= SUBJECT_MIN]
+        self.subject_countries = countries[:SUBJECT_MAX_COUNTRIES]
+        self.subject_companies = [e for e in entities if e.kind == "company" and e.relevance >= SUBJECT_MIN]
+        self.subject_industries = [e for e in entities if e.kind == "industry" and e.relevance >= INDUSTRY_SUBJECT_MIN]
+        self.subject_commodities = [e for e in entities if e.kind == "commodity" and e.relevance >= COMMODITY_SUBJECT_MIN]
+        self._sentences: Sentences | None = None
+
+    # -- helpers ---------------------------------------------------------------------
+    def add(self, target: str, score: float, direction: str, chain: Iterable[str]) -> None:
+        if score > 0 and target in self.kb.entities:
+            self.contribs[target].append(Contribution(target, score, direction, tuple(chain)))
+
+    def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str) -> None:
+        if score > 0 and company in self.kb.entities:
+            self.company_contribs[company].append((Contribution(company, score, direction, tuple(chain)), via))
+
+    def rel(self, entity_id: str) -> float:
+        e = self.entities.get(entity_id)
+        return e.relevance if e else 0.0
+
+    @property
+    def sentences(self) -> Sentences:
+        if self._sentences is None:
+            self._sentences = Sentences(self.body)
+        return self._sentences
+
+    def event_line(self, ev: Event, where: str = "") -> str:
+        place = f" in {where}" if where else ""
+        cues = ", ".join(ev.cues[:3])
+        return f"Story: {ev.name.lower()}{place} (severity {ev.severity:.2f}; \"{cues}\")"
+
+    # -- roles -----------------------------------------------------------------------
+    def run(self) -> None:
+        for ev in self.events:
+            for eff in self.kb.effects.get(ev.type, []):
+                handler = getattr(self, "role_" + eff.target.replace("-", "_"), None)
+                if handler is not None:
+                    handler(ev, eff)
+                else:
+                    self.fixed(ev, eff)
+        self.statements()
+
+    def fixed(self, ev: Event, eff: "Effect") -> None:
+        subject = self._main_subject()
+        strength = max(self.rel(subject), 0.6) if subject else 0.6
+        where = self.kb.name(subject) if subject and subject.startswith("country:") else ""
+        direction = ev.direction if eff.direction == "shock" else eff.direction
+        self.add(eff.target, ev.severity * eff.weight * strength, direction,
+                 (self.event_line(ev, where), eff.why))
+
+    def _main_subject(self) -> str:
+        best = max(self.entities.values(), key=lambda e: e.relevance, default=None)
+        if self.subject_countries:
+            return self.subject_countries[0].id
+        return best.id if best else ""
+
+    def role_subject_country(self, ev: Event, eff: "Effect") -> None:
+        for c in self.subject_countries:
+            direction = ev.direction if eff.direction == "shock" else eff.direction
+            self.add(c.id, ev.severity * eff.weight * c.relevance, direction,
+                     (self.event_line(ev, c.name), eff.why))
+
+    def _commodity_direction(self, commodity: str, eff: "Effect") -> str:
+        if eff.direction == "shock":
+            return self.kb.entities[commodity].get("supply_shock_direction", "up") or "up"
+        return eff.direction
+
+    def produced(self, country: str, scope: str) -> dict[str, tuple[float, "Fact | None", str]]:
+        """Commodities the event touches in the country: share, the fact, and what ties it in.
+
+        A country-wide event (unrest, coup, war, sanctions) reaches every commodity the
+        country produces in material share; a local one (a strike, a storm, a fire) only
+        those the story ties to it by name or through a named site or company.
+        """
+        best: dict[str, tuple[float, "Fact | None", str]] = {}
+        for fact in self.kb.producers_by_country.get(country, []):
+            if fact.weight > best.get(fact.object, (0.0, None, ""))[0]:
+                best[fact.object] = (fact.weight, fact, "")
+        ties = self._ties(country)
+        out = {}
+        for commodity in set(best) | set(ties):
+            share, fact, _ = best.get(commodity, (0.0, None, ""))
+            tie, site_share = ties.get(commodity, ("", 0.0))
+            if scope == "local":
+                if tie:
+                    out[commodity] = (max(site_share, min(share, LOCAL_SHARE_CAP)), fact, tie)
+            elif share >= MATERIAL_SHARE or (tie and share >= TIED_SHARE_MIN):
+                out[commodity] = (share, fact, tie)
+        return out
+
+    def _ties(self, country: str) -> dict[str, tuple[str, float]]:
+        """Commodities the story ties to the country: commodity -> (line, the site's share)."""
+        code = country.split(":")[1]
+        ties: dict[str, tuple[str, float]] = {}
+        for eid, ent in self.entities.items():
+            info = self.kb.entities[eid]
+            if info.kind == "commodity" and ent.mentions:
+                ties.setdefault(eid, (f"The story names {info.name.lower()}", 0.0))
+            if info.kind not in ("place", "company") or not ent.mentions:
+                continue
+            for fact in self.kb.exposures_by_subject.get(eid, ()):
+                if fact.relation in ("produces", "supplier-to") and fact.object.startswith("commodity:") and (
+                        info.country in (code, "") or self._operates_in(eid, country)):
+                    line = f"{info.name}: {fact.why}"
+                    if fact.weight >= ties.get(fact.object, ("", -1.0))[1]:
+                        ties[fact.object] = (line, fact.weight)
+        return ties
+
+    def _operates_in(self, company: str, country: str) -> bool:
+        return any(f.object == country and f.relation in ("operates-in", "revenue-from")
+                   for f in self.kb.exposures_by_subject.get(company, ()))
+
+    def commodity_moves(self, ev: Event, eff: "Effect") -> list[tuple[str, float, str, tuple[str, ...], str]]:
+        """(commodity, score, direction, chain, country) for the event's produced commodities."""
+        moves = []
+        scope = self.kb.event_scopes.get(ev.type, "local")
+        for c in self.subject_countries:
+            for commodity, (share, fact, tie) in self.produced(c.id, scope).items():
+                direction = self._commodity_direction(commodity, eff)
+                score = ev.severity * eff.weight * c.relevance * _share_factor(share)
+                info = self.kb.entities[commodity]
+                fact_line = (f"{c.name} produces about {_pct(share)} of world {info.name.lower()}"
+                             f" ({fact.metric}, {fact.year or fact.as_of}; {fact.source})") if fact else ""
+                why = info.get("why") if eff.direction == "shock" and direction == "down" else eff.why
+                chain = tuple(x for x in (self.event_line(ev, c.name), fact_line, tie, why) if x)
+                moves.append((commodity, score, direction, chain, c.id))
+        return moves
+
+    def role_produced_commodities(self, ev: Event, eff: "Effect") -> None:
+        for commodity, score, direction, chain, _ in self.commodity_moves(ev, eff):
+            self.add(commodity, score, direction, chain)
+
+    def role_subject_commodity(self, ev: Event, eff: "Effect") -> None:
+        for e in self.subject_commodities:
+            direction = self._commodity_direction(e.id, eff)
+            self.add(e.id, ev.severity * eff.weight * e.relevance, direction,
+                     (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
+
+    def _commodity_basis(self, ev: Event, eff: "Effect") -> list[tuple[str, float, str, tuple[str, ...], str]]:
+        """Commodity moves this event implies, whichever role produced them."""
+        basis = {}
+        for effect in self.kb.effects.get(ev.type, []):
+            if effect.target == "produced-commodities":
+                for move in self.commodity_moves(ev, effect):
+                    basis.setdefault(move[0], move)
+            elif effect.target == "subject-commodity":
+                for e in self.subject_commodities:
+                    direction = self._commodity_direction(e.id, effect)
+                    basis.setdefault(e.id, (e.id, ev.severity * effect.weight * e.relevance, direction,
+                                            (self.event_line(ev), f"The story is about {e.name.lower()}"), ""))
+        return list(basis.values())
+
+    def _industry_links(self, ev: Event, eff: "Effect", relation: str, damp: float) -> None:
+        for commodity, score, cdir, chain, country in self._commodity_basis(ev, eff):
+            if relation == "consumer" and score < CONSUMER_MIN_BASIS:
+                continue  # a small move in an input does not move its users' shares
+            cname = self.kb.name(commodity).lower()
+            for link in self.kb.links_by_commodity.get(commodity, ()):
+                if link.relation != relation:
+                    continue
+                # Producers follow the commodity, consumers take the other side, whatever the
+                # event: a bitcoin sell-off hits miners, an oil glut helps airlines.
+                direction = cdir if relation == "producer" else FLIP.get(cdir, cdir)
+                line = f"{self.kb.name(link.object)}: {link.why} ({cname} {cdir})"
+                where = f" outside {self.kb.name(country)}" if relation == "producer" and country else ""
+                self.add(link.object, score * link.weight * damp, direction, chain + (line + where,))
+                if relation == "producer":
+                    self._producer_companies(commodity, link.object, score * link.weight * damp,
+                                             direction, chain, country)
+
+    def role_producer_industries(self, ev: Event, eff: "Effect") -> None:
+        self._industry_links(ev, eff, "producer", PRODUCER_DAMP)
+
+    def role_consumer_industries(self, ev: Event, eff: "Effect") -> None:
+        self._industry_links(ev, eff, "consumer", CONSUMER_DAMP)
+
+    def _producer_companies(self, commodity: str, industry: str, score: float, direction: str,
+                            chain: tuple[str, ...], country: str) -> None:
+        """Companies that produce the commodity: those outside the country follow it."""
+        code = country.split(":")[1] if country else ""
+        producers = {f.subject: f for f in self.kb.exposures_by_object.get(commodity, ())
+                     if f.relation == "produces" and self.kb.entities[f.subject].kind == "company"}
+        members = list(producers) + [c for c in self.kb.companies_by_industry.get(industry, []) if c not in producers]
+        for company in members[: COMPANIES_PER_GROUP * 2]:
+            info = self.kb.entities[company]
+            if code and (info.country == code):
+                continue  # local producers are handled by their own role
+            fact = producers.get(company)
+            weight = 0.7 + 0.3 * _share_factor(fact.weight) if fact else 0.6
+            line = f"{info.name} ({info.ticker}): " + (fact.why if fact else f"{self.kb.name(industry)} company")
+            self.add_company(company, score * weight, direction, chain + (line,), industry)
+
+    def role_local_producers(self, ev: Event, eff: "Effect") -> None:
+        for commodity, score, cdir, chain, country in self._commodity_basis(ev, eff):
+            if not country:
+                continue
+            code = country.split(":")[1]
+            producers = {f.subject: f for f in self.kb.exposures_by_object.get(commodity, ())
+                         if f.relation == "produces"}
+            industry = self.kb.entities[commodity].get("producer_industry")
+            members = set(producers) | set(self.kb.companies_by_industry.get(industry, []))
+            for company in sorted(members):
+                info = self.kb.entities.get(company)
+                if info is None or info.kind != "company":
+                    continue
+                fact = producers.get(company)
+                line = f"{info.name} ({info.ticker}) produces {self.kb.name(commodity).lower()} in {self.kb.name(country)}"
+                if fact:
+                    line += f": {fact.why}"
+                if info.country == code:
+                    self.add_company(company, score * eff.weight * LOCAL_PRODUCER_DAMP, eff.direction,
+                                     chain + (line, eff.why), country)
+        # Foreign companies with operations in the country: output at risk there, though a
+        # producer of a commodity the story sends up gains on price ("mixed").
+        rising = {m[0] for m in self._commodity_basis(ev, eff) if m[2] == "up"}
+        for c in self.subject_countries:
+            for fact in self.kb.exposures_by_object.get(c.id, ()):
+                info = self.kb.entities.get(fact.subject)
+                if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from"):
+                    continue
+                gains = self._gains_from(info.id, rising)
+                direction = "mixed" if gains else eff.direction
+                score = ev.severity * c.relevance * eff.weight * OPERATOR_DAMP * (0.5 + 0.5 * _share_factor(fact.weight))
+                self.add_company(info.id, score, direction,
+                                 (self.event_line(ev, c.name), f"{info.name} ({info.ticker}): {fact.why}",
+                                  "Operations in the country are at risk" + ("; its product's price rises" if gains else "")),
+                                 c.id)
+
+    def _gains_from(self, company: str, rising: set[str]) -> bool:
+        """Does the company sell one of the rising commodities (directly or by industry)?"""
+        info = self.kb.entities[company]
+        for commodity in rising:
+            if any(f.relation == "produces" and f.object == commodity
+                   for f in self.kb.exposures_by_subject.get(company, ())):
+                return True
+            if any(link.relation == "producer" and link.object == info.industry
+                   for link in self.kb.links_by_commodity.get(commodity, ())):
+                return True
+        return False
+
+    def role_subject_company(self, ev: Event, eff: "Effect") -> None:
+        for e in self.subject_companies:
+            direction = ev.direction if eff.direction == "shock" else eff.direction
+            chain = (self.event_line(ev), f"{e.name} is the company in the story", eff.why)
+            self.add_company(e.id, ev.severity * eff.weight * e.relevance, direction, chain, e.id)
+            info = self.kb.entities[e.id]
+            if info.industry:
+                self.add(info.industry, ev.severity * eff.weight * e.relevance * 0.6, direction,
+                         chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}",))
+
+    def role_peers(self, ev: Event, eff: "Effect") -> None:
+        for e in self.subject_companies:
+            info = self.kb.entities[e.id]
+            if info.industry:
+                self.add(info.industry, ev.severity * eff.weight * e.relevance, eff.direction,
+                         (self.event_line(ev), f"{info.name} is in {self.kb.name(info.industry).lower()}", eff.why))
+
+    def _linked_companies(self, ev: Event, eff: "Effect", want: str) -> None:
+        for e in self.subject_companies:
+            pairs = []
+            for f in self.kb.exposures_by_subject.get(e.id, ()):
+                if want == "customers" and f.relation == "supplier-to":
+                    pairs.append((f.object, f))
+                if want == "suppliers" and f.relation == "customer-of":
+                    pairs.append((f.object, f))
+            for f in self.kb.exposures_by_object.get(e.id, ()):
+                if want == "suppliers" and f.relation == "supplier-to":
+                    pairs.append((f.subject, f))
+                if want == "customers" and f.relation == "customer-of":
+                    pairs.append((f.subject, f))
+            for other, f in pairs:
+                direction = ev.direction if eff.direction == "shock" else eff.direction
+                self.add_company(other, ev.severity * eff.weight * e.relevance * (0.5 + 0.5 * f.weight), direction,
+                                 (self.event_line(ev), f.why, eff.why), e.id)
+
+    def role_suppliers(self, ev: Event, eff: "Effect") -> None:
+        self._linked_companies(ev, eff, "suppliers")
+
+    def role_customers(self, ev: Event, eff: "Effect") -> None:
+        self._linked_companies(ev, eff, "customers")
+
+    def role_subject_industry(self, ev: Event, eff: "Effect") -> None:
+        for e in self.subject_industries:
+            self.add(e.id, ev.severity * eff.weight * e.relevance, eff.direction if eff.direction != "shock" else ev.direction,
+                     (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
+
+    def role_actor_countries(self, ev: Event, eff: "Effect") -> None:
+        """Countries acting in the event's own sentences (troops sent by the Russian-led CSTO)."""
+        subjects = {c.id for c in self.subject_countries}
+        lower = self.body.lower()
+        cue_sentences = set()
+        for cue in ev.cues:
+            for m in re.finditer(re.escape(cue.lower()), lower):
+                cue_sentences.add(self.sentences.index(m.start()))
+        for m in self.mentions:
+            if self.sentences.index(m.start) not in cue_sentences:
+                continue
+            info = self.kb.entities.get(m.entity)
+            if info is None:
+                continue
+            country = m.entity if info.kind == "country" else (f"country:{info.leader}" if info.leader else "")
+            if not country or country in subjects:
+                continue
+            how = f"{info.name} is led by {self.kb.name(country)}" if country != m.entity else f"{info.name} acts in the story"
+            sentence = self.sentences.text(self.sentences.index(m.start)).strip()
+            self.add(country, ev.severity * eff.weight, eff.direction,
+                     (self.event_line(ev), f"\"{sentence[:160]}\"", how, eff.why))
+
+    # -- direct statements -------------------------------------------------------------
+    def statements(self) -> None:
+        """'Chevron shares fell 3%': the story states a move; attach it to the named group."""
+        for m in self.mentions:
+            info = self.kb.entities.get(m.entity)
+            if info is None or info.kind not in ("company", "commodity", "industry"):
+                continue
+            i = self.sentences.index(m.start)
+            s_start, s_end = self.sentences.spans[i]
+            clause = self.body[m.start:min(s_end, m.end + 80)]
+            if not MARKET_WORDS.search(self.body[max(s_start, m.start - 40):min(s_end, m.end + 80)]):
+                continue
+            up, down = UP_WORDS.search(clause), DOWN_WORDS.search(clause)
+            if bool(up) == bool(down):
+                continue
+            direction = "up" if up else "down"
+            score = STATEMENT_WEIGHT * max(self.rel(m.entity), 0.4)
+            line = f"The story says: \"{self.body[s_start:s_end].strip()[:160]}\""
+            if info.kind == "company":
+                self.add_company(info.id, score, direction, (line,), info.id)
+            else:
+                self.add(info.id, score, direction, (line,))
+
+    # -- combination ---------------------------------------------------------------------
+    def groups(self) -> tuple[GroupHit, ...]:
+        combined = {gid: _combine(cs) for gid, cs in self.contribs.items()}
+        # Sector roll-up: an industry's sector moves with it, never more strongly.
+        by_sector: dict[str, list[tuple[float, str, tuple[str, ...], str]]] = defaultdict(list)
+        for gid, (score, direction, chain) in combined.items():
+            info = self.kb.entities[gid]
+            if info.kind == "industry" and info.sector:
+                by_sector[info.sector].append((score, direction, chain, gid))
+        for sector, items in by_sector.items():
+            top = max(items, key=lambda x: x[0])
+            cs = [Contribution(sector, s * SECTOR_FACTOR, d, (f"{self.kb.name(g)} is in the {self.kb.name(sector)} sector",) + c[:1])
+                  for s, d, c, g in items]
+            if sector in combined:
+                cs.append(Contribution(sector, *combined[sector]))
+            score, direction, chain = _combine(cs)
+            combined[sector] = (min(score, max(top[0], combined.get(sector, (0,))[0])), direction, chain)
+        hits = []
+        for gid, (score, direction, chain) in combined.items():
+            info = self.kb.entities[gid]
+            if info.kind not in ("sector", "industry", "country", "commodity") or score < GROUP_MIN_SCORE:
+                continue
+            hits.append(GroupHit(gid, info.kind, info.name, round(min(score, 1.0), 3), direction, chain))
+        hits.sort(key=lambda h: (-h.score, h.id))
+        return tuple(hits[:MAX_GROUPS])
+
+    def companies(self) -> tuple[CompanyHit, ...]:
+        hits = []
+        for cid, items in self.company_contribs.items():
+            score, direction, chain = _combine([c for c, _ in items])
+            if score < COMPANY_MIN_SCORE:
+                continue
+            info = self.kb.entities[cid]
+            via = tuple(dict.fromkeys(v for _, v in items))
+            hits.append(CompanyHit(info.ticker, info.name, round(min(score, 1.0), 3), direction, via, chain))
+        hits.sort(key=lambda h: (-h.score, h.ticker))
+        return tuple(hits[:MAX_COMPANIES])
+
+
+def _combine(contribs: list[Contribution]) -> tuple[float, str, tuple[str, ...]]:
+    """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
+    contribs = sorted(contribs, key=lambda c: -c.score)
+    miss = 1.0
+    votes: dict[str, float] = defaultdict(float)
+    for c in contribs:
+        miss *= 1.0 - min(c.score, 1.0)
+        votes[c.direction] += c.score
+    score = 1.0 - miss
+    signed = votes.get("up", 0.0) + votes.get("down", 0.0)
+    if signed > 0:
+        minority = min(votes.get("up", 0.0), votes.get("down", 0.0)) / signed
+        if minority >= MIXED_MINORITY or votes.get("mixed", 0.0) > signed:
+            direction = "mixed"
+        else:
+            direction = "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
+    else:
+        direction = max(votes, key=votes.get) if votes else "neutral"
+    chain: list[str] = []
+    for c in contribs:
+        for line in c.chain:
+            if line not in chain:
+                chain.append(line)
+    return score, direction, tuple(chain[:8])
+
+
+def find_exposures(entities: tuple[Entity, ...], events: tuple[Event, ...], mentions: tuple[Mention, ...],
+                   body: str, kb: "KB") -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+    """The groups and companies the story moves; nothing when no event or statement moves them."""
+    reasoner = Reasoner(kb, entities, events, mentions, body)
+    reasoner.run()
+    return reasoner.groups(), reasoner.companies()

@@ -1,0 +1,496 @@
+"""Reads the knowledge-base CSV files into one KB object, validating as it goes.
+
+The files are the source of truth (docs/kb-schema.md); this module only parses,
+checks references and builds the indexes the stages need.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from stockgroups.errors import KBError
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# The kinds whose rows are entities a story can mention, with the file prefix of each.
+ENTITY_FILES = {
+    "sector": "sectors",
+    "industry": "industries",
+    "country": "countries",
+    "place": "places",
+    "org": "orgs",
+    "person": "people",
+    "commodity": "commodities",
+    "company": "companies",
+}
+FACT_FILES = ("producers", "commodity_links", "exposures", "contexts", "events", "event_effects")
+
+REQUIRED_COLUMNS = {
+    "sectors": ("id", "name", "aliases"),
+    "industries": ("id", "name", "sector", "aliases"),
+    "countries": ("id", "code", "name", "aliases", "demonyms"),
+    "places": ("id", "name", "aliases", "country", "kind"),
+    "orgs": ("id", "name", "aliases", "kind", "country", "leader", "members"),
+    "people": ("id", "name", "aliases", "role", "country", "org", "company"),
+    "commodities": ("id", "name", "aliases", "producer_industry", "supply_shock_direction"),
+    "companies": ("id", "ticker", "name", "aliases", "industry", "country"),
+    "producers": ("commodity", "country", "share", "year", "metric"),
+    "commodity_links": ("commodity", "industry", "relation", "weight", "why"),
+    "exposures": ("subject", "relation", "object", "weight", "why"),
+    "contexts": ("entity", "polarity", "cue"),
+    "events": ("id", "name", "category", "severity", "shock", "cues"),
+    "event_effects": ("event", "target", "direction", "weight", "why"),
+}
+ROLES = frozenset({
+    "subject-country", "subject-company", "subject-industry", "subject-commodity",
+    "produced-commodities", "producer-industries", "local-producers", "consumer-industries",
+    "peers", "suppliers", "customers", "actor-countries",
+})
+EFFECT_DIRECTIONS = frozenset({"up", "down", "mixed", "neutral", "shock"})
+EXPOSURE_RELATIONS = frozenset({
+    "operates-in", "revenue-from", "produces", "supplier-to", "customer-of", "owns",
+    "member-of", "located-in",
+})
+AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-_&]*$")
+# Aliases this short are matched with their exact case: "US", "BP", "EU" are words too.
+EXACT_CASE_MAX_LEN = 3
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    ambiguous: frozenset[str] = frozenset()
+    country: str = ""  # ISO2 of the home or location country, where one applies
+    industry: str = ""  # companies: industry id
+    sector: str = ""  # industries: sector id; companies: sector of their industry
+    ticker: str = ""
+    leader: str = ""  # orgs: ISO2 of the leading member
+    members: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()  # other columns, for display (role, kind...)
+
+    def get(self, key: str, default: str = "") -> str:
+        return dict(self.extra).get(key, default)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sourced edge of the graph: producer share, commodity link or exposure."""
+
+    subject: str
+    relation: str
+    object: str
+    weight: float
+    why: str
+    source: str
+    as_of: str
+    year: str = ""
+    metric: str = ""
+
+
+@dataclass(frozen=True)
+class Effect:
+    event: str  # event slug without "event:"
+    target: str  # group id or role
+    direction: str
+    weight: float
+    why: str
+
+
+@dataclass
+class KB:
+    """The loaded knowledge base: entities, graph edges, context cues and event rules."""
+
+    entities: dict[str, EntityInfo]
+    producers_by_country: dict[str, list[Fact]]  # "country:KZ" -> commodity shares
+    producers_by_commodity: dict[str, list[Fact]]
+    links_by_commodity: dict[str, list[Fact]]  # commodity -> industries (producer/consumer)
+    exposures_by_subject: dict[str, list[Fact]]
+    exposures_by_object: dict[str, list[Fact]]
+    companies_by_industry: dict[str, list[str]]
+    companies_by_country: dict[str, list[str]]
+    contexts: dict[str, tuple[frozenset[str], frozenset[str]]]  # id or "kind:*" -> (+, -)
+    event_rows: list[dict[str, str]]
+    effects: dict[str, list[Effect]]
+    ticker_index: dict[str, str]  # ticker or alias ticker -> company id
+    version: str
+    files: tuple[str, ...] = ()
+    _matcher: object = field(default=None, repr=False)
+    _event_matcher: object = field(default=None, repr=False)
+    _event_scopes: dict | None = field(default=None, repr=False)
+
+    def name(self, entity_id: str) -> str:
+        info = self.entities.get(entity_id)
+        return info.name if info else entity_id
+
+    @property
+    def event_matcher(self):  # noqa: ANN201 - stockgroups.events.EventMatcher
+        if self._event_matcher is None:
+            from stockgroups.events import compile_event_types
+
+            self._event_matcher = compile_event_types(self.event_rows)
+        return self._event_matcher
+
+    @property
+    def event_scopes(self) -> dict[str, str]:
+        """Event slug -> "country" (hits a whole country's output) or "local" (one site or region)."""
+        if self._event_scopes is None:
+            self._event_scopes = {row["id"].split(":", 1)[1]: row.get("scope") or "local"
+                                  for row in self.event_rows}
+        return self._event_scopes
+
+    @property
+    def matcher(self):  # noqa: ANN201 - stockgroups.link.AliasMatcher
+        if self._matcher is None:
+            from stockgroups.link import build_matcher
+
+            self._matcher = build_matcher(self)
+        return self._matcher
+
+    def stats(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for info in self.entities.values():
+            counts[info.kind] += 1
+        counts["producer_shares"] = sum(len(v) for v in self.producers_by_commodity.values())
+        counts["exposures"] = sum(len(v) for v in self.exposures_by_subject.values())
+        counts["event_types"] = len(self.event_rows)
+        counts["company_countries"] = len(self.companies_by_country)
+        return dict(counts)
+
+
+def split_list(cell: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (cell or "").split("|") if p.strip())
+
+
+class _Problems:
+    """Collects validation problems; load_kb raises them together, one per line."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+
+def _read_csv(path: Path, problems: _Problems) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = [(n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in
+                    enumerate(reader, start=2)]
+            columns = reader.fieldnames or []
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        problems.add(path.name, f"cannot read: {exc}")
+        return []
+    prefix = _prefix(path)
+    missing = [c for c in REQUIRED_COLUMNS.get(prefix, ()) + ("source", "as_of") if c not in columns]
+    if missing:
+        problems.add(path.name, f"missing columns: {', '.join(missing)}")
+        return []
+    return rows
+
+
+def _prefix(path: Path) -> str:
+    stem = path.stem
+    for name in sorted(REQUIRED_COLUMNS, key=len, reverse=True):
+        if stem == name or stem.startswith(name + "_"):
+            return name
+    return stem
+
+
+def kb_files(dirs: Iterable[Path]) -> dict[str, list[Path]]:
+    """The CSV files of each kind, in name order, shipped directory first."""
+    by_kind: dict[str, list[Path]] = defaultdict(list)
+    for d in dirs:
+        for path in sorted(Path(d).glob("*.csv")):
+            by_kind[_prefix(path)].append(path)
+    return by_kind
+
+
+def _weight(cell: str, where: str, problems: _Problems) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        problems.add(where, f"weight {cell!r} is not a number")
+        return 0.0
+    if not 0.0 <= value <= 1.0:
+        problems.add(where, f"weight {value} is outside 0..1")
+    return value
+
+
+def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_DIR) -> KB:
+    """Load and validate the shipped KB plus any user directories (later rows override)."""
+    dirs = [Path(data_dir), *(Path(d) for d in extra_dirs)]
+    files = kb_files(dirs)
+    problems = _Problems()
+    digest = hashlib.sha256()
+    all_paths = sorted((p for paths in files.values() for p in paths), key=lambda p: (str(p.parent), p.name))
+    for path in all_paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+
+    entities: dict[str, EntityInfo] = {}
+    origin: dict[str, str] = {}
+    raw: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+    for prefix, paths in files.items():
+        for path in paths:
+            for line, row in _read_csv(path, problems):
+                raw[prefix].append((f"{path.name}:{line}", row))
+
+    for where, row in (r for rows in raw.values() for r in rows):
+        if not row.get("source"):
+            problems.add(where, "no source")
+        if not AS_OF_RE.match(row.get("as_of", "")):
+            problems.add(where, f"as_of {row.get('as_of')!r} is not YYYY or YYYY-MM-DD")
+
+    for kind, prefix in ENTITY_FILES.items():
+        for where, row in raw.get(prefix, []):
+            info = _entity(kind, row, where, problems)
+            if info is None:
+                continue
+            if info.id in entities and origin[info.id].split(":")[0] == where.split(":")[0]:
+                problems.add(where, f"duplicate id {info.id} (first at {origin[info.id]})")
+            entities[info.id] = info  # a later directory overrides the shipped row
+            origin[info.id] = where
+
+    # Fill in derived fields now that every entity is known.
+    for eid, info in list(entities.items()):
+        if info.kind == "company" and info.industry:
+            sector = entities.get(info.industry)
+            entities[eid] = _with(info, sector=sector.sector if sector else "")
+
+    def check_ref(where: str, ref: str, kinds: tuple[str, ...]) -> bool:
+        if not ref:
+            return False
+        info = entities.get(ref)
+        if info is None or info.kind not in kinds:
+            problems.add(where, f"unknown {'/'.join(kinds)} {ref!r}")
+            return False
+        return True
+
+    for eid, info in entities.items():
+        where = origin[eid]
+        if info.kind == "industry":
+            check_ref(where, info.sector, ("sector",))
+        elif info.kind == "company":
+            check_ref(where, info.industry, ("industry",))
+            check_ref(where, _cid(info.country), ("country",))
+        elif info.kind == "place":
+            check_ref(where, _cid(info.country), ("country",))
+        elif info.kind == "org":
+            for code in (info.country, info.leader, *info.members):
+                if code:
+                    check_ref(where, _cid(code), ("country",))
+        elif info.kind == "person":
+            if info.country:
+                check_ref(where, _cid(info.country), ("country",))
+            for col, kinds in (("org", ("org",)), ("company", ("company",))):
+                if info.get(col):
+                    check_ref(where, info.get(col), kinds)
+        elif info.kind == "commodity":
+            check_ref(where, info.get("producer_industry"), ("industry",))
+            if info.get("supply_shock_direction") not in ("up", "down"):
+                problems.add(where, "supply_shock_direction must be up or down")
+        lowered = {a.lower() for a in info.aliases}
+        for amb in info.ambiguous:
+            if amb.lower() not in lowered:
+                problems.add(where, f"ambiguous alias {amb!r} is not an alias of {eid}")
+
+    producers_by_country: dict[str, list[Fact]] = defaultdict(list)
+    producers_by_commodity: dict[str, list[Fact]] = defaultdict(list)
+    for where, row in raw.get("producers", []):
+        commodity, country = row["commodity"], _cid(row["country"])
+        ok = check_ref(where, commodity, ("commodity",)) & check_ref(where, country, ("country",))
+        share = _weight(row["share"], where, problems)
+        if not ok:
+            continue
+        fact = Fact(country, "produces", commodity, share, row.get("why", ""), row["source"],
+                    row["as_of"], year=row.get("year", ""), metric=row.get("metric", "production"))
+        producers_by_country[country].append(fact)
+        producers_by_commodity[commodity].append(fact)
+    for commodity, facts in producers_by_commodity.items():
+        by_metric: dict[str, float] = defaultdict(float)
+        for f in facts:
+            by_metric[f.metric] += f.weight
+        for metric, total in by_metric.items():
+            if total > 1.0001:
+                problems.add("producers", f"{commodity} {metric} shares add up to {total:.2f} > 1")
+
+    links: dict[str, list[Fact]] = defaultdict(list)
+    for where, row in raw.get("commodity_links", []):
+        ok = check_ref(where, row["commodity"], ("commodity",)) & check_ref(where, row["industry"], ("industry",))
+        if row["relation"] not in ("producer", "consumer"):
+            problems.add(where, f"relation {row['relation']!r} is not producer or consumer")
+            ok = False
+        w = _weight(row["weight"], where, problems)
+        if ok:
+            links[row["commodity"]].append(Fact(row["commodity"], row["relation"], row["industry"], w,
+                                                row["why"], row["source"], row["as_of"]))
+
+    by_subject: dict[str, list[Fact]] = defaultdict(list)
+    by_object: dict[str, list[Fact]] = defaultdict(list)
+    for where, row in raw.get("exposures", []):
+        subject, obj = row["subject"], row["object"]
+        ok = subject in entities and obj in entities
+        if subject not in entities:
+            problems.add(where, f"unknown subject {subject!r}")
+        if obj not in entities:
+            problems.add(where, f"unknown object {obj!r}")
+        if row["relation"] not in EXPOSURE_RELATIONS:
+            problems.add(where, f"unknown relation {row['relation']!r}")
+            ok = False
+        w = _weight(row["weight"], where, problems)
+        if ok:
+            fact = Fact(subject, row["relation"], obj, w, row["why"], row["source"], row["as_of"])
+            by_subject[subject].append(fact)
+            by_object[obj].append(fact)
+
+    contexts_raw: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    kinds = set(ENTITY_FILES)
+    for where, row in raw.get("contexts", []):
+        entity = row["entity"]
+        if entity.endswith(":*"):
+            if entity[:-2] not in kinds:
+                problems.add(where, f"unknown kind {entity!r}")
+                continue
+        elif entity not in entities:
+            problems.add(where, f"unknown entity {entity!r}")
+            continue
+        if row["polarity"] not in ("+", "-"):
+            problems.add(where, f"polarity {row['polarity']!r} is not + or -")
+            continue
+        contexts_raw[entity][0 if row["polarity"] == "+" else 1].add(row["cue"].lower())
+    contexts = {k: (frozenset(p), frozenset(n)) for k, (p, n) in contexts_raw.items()}
+
+    event_rows = [row for _, row in raw.get("events", [])]
+    event_ids = {row["id"] for row in event_rows}
+    effects: dict[str, list[Effect]] = defaultdict(list)
+    for where, row in raw.get("event_effects", []):
+        event, target = row["event"], row["target"]
+        if event not in event_ids:
+            problems.add(where, f"unknown event {event!r}")
+            continue
+        if target not in ROLES and target not in entities:
+            problems.add(where, f"target {target!r} is neither a role nor a known group")
+            continue
+        if row["direction"] not in EFFECT_DIRECTIONS:
+            problems.add(where, f"direction {row['direction']!r} is not one of {sorted(EFFECT_DIRECTIONS)}")
+            continue
+        w = _weight(row["weight"], where, problems)
+        effects[event.split(":", 1)[1]].append(Effect(event.split(":", 1)[1], target, row["direction"], w, row["why"]))
+
+    if problems.items:
+        shown = problems.items[:20]
+        more = len(problems.items) - len(shown)
+        raise KBError("knowledge base invalid: " + "; ".join(shown) + (f"; and {more} more" if more else ""))
+
+    companies_by_industry: dict[str, list[str]] = defaultdict(list)
+    companies_by_country: dict[str, list[str]] = defaultdict(list)
+    ticker_index: dict[str, str] = {}
+    for eid, info in entities.items():
+        if info.kind != "company":
+            continue
+        companies_by_industry[info.industry].append(eid)
+        companies_by_country[_cid(info.country)].append(eid)
+        ticker_index[info.ticker.upper()] = eid
+    for eid, info in entities.items():
+        if info.kind == "company":
+            for alias in info.aliases:
+                if _looks_like_ticker(alias):
+                    ticker_index.setdefault(alias.upper(), eid)
+
+    return KB(
+        entities=entities,
+        producers_by_country=dict(producers_by_country),
+        producers_by_commodity=dict(producers_by_commodity),
+        links_by_commodity=dict(links),
+        exposures_by_subject=dict(by_subject),
+        exposures_by_object=dict(by_object),
+        companies_by_industry=dict(companies_by_industry),
+        companies_by_country=dict(companies_by_country),
+        contexts=contexts,
+        event_rows=event_rows,
+        effects=dict(effects),
+        ticker_index=ticker_index,
+        version=digest.hexdigest()[:12],
+        files=tuple(p.name for p in all_paths),
+    )
+
+
+TICKER_ALIAS_RE = re.compile(r"^[A-Z0-9]{1,6}([.\-][A-Z0-9]{1,4})?$")
+
+
+def _looks_like_ticker(alias: str) -> bool:
+    return bool(TICKER_ALIAS_RE.match(alias)) and any(c.isalpha() for c in alias)
+
+
+def _cid(code: str) -> str:
+    code = (code or "").strip()
+    if not code:
+        return ""
+    return code if code.startswith("country:") else f"country:{code.upper()}"
+
+
+def _with(info: EntityInfo, **changes: object) -> EntityInfo:
+    import dataclasses
+
+    return dataclasses.replace(info, **changes)
+
+
+_ENTITY_COLUMNS = {"id", "name", "aliases", "ambiguous", "source", "as_of", "country", "industry",
+                   "sector", "ticker", "leader", "members", "demonyms", "code"}
+
+
+def _entity(kind: str, row: dict[str, str], where: str, problems: _Problems) -> EntityInfo | None:
+    eid = row.get("id", "")
+    if not ID_RE.match(eid) or not eid.startswith(kind + ":"):
+        problems.add(where, f"id {eid!r} is not of the form {kind}:slug")
+        return None
+    name = row.get("name", "")
+    if not name:
+        problems.add(where, "no name")
+        return None
+    aliases = [name, *split_list(row.get("aliases"))]
+    demonyms = split_list(row.get("demonyms"))
+    aliases.extend(demonyms)
+    if kind == "company":
+        aliases.append(row.get("ticker", ""))
+    seen: set[str] = set()
+    unique = []
+    for a in aliases:
+        if a and a.lower() not in seen:
+            seen.add(a.lower())
+            unique.append(a)
+    country = row.get("country", "") or (row.get("code", "") if kind == "country" else "")
+    extra = tuple((k, v) for k, v in row.items() if k not in _ENTITY_COLUMNS and v)
+    return EntityInfo(
+        id=eid, kind=kind, name=name, aliases=tuple(unique),
+        ambiguous=frozenset(split_list(row.get("ambiguous"))),
+        country=country.upper(), industry=row.get("industry", ""), sector=row.get("sector", ""),
+        ticker=row.get("ticker", ""), leader=row.get("leader", "").upper(),
+        members=tuple(m.upper() for m in split_list(row.get("members"))),
+        demonyms=demonyms, extra=extra,
+    )
+
+
+_DEFAULT: KB | None = None
+
+
+def default_kb() -> KB:
+    """The shipped knowledge base, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_kb()
+    return _DEFAULT

@@ -1,0 +1,198 @@
+"""Text + KB -> mentions: every alias found, kept only where the word really means the entity.
+
+One Aho-Corasick pass over the lower-cased body finds alias candidates; a candidate is kept
+when it sits on word boundaries, has the right case where case matters, and, for aliases
+marked ambiguous (Apple, Georgia, Turkey, Delta...), when the context supports it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from stockgroups.model import Mention
+
+if TYPE_CHECKING:
+    from stockgroups.kb.loader import KB
+
+# Aliases this short are matched with their exact case ("US", "BP", "EU" are words too).
+EXACT_CASE_MAX_LEN = 3
+# Characters either side of an ambiguous mention searched for context cues: about a
+# sentence and a half, enough to see "shares" or "recipe" near the word.
+CONTEXT_WINDOW = 250
+# Support needed to accept an ambiguous alias. Own cue: +2; kind cue: +1 (at most 2);
+# own negative cue: -3; the same entity named unambiguously elsewhere: +3.
+OWN_CUE, KIND_CUE, KIND_CUE_CAP, NEG_CUE, CONFIRMED = 2, 1, 2, -3, 3
+# "Jordan Henderson", "Georgia Tech", "Chad Smith": an ambiguous name followed by another
+# capitalised word is usually part of a longer name that is not the entity.
+CAPITALISED_NEXT = -2
+# Words after an ambiguous company name that say it is the company ("Target Corp").
+CORPORATE_SUFFIXES = frozenset({
+    "inc", "corp", "corporation", "co", "company", "group", "holdings", "plc", "ltd", "ag",
+    "sa", "nv", "se", "asa", "shares", "stock",
+})
+
+# Exchange-qualified tickers: "(NYSE: ETN)", "(LSE:KAP)", "(TSX: CCO)"; and cashtags "$CVX".
+EXCHANGE_SUFFIX = {
+    "NYSE": "", "NASDAQ": "", "NYSEAMERICAN": "", "AMEX": "", "NYSEARCA": "", "OTC": "",
+    "LSE": ".L", "LON": ".L", "TSX": ".TO", "TSXV": ".V", "ASX": ".AX", "TYO": ".T",
+    "TSE": ".T", "HKEX": ".HK", "HKG": ".HK", "SEHK": ".HK", "KRX": ".KS", "KOSPI": ".KS",
+    "TWSE": ".TW", "TPE": ".TW", "XETRA": ".DE", "ETR": ".DE", "FRA": ".DE", "EPA": ".PA",
+    "BIT": ".MI", "OSE": ".OL", "OSL": ".OL", "CPH": ".CO", "AMS": ".AS", "SIX": ".SW",
+    "NSE": ".NS", "BSE": ".BO", "JSE": ".JO", "B3": ".SA", "BVMF": ".SA", "MOEX": ".ME",
+    "SSE": ".SS", "SZSE": ".SZ", "AIX": ".KZ", "KASE": ".KZ", "TADAWUL": ".SR",
+}
+TICKER_RE = re.compile(
+    r"\((?P<ex>[A-Za-z][A-Za-z0-9 ]{0,14}?)\s*:\s*(?P<sym>[A-Z0-9][A-Z0-9.\-]{0,9})\)"
+    r"|(?<![\w$])\$(?P<cash>[A-Z][A-Z0-9.]{0,7})\b"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity: str
+    alias: str
+    exact: bool  # compare case with the text
+    ambiguous: bool  # needs context support
+
+
+@dataclass
+class AliasMatcher:
+    automaton: ahocorasick.Automaton
+    kb: "KB"
+
+
+def build_matcher(kb: "KB") -> AliasMatcher:
+    """One automaton over every alias of every entity; values list the candidates."""
+    table: dict[str, list[Candidate]] = {}
+    for info in kb.entities.values():
+        ambiguous_lower = {a.lower() for a in info.ambiguous}
+        for alias in info.aliases:
+            key = alias.lower()
+            tickerish = info.kind == "company" and alias.upper() == alias and any(c.isalpha() for c in alias) \
+                and " " not in alias and len(alias) <= 8
+            ambiguous = key in ambiguous_lower or (tickerish and len(alias) <= 5)
+            exact = len(alias) <= EXACT_CASE_MAX_LEN or ambiguous or tickerish
+            table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous))
+    automaton = ahocorasick.Automaton()
+    for key, cands in table.items():
+        automaton.add_word(key, (len(key), tuple(cands)))
+    automaton.make_automaton()
+    return AliasMatcher(automaton, kb)
+
+
+def _lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _on_boundary(text: str, start: int, end: int) -> bool:
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return False
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _cue_regex(cues: frozenset[str]) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _count(cues: frozenset[str], window: str) -> int:
+    rx = _cue_regex(cues)
+    return len(rx.findall(window)) if rx else 0
+
+
+def context_support(entity: str, lower: str, body: str, start: int, end: int, kb: "KB",
+                    confirmed: bool) -> int:
+    """How strongly the words around an ambiguous mention say it is this entity."""
+    kind = entity.split(":", 1)[0]
+    own_pos, own_neg = kb.contexts.get(entity, (frozenset(), frozenset()))
+    kind_pos, kind_neg = kb.contexts.get(f"{kind}:*", (frozenset(), frozenset()))
+    window = lower[max(0, start - CONTEXT_WINDOW): end + CONTEXT_WINDOW]
+    score = OWN_CUE * _count(own_pos, window)
+    score += KIND_CUE * min(_count(kind_pos, window), KIND_CUE_CAP)
+    score += NEG_CUE * (_count(own_neg, window) + _count(kind_neg, window))
+    if confirmed:
+        score += CONFIRMED
+    nxt = re.match(r"[ \t]+([A-Z][\w'’]*)", body[end:end + 40])
+    if nxt and nxt.group(1).lower().strip("'’s") not in CORPORATE_SUFFIXES:
+        score += CAPITALISED_NEXT
+    return score
+
+
+def find_mentions(body: str, kb: "KB") -> list[Mention]:
+    """Every accepted entity mention in body, in text order."""
+    matcher: AliasMatcher = kb.matcher
+    lower = _lower_same_length(body)
+    raw: list[tuple[int, int, tuple[Candidate, ...]]] = []
+    for last, (length, cands) in matcher.automaton.iter_long(lower):
+        start, end = last - length + 1, last + 1
+        if not _on_boundary(lower, start, end):
+            continue
+        surface = body[start:end]
+        kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
+        if kept:
+            raw.append((start, end, kept))
+
+    sure = {c.entity for _, _, cands in raw for c in cands if not c.ambiguous and len(cands) == 1}
+    mentions: list[Mention] = []
+    for start, end, cands in raw:
+        best, best_score = None, None
+        for cand in cands:
+            if cand.ambiguous:
+                score = context_support(cand.entity, lower, body, start, end, kb, cand.entity in sure)
+                if score <= 0:
+                    continue
+            else:
+                # An unambiguous reading still competes with the others on context.
+                score = 1 + (CONFIRMED if cand.entity in sure else 0)
+            if best_score is None or score > best_score:
+                best, best_score = cand, score
+        if best is not None:
+            mentions.append(Mention(best.entity, start, end, body[start:end]))
+    tickers = find_tickers(body, kb)
+    if tickers:
+        spans = [(t.start, t.end) for t in tickers]
+        mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in spans)]
+        mentions.extend(tickers)
+        mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _case_ok(alias: str, surface: str) -> bool:
+    if surface == alias:
+        return True
+    # "KAZAKHSTAN" in an all-caps headline matches "Kazakhstan"; a lower-case "apple" does not.
+    return len(alias) > EXACT_CASE_MAX_LEN and surface.isupper() and not alias.isupper()
+
+
+def find_tickers(body: str, kb: "KB") -> list[Mention]:
+    """Tickers written as "(NYSE: ETN)" or "$CVX", resolved to companies."""
+    found = []
+    for m in TICKER_RE.finditer(body):
+        if m.group("cash"):
+            company = kb.ticker_index.get(m.group("cash").upper())
+            span = m.span("cash")
+            span = (span[0] - 1, span[1])
+        else:
+            exchange = m.group("ex").replace(" ", "").upper()
+            if exchange not in EXCHANGE_SUFFIX:
+                continue
+            sym = m.group("sym").upper()
+            suffix = EXCHANGE_SUFFIX[exchange]
+            company = kb.ticker_index.get(sym + suffix) if suffix and not sym.endswith(suffix) else None
+            company = company or kb.ticker_index.get(sym)
+            span = m.span()
+        if company:
+            found.append(Mention(company, span[0], span[1], body[span[0]:span[1]]))
+    return found

@@ -1,0 +1,130 @@
+"""The records that flow through the pipeline: one Analysis, enriched stage by stage."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+DIRECTIONS = ("up", "down", "mixed", "neutral")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news story as read from a source, before any analysis."""
+
+    source: str  # the path or URL as the user gave it
+    title: str = ""
+    text: str = ""  # the body; raw until the clean stage replaces it
+    url: str | None = None
+    published: str | None = None  # ISO date or datetime, or None
+    html: str | None = None  # the raw page when the input was HTML
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the text where an alias of a KB entity was found and accepted."""
+
+    entity: str  # KB id, e.g. "country:KZ", "company:CVX"
+    start: int  # char offsets into Analysis.body (title + "\n\n" + text)
+    end: int
+    surface: str  # the text as written
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity the story names, with how central it is to the story."""
+
+    id: str
+    kind: str  # country, place, org, person, company, commodity, industry, sector
+    name: str
+    mentions: int
+    relevance: float  # 0..1: subject of the story near 1, passing mention near 0
+    roles: tuple[str, ...] = ()  # e.g. ("listed",), ("thanked",)
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event type the story reports, how severe, and where it happens."""
+
+    type: str  # id from events.csv without the "event:" prefix, e.g. "civil-unrest"
+    name: str
+    severity: float  # 0..1
+    cues: tuple[str, ...] = ()  # the words that triggered it
+    direction: str = "neutral"  # for events with an intrinsic sign (earnings beat: up)
+
+
+@dataclass(frozen=True)
+class GroupHit:
+    """A stock group the story moves, which way, how strongly, and why."""
+
+    id: str  # taxonomy id, e.g. "industry:uranium"
+    kind: str
+    name: str
+    score: float  # 0..1
+    direction: str  # up | down | mixed | neutral
+    evidence: tuple[str, ...]  # readable chain of facts, first line first
+
+
+@dataclass(frozen=True)
+class CompanyHit:
+    ticker: str
+    name: str
+    score: float
+    direction: str
+    via: tuple[str, ...]  # group ids (or entity ids) that brought the company in
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The one record: the article and everything the stages attach to it."""
+
+    article: Article
+    body: str = ""  # title + "\n\n" + clean text: the string Mention offsets refer to
+    mentions: tuple[Mention, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    events: tuple[Event, ...] = ()
+    groups: tuple[GroupHit, ...] = ()
+    companies: tuple[CompanyHit, ...] = ()
+    kb_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI, the API, the store and Spark."""
+        a = self.article
+        return {
+            "source": a.source,
+            "title": a.title,
+            "text": a.text,
+            "url": a.url,
+            "published": a.published,
+            "entities": [
+                {"id": e.id, "kind": e.kind, "name": e.name, "mentions": e.mentions,
+                 "relevance": round(e.relevance, 3), "roles": list(e.roles)}
+                for e in self.entities
+            ],
+            "events": [
+                {"type": e.type, "name": e.name, "severity": round(e.severity, 3),
+                 "direction": e.direction, "cues": list(e.cues)}
+                for e in self.events
+            ],
+            "groups": [
+                {"id": g.id, "kind": g.kind, "name": g.name, "score": round(g.score, 3),
+                 "direction": g.direction, "evidence": list(g.evidence)}
+                for g in self.groups
+            ],
+            "companies": [
+                {"ticker": c.ticker, "name": c.name, "score": round(c.score, 3),
+                 "direction": c.direction, "via": list(c.via), "evidence": list(c.evidence)}
+                for c in self.companies
+            ],
+            "kb_version": self.kb_version,
+        }
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """dataclasses.replace, re-exported so stages import one thing."""
+    return dataclasses.replace(obj, **changes)
+
+
+__all__ = ["Article", "Mention", "Entity", "Event", "GroupHit", "CompanyHit", "Analysis",
+           "DIRECTIONS", "replace", "field"]

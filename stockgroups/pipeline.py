@@ -1,0 +1,100 @@
+"""The chain of stages: Article -> Analysis, each stage a pure function (analysis, kb) -> analysis.
+
+Each stage declares the fields it needs and the fields it fills; the chain is checked
+when this module loads, so a stage placed before its inputs exist fails at start-up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from stockgroups.clean import clean_text
+from stockgroups.events import find_events
+from stockgroups.expose import find_exposures
+from stockgroups.kb.loader import KB, default_kb
+from stockgroups.link import find_mentions
+from stockgroups.model import Analysis, Article, replace
+from stockgroups.relevance import score_entities
+
+TITLE_SEPARATOR = "\n\n"
+
+
+def clean_stage(a: Analysis, kb: KB) -> Analysis:
+    art = a.article
+    title = " ".join(clean_text(art.title).split())
+    text = clean_text(art.text)
+    if title and text.startswith(title):
+        text = text[len(title):].lstrip()
+    return replace(a, article=replace(art, title=title, text=text),
+                   body=title + TITLE_SEPARATOR + text, kb_version=kb.version)
+
+
+def link_stage(a: Analysis, kb: KB) -> Analysis:
+    return replace(a, mentions=tuple(find_mentions(a.body, kb)))
+
+
+def relevance_stage(a: Analysis, kb: KB) -> Analysis:
+    return replace(a, entities=score_entities(a.body, len(a.article.title), a.mentions, kb))
+
+
+def events_stage(a: Analysis, kb: KB) -> Analysis:
+    return replace(a, events=tuple(find_events(a.article.title, a.article.text, kb.event_matcher)))
+
+
+def expose_stage(a: Analysis, kb: KB) -> Analysis:
+    groups, companies = find_exposures(a.entities, a.events, a.mentions, a.body, kb)
+    return replace(a, groups=groups, companies=companies)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    func: Callable[[Analysis, KB], Analysis]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("clean", clean_stage, ("article",), ("body", "kb_version")),
+    Stage("link", link_stage, ("body",), ("mentions",)),
+    Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
+    Stage("events", events_stage, ("body",), ("events",)),
+    Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
+)
+
+
+def check_stages(stages: tuple[Stage, ...]) -> None:
+    """Raise if a stage needs a field no earlier stage fills (spaCy's analyze_pipes idea)."""
+    have = {"article"}
+    for stage in stages:
+        missing = [f for f in stage.requires if f not in have]
+        if missing:
+            raise RuntimeError(f"stage {stage.name!r} needs {missing} before any stage assigns them")
+        have.update(stage.assigns)
+
+
+check_stages(STAGES)
+
+
+def run(article: Article, kb: KB | None = None, stages: tuple[Stage, ...] = STAGES) -> Analysis:
+    kb = kb or default_kb()
+    analysis = Analysis(article=article)
+    for stage in stages:
+        analysis = stage.func(analysis, kb)
+    return analysis
+
+
+def analyze(source: "Article | str | dict", kb: KB | None = None) -> Analysis:
+    """Analyse one article: an Article, a dict like the JSON input, or plain text (title first)."""
+    if isinstance(source, Article):
+        article = source
+    elif isinstance(source, dict):
+        article = Article(source=str(source.get("url") or "<dict>"), title=str(source.get("title") or ""),
+                          text=str(source.get("text") or source.get("body") or ""),
+                          url=source.get("url"), published=source.get("published"))
+    else:
+        from stockgroups.ingest.text import split_title
+
+        title, text = split_title(str(source))
+        article = Article(source="<text>", title=title, text=text)
+    return run(article, kb)

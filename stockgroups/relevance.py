@@ -1,0 +1,100 @@
+"""Mentions -> entities with a relevance score: the story's subject near 1, passing names near 0.
+
+A mention weighs more in the title and the lead, less as a demonym, much less inside a
+list of names or a sentence of thanks. Places, people and institutions count towards
+their country, so "Almaty", "Tokayev" and "Kazakhstan's Health Ministry" all make the
+story about Kazakhstan.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Iterable
+
+from stockgroups.model import Entity, Mention
+from stockgroups.segment import LEAD_CHARS, Sentences
+
+if TYPE_CHECKING:
+    from stockgroups.kb.loader import KB
+
+TITLE_WEIGHT = 2.5  # the headline names the subject
+LEAD_WEIGHT = 1.5  # so does the first paragraph
+DEMONYM_WEIGHT = 0.6  # "Russian-led" says less than "Russia"
+LISTED_WEIGHT = 0.25  # "Kazakhstan, Armenia, Tajikistan and Belarus": one of many
+PASSING_WEIGHT = 0.3  # a sentence of thanks, condolences or travel names, it does not report
+ROLLUP_WEIGHT = 0.6  # a city, person or ministry counts towards its country
+LEADER_ROLLUP_WEIGHT = 0.5  # "the Russian-led CSTO" counts towards Russia
+LIST_MIN = 3  # names in a row before they are a list
+PASSING_CUES = re.compile(
+    r"\b(thank(?:s|ed|ing)?|congratulat\w*|condolences?|grateful|sympath\w+|visit(?:ed|ing)?|"
+    r"holiday|vacation|tourists?|itinerary)\b",
+    re.IGNORECASE,
+)
+LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|&|/|;)\s*$")
+ROLLUP_KINDS = ("place", "person", "org")
+
+
+def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "KB") -> tuple[Entity, ...]:
+    """Entities sorted by relevance (0..1, relative to the story's main subject)."""
+    mentions = list(mentions)
+    if not mentions:
+        return ()
+    sentences = Sentences(body)
+    listed = _listed(mentions, kb, body)
+    raw: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for i, m in enumerate(mentions):
+        info = kb.entities.get(m.entity)
+        if info is None:
+            continue
+        w = 1.0
+        if m.start < title_len:
+            w *= TITLE_WEIGHT
+            roles[m.entity].add("title")
+        elif m.start < title_len + LEAD_CHARS:
+            w *= LEAD_WEIGHT
+        if info.demonyms and m.surface in info.demonyms:
+            w *= DEMONYM_WEIGHT
+        if i in listed:
+            w *= LISTED_WEIGHT
+            roles[m.entity].add("listed")
+        if PASSING_CUES.search(sentences.text(sentences.index(m.start))):
+            w *= PASSING_WEIGHT
+            roles[m.entity].add("passing")
+        raw[m.entity] += w
+        counts[m.entity] += 1
+        if info.kind in ROLLUP_KINDS:
+            if info.country:
+                raw[f"country:{info.country}"] += w * ROLLUP_WEIGHT
+            if info.leader:
+                raw[f"country:{info.leader}"] += w * LEADER_ROLLUP_WEIGHT
+                roles[f"country:{info.leader}"].add(f"leads {info.id}")
+    top = max(raw.values())
+    entities = []
+    for eid, value in raw.items():
+        info = kb.entities.get(eid)
+        if info is None:
+            continue
+        entities.append(Entity(eid, info.kind, info.name, counts.get(eid, 0), min(1.0, value / top),
+                               tuple(sorted(roles.get(eid, ())))))
+    entities.sort(key=lambda e: (-e.relevance, e.id))
+    return tuple(entities)
+
+
+def _listed(mentions: list[Mention], kb: "KB", body: str) -> set[int]:
+    """Indexes of mentions that stand in a run of LIST_MIN or more names of one kind."""
+    out: set[int] = set()
+    run = [0]
+    for i in range(1, len(mentions) + 1):
+        same = i < len(mentions) and (
+            mentions[i].entity.split(":")[0] == mentions[run[-1]].entity.split(":")[0]
+            and LIST_GAP.match(body[mentions[run[-1]].end:mentions[i].start]) is not None
+        )
+        if same:
+            run.append(i)
+            continue
+        if len(run) >= LIST_MIN:
+            out.update(run)
+        run = [i]
+    return out

@@ -1,0 +1,42 @@
+"""Sentences and the lead of a body, as character spans: shared by relevance and exposure."""
+from __future__ import annotations
+
+import bisect
+import re
+
+# A sentence ends at . ! ? (optionally closed by a quote or bracket) before white space and
+# a capital, digit or quote; or at a line break. "U.S." and "Inc." before a capital are rare
+# enough in wire copy that a split there costs little.
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[A-Z0-9\"“‘(])|\n+")
+# The lead: the title and the first paragraph carry the story's subject.
+LEAD_CHARS = 400
+
+
+def sentence_spans(body: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(body):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(body):
+        spans.append((start, len(body)))
+    return spans
+
+
+class Sentences:
+    """Sentence lookup by character offset."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.spans = sentence_spans(body)
+        self._starts = [s for s, _ in self.spans]
+
+    def index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    def text(self, i: int) -> str:
+        s, e = self.spans[i]
+        return self.body[s:e]
+
+    def __len__(self) -> int:
+        return len(self.spans)

@@ -1,0 +1,41 @@
+"""Shared fixtures: a small hand-made KB, the shipped KB, and an article factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stockgroups.kb.loader import load_kb
+from stockgroups.model import Article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def kb_small():
+    """A dozen entities whose facts the tests control: Kazakhstan, uranium, Chevron, Apple."""
+    return load_kb(data_dir=FIXTURES / "kb_small")
+
+
+@pytest.fixture(scope="session")
+def kb_full():
+    """The shipped knowledge base."""
+    return load_kb()
+
+
+@pytest.fixture
+def article():
+    def make(text: str, title: str = "", source: str = "test") -> Article:
+        return Article(source=source, title=title, text=text)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The page the product was born from: ../shared/seeds/, or our own paraphrase when absent."""
+    seeds = sorted(SHARED_SEEDS.glob("*.txt")) if SHARED_SEEDS.exists() else []
+    if seeds:
+        return seeds[0].read_text(encoding="utf-8")
+    return (FIXTURES / "seed_paraphrase.txt").read_text(encoding="utf-8")

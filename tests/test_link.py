@@ -1,0 +1,70 @@
+import pytest
+
+from stockgroups.link import find_mentions
+
+
+def ids(text, kb):
+    return [m.entity for m in find_mentions(text, kb)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Protests spread across Kazakhstan and Almaty.", ["country:KZ", "place:almaty"]),
+    ("Kazakh troops and Kazakhstani police", ["country:KZ", "country:KZ"]),
+    ("KAZAKHSTAN UNREST", ["country:KZ"]),
+    ("The Russian-led CSTO sent troops.", ["country:RU", "org:csto"]),
+    ("Chevron's Tengiz field", ["company:CVX", "place:tengiz"]),
+])
+def test_finds_aliases_on_word_boundaries(kb_small, text, want):
+    assert ids(text, kb_small) == want
+
+
+@pytest.mark.parametrize("text", [
+    "Prussian history and Kazakhstanian? no: Russianness",  # inside longer words
+    "kazatompromise",
+])
+def test_ignores_matches_inside_words(kb_small, text):
+    assert "country:RU" not in ids(text, kb_small)
+    assert "company:KAP.L" not in ids(text, kb_small)
+
+
+@pytest.mark.parametrize("text", [
+    "Preheat the oven. Apple pie needs six apples and a pinch of cinnamon; this recipe serves four.",
+    "Slice the apple thinly.",
+    "We watched birds along the Delta river at dawn.",
+    "Roast the Turkey for four hours; Thanksgiving guests love it.",
+])
+def test_ambiguous_names_need_context(kb_small, text):
+    assert not [e for e in ids(text, kb_small) if e.startswith(("company:", "country:"))]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Apple shares rose 3% after the iPhone launch.", "company:AAPL"),
+    ("Delta shares fell as fuel costs climbed.", "company:DAL"),
+    ("Turkey's central bank in Ankara cut rates.", "country:TR"),
+    ("Georgia's government in Tbilisi resigned.", "country:GE"),
+])
+def test_ambiguous_names_with_support(kb_small, text, want):
+    assert want in ids(text, kb_small)
+
+
+def test_georgia_the_state_is_not_the_country(kb_small):
+    found = ids("Georgia voters lined up in Atlanta on Tuesday.", kb_small)
+    assert "country:GE" not in found
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Chevron Corp (NYSE: CVX) said", "company:CVX"),
+    ("Kazatomprom (LSE:KAP) cut output", "company:KAP.L"),
+    ("Traders bought $CCJ on Friday", "company:CCJ"),
+])
+def test_tickers(kb_small, text, want):
+    assert want in ids(text, kb_small)
+
+
+def test_unknown_exchange_ticker_is_ignored(kb_small):
+    assert ids("(FOO: CVX)", kb_small) == []
+
+
+def test_short_aliases_are_exact_case(kb_small):
+    assert "country:US" not in ids("let us go", kb_small)
+    assert "country:US" in ids("the U.S. said", kb_small)
