@@ -77,7 +77,7 @@ def vocabulary() -> list[str]:
 
     words: list[str] = []
     for path in sorted((ROOT / "eval" / "articles").iterdir()):
-        words += re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8", errors="ignore"))
+        words += re.findall(r"\b[a-z]{3,}\b", path.read_text(encoding="utf-8", errors="ignore"))
     return words
 
 

@@ -283,18 +283,22 @@ class Collector:
         self._claimed_hashes: set[str] = set()
 
     def add(self, items: Iterable[Item]) -> Summary:
+        """Store every item; returns the running summary. Batches are analysed in worker
+        processes (jobs > 1) once a full batch shows the input is big enough to pay off."""
+        from stockgroups import pipeline  # noqa: F401 - imported before any fork
+
         pool = None
-        if self.jobs > 1:
-            ctx = multiprocessing.get_context("fork")
-            pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.kb,))
         try:
             in_flight: deque[tuple[list[_Pending], Any]] = deque()
             for batch in self._batches(items):
+                if pool is None and self.jobs > 1 and len(batch) >= self.batch_size:
+                    ctx = multiprocessing.get_context("fork")
+                    pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.kb,))
                 if pool is None:
                     self._write(batch, [analyse(p.article, self.kb) for p in batch])
                     continue
-                job = pool.apply_async(_analyse_many, ([p.article for p in batch],))
-                in_flight.append((batch, job))
+                in_flight.append((batch, pool.apply_async(_analyse_many,
+                                                          ([p.article for p in batch],))))
                 if len(in_flight) > IN_FLIGHT_BATCHES:
                     done, job = in_flight.popleft()
                     self._write(done, job.get())

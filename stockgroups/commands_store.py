@@ -25,6 +25,8 @@ DB_ENV = "STOCKGROUPS_DB"
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 CSV_FIELDS = ("article_id", "story_id", "original", "source", "url", "title", "published",
               "seen_at", "similarity", "story_novelty", "kb_version", "groups", "text")
+DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))  # past 4 the writer is the bottleneck
+PROGRESS_REFRESH_S = 0.1
 ARROWS = {"up": "▲", "down": "▼", "mixed": "◆", "neutral": "●"}
 
 
@@ -116,8 +118,8 @@ def _sources(store: Any, *, allow_private: bool | None, fetch_pages: bool,
 @click.argument("sources", nargs=-1, required=True)
 @db_option
 @fetch_options
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes analysing articles in parallel (big archives).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=DEFAULT_JOBS, show_default=True,
+              help="Processes analysing articles in parallel once an input passes one batch.")
 @click.option("--batch-size", type=click.IntRange(1), default=None,
               help="Articles per transaction (default 500).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or warnings.")
@@ -144,14 +146,20 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
     console = Console(stderr=True)
     warn = (lambda msg: None) if quiet else _warn
     with _open_store(db) as store:
+        # No auto-refresh thread: worker processes are forked, and forking beside a
+        # thread that may hold a lock is how deadlocks start. Refreshed from show().
         progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                             TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                            console=console, transient=True,
+                            console=console, transient=True, auto_refresh=False,
                             disable=quiet or not console.is_terminal)
         task = progress.add_task("ingesting", total=None, counts="")
+        last = [0.0]
 
         def show(summary: Any) -> None:
             progress.update(task, counts=summary.line())
+            if time.monotonic() - last[0] >= PROGRESS_REFRESH_S:
+                last[0] = time.monotonic()
+                progress.refresh()
 
         collector = Collector(store, kb, jobs=jobs, progress=show,
                               batch_size=batch_size or BATCH_SIZE)

@@ -32,13 +32,27 @@ COMMODITY_SUBJECT_MIN = 0.25
 # Only the strongest few events drive effects; weaker ones are usually background.
 MAX_EVENTS = 3
 EVENT_MIN_SEVERITY = 0.25
+# The main event pushes with at least this strength; severity adds the rest up to 1.
+EVENT_FLOOR = 0.5
+# Macro shocks and disasters move global industry groups in proportion to the share of
+# the listed universe in the country: full at this many KB companies, never below the floor.
+MARKET_SCALED_CATEGORIES = ("macro", "disaster")
+MARKET_FULL_COMPANIES = 150
+MARKET_MIN_WEIGHT = 0.35
+# A commodity the story merely names ties it to a local event only if it is this central.
+NAMED_TIE_MIN_RELEVANCE = 0.3
 # A producer's world share reaches full effect at SHARE_FULL; the effect grows as the
 # square root below it (a 2% producer still matters to a tight market, less than linearly).
+# A country-wide event takes out a fraction of a country's output; a local one (a strike,
+# a fire) most of one site's, so a site reaches full effect at a smaller share.
 SHARE_FULL = 0.25
+LOCAL_SHARE_FULL = 0.06
 # Below MATERIAL_SHARE a commodity is moved only when the story ties it to the country
 # (names it, or names a field, mine or company producing it there).
 MATERIAL_SHARE = 0.10
 TIED_SHARE_MIN = 0.01
+# A commodity the story itself links to a country-wide event counts at least this much.
+TIED_FACTOR = 0.5
 # A local event touches one site, not the whole country: its weight is the site's own share
 # where known, else the country's share capped here.
 LOCAL_SHARE_CAP = 0.05
@@ -49,7 +63,7 @@ CONSUMER_MIN_BASIS = 0.3
 LOCAL_PRODUCER_DAMP = 0.9
 OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
 # Reporting thresholds: below these a hit is noise.
-GROUP_MIN_SCORE = 0.15
+GROUP_MIN_SCORE = 0.3
 COMPANY_MIN_SCORE = 0.12
 MAX_GROUPS = 15
 MAX_COMPANIES = 25
@@ -59,14 +73,15 @@ SECTOR_FACTOR = 0.95  # a sector moves no more than its industry (taxonomy rule)
 MIXED_MINORITY = 0.3
 # Direct statements: "Chevron shares fell 3%", "oil prices jumped".
 STATEMENT_WEIGHT = 0.75
-UP_WORDS = re.compile(
-    r"\b(rose|rise[sn]?|rising|jump(?:ed|s)?|surg(?:ed|es|ing)|soar(?:ed|s|ing)?|rall(?:ied|ies|y)|"
-    r"gain(?:ed|s)?|climb(?:ed|s)?|spik(?:ed|es)|advanc(?:ed|es)|higher|up \d|rebound(?:ed|s)?)\b",
+MOVE_WORDS = re.compile(
+    r"\b(?:(?P<up>rose|rise[sn]?|rising|jump(?:ed|s)?|surg(?:ed|es|ing)|soar(?:ed|s|ing)?|"
+    r"rall(?:ied|ies|y)|gain(?:ed|s)?|climb(?:ed|s)?|spik(?:ed|es)|advanc(?:ed|es)|rebound(?:ed|s)?)"
+    r"|(?P<down>fell|fall(?:s|ing)?|drop(?:ped|s)?|plung(?:ed|es|ing)|tumbl(?:ed|es|ing)|slump(?:ed|s)?|"
+    r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|crash(?:ed|es)|plummet(?:ed|s)?|sli(?:pped|ps)))\b",
     re.IGNORECASE)
-DOWN_WORDS = re.compile(
-    r"\b(fell|fall(?:s|ing)?|drop(?:ped|s)?|plung(?:ed|es|ing)|tumbl(?:ed|es|ing)|slump(?:ed|s)?|"
-    r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|lower|down \d|crash(?:ed|es)|plummet(?:ed|s)?|"
-    r"los(?:t|es) \d)\b", re.IGNORECASE)
+STATED_KINDS = ("company", "commodity", "industry")
+STATED_MAX_GAP = 60  # "Kazatomprom, whose London-listed shares fell": name and verb stay close
+STATED_BARE_GAP = 12  # "oil jumped" needs no "prices" between the name and the verb
 MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bonds?|currency|"
                           r"valuations?|market)\b", re.IGNORECASE)
 
@@ -86,8 +101,8 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%" if x >= 0.01 else f"{x * 100:.1f}%"
 
 
-def _share_factor(share: float) -> float:
-    return min(1.0, math.sqrt(max(share, 0.0) / SHARE_FULL))
+def _share_factor(share: float, full: float = 0.25) -> float:
+    return min(1.0, math.sqrt(max(share, 0.0) / full))
 
 
 class Reasoner:
@@ -98,6 +113,7 @@ class Reasoner:
         self.kb = kb
         self.entities = {e.id: e for e in entities}
         self.events = [e for e in events if e.severity >= EVENT_MIN_SEVERITY][:MAX_EVENTS]
+        self.main_event = self.events[0] if self.events else None
         self.mentions = mentions
         self.body = body
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
@@ -110,6 +126,13 @@ class Reasoner:
         self._sentences: Sentences | None = None
 
     # -- helpers ---------------------------------------------------------------------
+    def strength(self, ev: Event) -> float:
+        """How hard an event pushes: the main event at least EVENT_FLOOR, its severity the
+        rest; a side event ("terrorists" in an unrest story) by its severity alone."""
+        if ev is not self.main_event:
+            return ev.severity
+        return EVENT_FLOOR + (1.0 - EVENT_FLOOR) * ev.severity
+
     def add(self, target: str, score: float, direction: str, chain: Iterable[str]) -> None:
         if score > 0 and target in self.kb.entities:
             self.contribs[target].append(Contribution(target, score, direction, tuple(chain)))
@@ -149,8 +172,26 @@ class Reasoner:
         strength = max(self.rel(subject), 0.6) if subject else 0.6
         where = self.kb.name(subject) if subject and subject.startswith("country:") else ""
         direction = ev.direction if eff.direction == "shock" else eff.direction
-        self.add(eff.target, ev.severity * eff.weight * strength, direction,
-                 (self.event_line(ev, where), eff.why))
+        chain = [self.event_line(ev, where), eff.why]
+        if self._market_scaled(ev, eff):
+            weight = self._market_weight(subject)
+            if weight < 1.0:
+                chain.append(f"{where} is a small part of the listed {self.kb.name(eff.target).lower()} universe")
+            strength *= weight
+        self.add(eff.target, self.strength(ev) * eff.weight * strength, direction, chain)
+
+    def _market_scaled(self, ev: Event, eff: "Effect") -> bool:
+        """Global industry groups move with a local macro shock or disaster only in proportion
+        to how much of the listed universe sits in that country (a Turkish rate cut does not
+        move the world's homebuilders; a Fed hike does)."""
+        row = self.kb.event_categories.get(ev.type, ("", "local"))
+        return row[0] in MARKET_SCALED_CATEGORIES and row[1] == "local" and eff.target.startswith("industry:")
+
+    def _market_weight(self, subject: str) -> float:
+        if not subject.startswith("country:"):
+            return 1.0
+        listed = len(self.kb.companies_by_country.get(subject, ()))
+        return max(MARKET_MIN_WEIGHT, min(1.0, listed / MARKET_FULL_COMPANIES))
 
     def _main_subject(self) -> str:
         best = max(self.entities.values(), key=lambda e: e.relevance, default=None)
@@ -161,7 +202,7 @@ class Reasoner:
     def role_subject_country(self, ev: Event, eff: "Effect") -> None:
         for c in self.subject_countries:
             direction = ev.direction if eff.direction == "shock" else eff.direction
-            self.add(c.id, ev.severity * eff.weight * c.relevance, direction,
+            self.add(c.id, self.strength(ev) * eff.weight * c.relevance, direction,
                      (self.event_line(ev, c.name), eff.why))
 
     def _commodity_direction(self, commodity: str, eff: "Effect") -> str:
@@ -169,7 +210,7 @@ class Reasoner:
             return self.kb.entities[commodity].get("supply_shock_direction", "up") or "up"
         return eff.direction
 
-    def produced(self, country: str, scope: str) -> dict[str, tuple[float, "Fact | None", str]]:
+    def produced(self, country: str, scope: str) -> dict[str, tuple[float, "Fact | None", str, float]]:
         """Commodities the event touches in the country: share, the fact, and what ties it in.
 
         A country-wide event (unrest, coup, war, sanctions) reaches every commodity the
@@ -184,30 +225,31 @@ class Reasoner:
         out = {}
         for commodity in set(best) | set(ties):
             share, fact, _ = best.get(commodity, (0.0, None, ""))
-            tie, site_share = ties.get(commodity, ("", 0.0))
+            tie, site_share, tie_rel = ties.get(commodity, ("", 0.0, 0.0))
             if scope == "local":
                 if tie:
-                    out[commodity] = (max(site_share, min(share, LOCAL_SHARE_CAP)), fact, tie)
-            elif share >= MATERIAL_SHARE or (tie and share >= TIED_SHARE_MIN):
-                out[commodity] = (share, fact, tie)
+                    out[commodity] = (max(site_share, min(share, LOCAL_SHARE_CAP)), fact, tie, tie_rel)
+            elif share >= MATERIAL_SHARE or (tie and (share >= TIED_SHARE_MIN or fact is None)):
+                out[commodity] = (share, fact, tie, tie_rel)
         return out
 
-    def _ties(self, country: str) -> dict[str, tuple[str, float]]:
-        """Commodities the story ties to the country: commodity -> (line, the site's share)."""
+    def _ties(self, country: str) -> dict[str, tuple[str, float, float]]:
+        """Commodities the story ties to the country: commodity -> (line, site share, relevance)."""
         code = country.split(":")[1]
-        ties: dict[str, tuple[str, float]] = {}
+        ties: dict[str, tuple[str, float, float]] = {}
         for eid, ent in self.entities.items():
             info = self.kb.entities[eid]
-            if info.kind == "commodity" and ent.mentions:
-                ties.setdefault(eid, (f"The story names {info.name.lower()}", 0.0))
+            if info.kind == "commodity" and ent.mentions and ent.relevance >= NAMED_TIE_MIN_RELEVANCE:
+                ties.setdefault(eid, (f"The story names {info.name.lower()}", 0.0, ent.relevance))
             if info.kind not in ("place", "company") or not ent.mentions:
                 continue
             for fact in self.kb.exposures_by_subject.get(eid, ()):
                 if fact.relation in ("produces", "supplier-to") and fact.object.startswith("commodity:") and (
                         info.country in (code, "") or self._operates_in(eid, country)):
                     line = f"{info.name}: {fact.why}"
-                    if fact.weight >= ties.get(fact.object, ("", -1.0))[1]:
-                        ties[fact.object] = (line, fact.weight)
+                    old = ties.get(fact.object, ("", -1.0, 0.0))
+                    if fact.weight >= old[1]:
+                        ties[fact.object] = (line, fact.weight, max(ent.relevance, old[2]))
         return ties
 
     def _operates_in(self, company: str, country: str) -> bool:
@@ -217,13 +259,18 @@ class Reasoner:
     def commodity_moves(self, ev: Event, eff: "Effect") -> list[tuple[str, float, str, tuple[str, ...], str]]:
         """(commodity, score, direction, chain, country) for the event's produced commodities."""
         moves = []
-        scope = self.kb.event_scopes.get(ev.type, "local")
+        scope = self.kb.event_categories.get(ev.type, ("", "local"))[1]
         for c in self.subject_countries:
-            for commodity, (share, fact, tie) in self.produced(c.id, scope).items():
+            for commodity, (share, fact, tie, tie_rel) in self.produced(c.id, scope).items():
                 direction = self._commodity_direction(commodity, eff)
-                score = ev.severity * eff.weight * c.relevance * _share_factor(share)
+                factor = _share_factor(share, LOCAL_SHARE_FULL if scope == "local" else SHARE_FULL)
+                if tie and scope == "country":
+                    factor = max(factor, TIED_FACTOR)  # the story itself links it to the country
+                # A local event is as central as the site or commodity the story is about.
+                rel = max(c.relevance, tie_rel) if scope == "local" else c.relevance
+                score = self.strength(ev) * eff.weight * rel * factor
                 info = self.kb.entities[commodity]
-                fact_line = (f"{c.name} produces about {_pct(share)} of world {info.name.lower()}"
+                fact_line = (f"{c.name} produces about {_pct(fact.weight)} of world {info.name.lower()}"
                              f" ({fact.metric}, {fact.year or fact.as_of}; {fact.source})") if fact else ""
                 why = info.get("why") if eff.direction == "shock" and direction == "down" else eff.why
                 chain = tuple(x for x in (self.event_line(ev, c.name), fact_line, tie, why) if x)
@@ -237,7 +284,7 @@ class Reasoner:
     def role_subject_commodity(self, ev: Event, eff: "Effect") -> None:
         for e in self.subject_commodities:
             direction = self._commodity_direction(e.id, eff)
-            self.add(e.id, ev.severity * eff.weight * e.relevance, direction,
+            self.add(e.id, self.strength(ev) * eff.weight * e.relevance, direction,
                      (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
 
     def _commodity_basis(self, ev: Event, eff: "Effect") -> list[tuple[str, float, str, tuple[str, ...], str]]:
@@ -250,7 +297,7 @@ class Reasoner:
             elif effect.target == "subject-commodity":
                 for e in self.subject_commodities:
                     direction = self._commodity_direction(e.id, effect)
-                    basis.setdefault(e.id, (e.id, ev.severity * effect.weight * e.relevance, direction,
+                    basis.setdefault(e.id, (e.id, self.strength(ev) * effect.weight * e.relevance, direction,
                                             (self.event_line(ev), f"The story is about {e.name.lower()}"), ""))
         return list(basis.values())
 
@@ -324,7 +371,7 @@ class Reasoner:
                     continue
                 gains = self._gains_from(info.id, rising)
                 direction = "mixed" if gains else eff.direction
-                score = ev.severity * c.relevance * eff.weight * OPERATOR_DAMP * (0.5 + 0.5 * _share_factor(fact.weight))
+                score = self.strength(ev) * c.relevance * eff.weight * OPERATOR_DAMP * (0.5 + 0.5 * _share_factor(fact.weight))
                 self.add_company(info.id, score, direction,
                                  (self.event_line(ev, c.name), f"{info.name} ({info.ticker}): {fact.why}",
                                   "Operations in the country are at risk" + ("; its product's price rises" if gains else "")),
@@ -346,17 +393,17 @@ class Reasoner:
         for e in self.subject_companies:
             direction = ev.direction if eff.direction == "shock" else eff.direction
             chain = (self.event_line(ev), f"{e.name} is the company in the story", eff.why)
-            self.add_company(e.id, ev.severity * eff.weight * e.relevance, direction, chain, e.id)
+            self.add_company(e.id, self.strength(ev) * eff.weight * e.relevance, direction, chain, e.id)
             info = self.kb.entities[e.id]
             if info.industry:
-                self.add(info.industry, ev.severity * eff.weight * e.relevance * 0.6, direction,
+                self.add(info.industry, self.strength(ev) * eff.weight * e.relevance * 0.6, direction,
                          chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}",))
 
     def role_peers(self, ev: Event, eff: "Effect") -> None:
         for e in self.subject_companies:
             info = self.kb.entities[e.id]
             if info.industry:
-                self.add(info.industry, ev.severity * eff.weight * e.relevance, eff.direction,
+                self.add(info.industry, self.strength(ev) * eff.weight * e.relevance, eff.direction,
                          (self.event_line(ev), f"{info.name} is in {self.kb.name(info.industry).lower()}", eff.why))
 
     def _linked_companies(self, ev: Event, eff: "Effect", want: str) -> None:
@@ -374,7 +421,7 @@ class Reasoner:
                     pairs.append((f.subject, f))
             for other, f in pairs:
                 direction = ev.direction if eff.direction == "shock" else eff.direction
-                self.add_company(other, ev.severity * eff.weight * e.relevance * (0.5 + 0.5 * f.weight), direction,
+                self.add_company(other, self.strength(ev) * eff.weight * e.relevance * (0.5 + 0.5 * f.weight), direction,
                                  (self.event_line(ev), f.why, eff.why), e.id)
 
     def role_suppliers(self, ev: Event, eff: "Effect") -> None:
@@ -385,7 +432,7 @@ class Reasoner:
 
     def role_subject_industry(self, ev: Event, eff: "Effect") -> None:
         for e in self.subject_industries:
-            self.add(e.id, ev.severity * eff.weight * e.relevance, eff.direction if eff.direction != "shock" else ev.direction,
+            self.add(e.id, self.strength(ev) * eff.weight * e.relevance, eff.direction if eff.direction != "shock" else ev.direction,
                      (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
 
     def role_actor_countries(self, ev: Event, eff: "Effect") -> None:
@@ -394,7 +441,8 @@ class Reasoner:
         lower = self.body.lower()
         cue_sentences = set()
         for cue in ev.cues:
-            for m in re.finditer(re.escape(cue.lower()), lower):
+            head = cue.split("~")[0].strip().lower()  # "troops ~ flown in": find the first part
+            for m in re.finditer(re.escape(head), lower):
                 cue_sentences.add(self.sentences.index(m.start()))
         for m in self.mentions:
             if self.sentences.index(m.start) not in cue_sentences:
@@ -407,31 +455,39 @@ class Reasoner:
                 continue
             how = f"{info.name} is led by {self.kb.name(country)}" if country != m.entity else f"{info.name} acts in the story"
             sentence = self.sentences.text(self.sentences.index(m.start)).strip()
-            self.add(country, ev.severity * eff.weight, eff.direction,
+            self.add(country, self.strength(ev) * eff.weight, eff.direction,
                      (self.event_line(ev), f"\"{sentence[:160]}\"", how, eff.why))
 
     # -- direct statements -------------------------------------------------------------
     def statements(self) -> None:
-        """'Chevron shares fell 3%': the story states a move; attach it to the named group."""
-        for m in self.mentions:
-            info = self.kb.entities.get(m.entity)
-            if info is None or info.kind not in ("company", "commodity", "industry"):
+        """'Chevron shares fell 3%', 'uranium prices rose': a stated move, given to the name
+        nearest before the verb in the same sentence (no other name between them)."""
+        movable = [m for m in self.mentions
+                   if (info := self.kb.entities.get(m.entity)) and info.kind in STATED_KINDS]
+        if not movable:
+            return
+        for i, (s_start, s_end) in enumerate(self.sentences.spans):
+            sentence = self.body[s_start:s_end]
+            in_sentence = [m for m in movable if s_start <= m.start < s_end]
+            if not in_sentence:
                 continue
-            i = self.sentences.index(m.start)
-            s_start, s_end = self.sentences.spans[i]
-            clause = self.body[m.start:min(s_end, m.end + 80)]
-            if not MARKET_WORDS.search(self.body[max(s_start, m.start - 40):min(s_end, m.end + 80)]):
-                continue
-            up, down = UP_WORDS.search(clause), DOWN_WORDS.search(clause)
-            if bool(up) == bool(down):
-                continue
-            direction = "up" if up else "down"
-            score = STATEMENT_WEIGHT * max(self.rel(m.entity), 0.4)
-            line = f"The story says: \"{self.body[s_start:s_end].strip()[:160]}\""
-            if info.kind == "company":
-                self.add_company(info.id, score, direction, (line,), info.id)
-            else:
-                self.add(info.id, score, direction, (line,))
+            for verb in MOVE_WORDS.finditer(sentence):
+                at = s_start + verb.start()
+                before = [m for m in in_sentence if m.end <= at]
+                if not before:
+                    continue
+                m = before[-1]
+                gap = self.body[m.end:at]
+                if len(gap) > STATED_MAX_GAP or not (MARKET_WORDS.search(gap) or len(gap) <= STATED_BARE_GAP):
+                    continue
+                direction = "up" if verb.group("up") else "down"
+                info = self.kb.entities[m.entity]
+                score = STATEMENT_WEIGHT * max(self.rel(m.entity), 0.4)
+                line = f"The story says: \"{sentence.strip()[:160]}\""
+                if info.kind == "company":
+                    self.add_company(info.id, score, direction, (line,), info.id)
+                else:
+                    self.add(info.id, score, direction, (line,))
 
     # -- combination ---------------------------------------------------------------------
     def groups(self) -> tuple[GroupHit, ...]:

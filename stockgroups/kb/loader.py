@@ -129,7 +129,7 @@ class KB:
     files: tuple[str, ...] = ()
     _matcher: object = field(default=None, repr=False)
     _event_matcher: object = field(default=None, repr=False)
-    _event_scopes: dict | None = field(default=None, repr=False)
+    _event_info: dict | None = field(default=None, repr=False)
 
     def name(self, entity_id: str) -> str:
         info = self.entities.get(entity_id)
@@ -144,12 +144,17 @@ class KB:
         return self._event_matcher
 
     @property
+    def event_categories(self) -> dict[str, tuple[str, str]]:
+        """Event slug -> (category, scope): scope "country" (hits a whole country's output)
+        or "local" (one site or region; the default)."""
+        if self._event_info is None:
+            self._event_info = {row["id"].split(":", 1)[1]: (row.get("category", ""), row.get("scope") or "local")
+                                for row in self.event_rows}
+        return self._event_info
+
+    @property
     def event_scopes(self) -> dict[str, str]:
-        """Event slug -> "country" (hits a whole country's output) or "local" (one site or region)."""
-        if self._event_scopes is None:
-            self._event_scopes = {row["id"].split(":", 1)[1]: row.get("scope") or "local"
-                                  for row in self.event_rows}
-        return self._event_scopes
+        return {slug: scope for slug, (_, scope) in self.event_categories.items()}
 
     @property
     def matcher(self):  # noqa: ANN201 - stockgroups.link.AliasMatcher
