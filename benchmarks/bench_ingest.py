@@ -140,9 +140,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--keep", metavar="DIR", help="keep the archive and store here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        archive, db = Path(tmp) / "archive.jsonl", Path(tmp) / "store.db"
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        archive, db = folder / "archive.jsonl", folder / "store.db"
+        for old in folder.glob("store.db*"):
+            old.unlink()
         write_archive(archive, args.n)
         words = sum(len(json.loads(line)["text"].split()) for line in
                     archive.open(encoding="utf-8")) / args.n

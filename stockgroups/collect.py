@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urljoin
 
 from stockgroups import dedupe
 from stockgroups.errors import FetchError, InputError, StockGroupsError
@@ -124,17 +125,30 @@ class Sources:
             yield from self._feed(data, source, ctype, url)
         elif kind == "opml" and opml_ok:
             for feed_url in parse_opml(data, source):
-                target = feed_url if "://" in feed_url or url else os.path.join(
-                    os.path.dirname(source), feed_url)
-                if target.lower().startswith(("http://", "https://")):
-                    yield from self._guard(target, partial(self._url, target, False))
-                else:
-                    yield from self._guard(target, partial(self._file, target))
+                yield from self._opml_entry(feed_url, source, url)
         elif kind == "opml":
             raise InputError(f"{source}: an OPML list inside an OPML list is not followed")
         else:
             yield from parse_bytes(data, source, max_bytes=self.max_bytes, content_type=ctype,
                                    url=url)
+
+    def _opml_entry(self, feed_url: str, source: str, url: str | None) -> Iterator[Item]:
+        """One feed of an OPML list: a URL, or a file beside a local OPML file.
+
+        A list fetched from the web names web feeds only: it never makes us read a file.
+        """
+        if url:
+            target = urljoin(url, feed_url)
+        elif "://" in feed_url:
+            target = feed_url
+        else:
+            target = os.path.join(os.path.dirname(source), feed_url)
+        if target.lower().startswith(("http://", "https://")):
+            return self._guard(target, partial(self._url, target, False))
+        if url or "://" in target:
+            return iter([(target, InputError(f"{source}: feed {feed_url!r} is not an http(s) "
+                                             "URL"))])
+        return self._guard(target, partial(self._file, target))
 
     def _feed(self, data: bytes, source: str, ctype: str | None,
               url: str | None) -> Iterator[Item]:
@@ -186,6 +200,10 @@ class Sources:
                     if len(line) > self.max_bytes:
                         yield where, InputError(f"{where}: line larger than the "
                                                 f"{format_size(self.max_bytes)} limit")
+                        continue
+                    if line.lstrip().startswith(b"["):
+                        yield where, InputError(f"{where}: expected an object with 'text' "
+                                                "or 'body'")
                         continue
                     yield from iter_json(line, where, jsonl=False)
             except (OSError, EOFError) as err:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, replace
 from stockgroups.segment import Sentences
 
 if TYPE_CHECKING:
@@ -26,7 +26,18 @@ if TYPE_CHECKING:
 
 # Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
 SUBJECT_MIN = 0.5
-SUBJECT_MAX_COUNTRIES = 2  # a story is about one or two countries; more are context
+SUBJECT_MAX_COUNTRIES = 2
+COMPANY_SUBJECT_FLOOR = 0.25
+TARGET_FLOOR = 0.2
+SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
+# "Washington imposed sanctions", "the EU slapped tariffs": the name before these verbs
+# acts on another country; it is not the one hit.
+ACTOR_VERBS = re.compile(r"\b(impos\w*|announc\w*|slap\w*|levi\w*|plac\w*|expand\w*|tighten\w*|"
+                         r"threaten\w*|unveil\w*|order\w*|adopt\w*|approv\w*|agree\w*|extend\w*)\b",
+                         re.IGNORECASE)
+ACTOR_MAX_GAP = 80
+# Event categories whose subject country is the one acted upon (not the actor).
+TARGETED_CATEGORIES = ("regulatory",)  # the top company must be at least this central to be the subject  # a story is about one or two countries; more are context
 INDUSTRY_SUBJECT_MIN = 0.3  # "airlines" named in a story about jet fuel is a subject
 COMMODITY_SUBJECT_MIN = 0.25
 # Only the strongest few events drive effects; weaker ones are usually background.
@@ -116,14 +127,28 @@ class Reasoner:
         self.main_event = self.events[0] if self.events else None
         self.mentions = mentions
         self.body = body
+        self._sentences: Sentences | None = None
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
         self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
         countries = [e for e in entities if e.kind == "country" and e.relevance >= SUBJECT_MIN]
         self.subject_countries = countries[:SUBJECT_MAX_COUNTRIES]
-        self.subject_companies = [e for e in entities if e.kind == "company" and e.relevance >= SUBJECT_MIN]
+        # Sanctions, tariffs, export bans: the subject is the target, not the country whose
+        # Treasury or regulator acts; among the rest, relevance is judged afresh.
+        actors = self._actors(events[0]) if events else set()
+        targets = [e for e in entities if e.kind == "country" and "institutional" not in e.roles
+                   and e.id not in actors]
+        top_target = targets[0].relevance if targets else 0.0
+        self.target_countries = [replace(e, relevance=e.relevance / top_target) for e in targets
+                                 if top_target >= TARGET_FLOOR and e.relevance >= SUBJECT_MIN * top_target
+                                 ][:SUBJECT_MAX_COUNTRIES]
+        # The story's company is judged among companies: "FDA approves Vertex drug" is about
+        # Vertex even though the FDA and the US are named more.
+        companies = [e for e in entities if e.kind == "company"]
+        top_company = companies[0].relevance if companies else 0.0
+        self.subject_companies = [replace(e, relevance=e.relevance / top_company) for e in companies
+                                  if top_company >= COMPANY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_company]
         self.subject_industries = [e for e in entities if e.kind == "industry" and e.relevance >= INDUSTRY_SUBJECT_MIN]
         self.subject_commodities = [e for e in entities if e.kind == "commodity" and e.relevance >= COMMODITY_SUBJECT_MIN]
-        self._sentences: Sentences | None = None
 
     # -- helpers ---------------------------------------------------------------------
     def strength(self, ev: Event) -> float:
@@ -199,8 +224,32 @@ class Reasoner:
             return self.subject_countries[0].id
         return best.id if best else ""
 
+    def _actors(self, ev: Event) -> set[str]:
+        """Countries that act in the event's sentences: "the United States imposed sanctions"."""
+        actors: set[str] = set()
+        lower = self.body.lower()
+        for cue in ev.cues:
+            head = cue.split("~")[0].strip().lower()
+            for hit in re.finditer(re.escape(head), lower):
+                i = self.sentences.index(hit.start())
+                s_start = self.sentences.spans[i][0]
+                for m in self.mentions:
+                    if not (s_start <= m.end <= hit.start()):
+                        continue
+                    info = self.kb.entities.get(m.entity)
+                    country = m.entity if info and info.kind == "country" else (
+                        f"country:{info.country}" if info and info.country else "")
+                    if country and ACTOR_VERBS.search(self.body[m.end:hit.start()]) and hit.start() - m.end <= ACTOR_MAX_GAP:
+                        actors.add(country)
+        return actors
+
+    def countries_for(self, ev: Event) -> list[Entity]:
+        if self.kb.event_categories.get(ev.type, ("", ""))[0] in TARGETED_CATEGORIES:
+            return self.target_countries
+        return self.subject_countries
+
     def role_subject_country(self, ev: Event, eff: "Effect") -> None:
-        for c in self.subject_countries:
+        for c in self.countries_for(ev):
             direction = ev.direction if eff.direction == "shock" else eff.direction
             self.add(c.id, self.strength(ev) * eff.weight * c.relevance, direction,
                      (self.event_line(ev, c.name), eff.why))
@@ -260,7 +309,7 @@ class Reasoner:
         """(commodity, score, direction, chain, country) for the event's produced commodities."""
         moves = []
         scope = self.kb.event_categories.get(ev.type, ("", "local"))[1]
-        for c in self.subject_countries:
+        for c in self.countries_for(ev):
             for commodity, (share, fact, tie, tie_rel) in self.produced(c.id, scope).items():
                 direction = self._commodity_direction(commodity, eff)
                 factor = _share_factor(share, LOCAL_SHARE_FULL if scope == "local" else SHARE_FULL)
@@ -275,6 +324,18 @@ class Reasoner:
                 why = info.get("why") if eff.direction == "shock" and direction == "down" else eff.why
                 chain = tuple(x for x in (self.event_line(ev, c.name), fact_line, tie, why) if x)
                 moves.append((commodity, score, direction, chain, c.id))
+        # A disruption at the story's company takes out that company's own output.
+        seen = {m[0] for m in moves}
+        for e in self.subject_companies:
+            info = self.kb.entities[e.id]
+            for fact in self.kb.exposures_by_subject.get(e.id, ()):
+                if fact.relation != "produces" or not fact.object.startswith("commodity:") or fact.object in seen:
+                    continue
+                direction = self._commodity_direction(fact.object, eff)
+                score = self.strength(ev) * eff.weight * e.relevance * _share_factor(fact.weight, LOCAL_SHARE_FULL)
+                chain = (self.event_line(ev), f"{info.name} ({info.ticker}): {fact.why}", eff.why)
+                home = f"country:{info.country}" if info.country else ""
+                moves.append((fact.object, score, direction, chain, home))
         return moves
 
     def role_produced_commodities(self, ev: Event, eff: "Effect") -> None:
@@ -364,7 +425,7 @@ class Reasoner:
         # Foreign companies with operations in the country: output at risk there, though a
         # producer of a commodity the story sends up gains on price ("mixed").
         rising = {m[0] for m in self._commodity_basis(ev, eff) if m[2] == "up"}
-        for c in self.subject_countries:
+        for c in self.countries_for(ev):
             for fact in self.kb.exposures_by_object.get(c.id, ()):
                 info = self.kb.entities.get(fact.subject)
                 if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from"):
@@ -395,9 +456,13 @@ class Reasoner:
             chain = (self.event_line(ev), f"{e.name} is the company in the story", eff.why)
             self.add_company(e.id, self.strength(ev) * eff.weight * e.relevance, direction, chain, e.id)
             info = self.kb.entities[e.id]
-            if info.industry:
-                self.add(info.industry, self.strength(ev) * eff.weight * e.relevance * 0.6, direction,
-                         chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}",))
+            # The company's industry moves with it, unless the event moves peers the other
+            # way (a strike or a sanction at one producer helps its rivals).
+            peers_apart = any(x.target == "peers" and {x.direction, direction} == {"up", "down"}
+                              for x in self.kb.effects.get(ev.type, ()))
+            if info.industry and not peers_apart:
+                self.add(info.industry, self.strength(ev) * eff.weight * e.relevance * SUBJECT_INDUSTRY_DAMP,
+                         direction, chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}",))
 
     def role_peers(self, ev: Event, eff: "Effect") -> None:
         for e in self.subject_companies:

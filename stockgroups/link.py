@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # Aliases this short are matched with their exact case ("US", "BP", "EU" are words too).
 EXACT_CASE_MAX_LEN = 3
+# Bare tickers this short are never matched as words (written "$X" or "(NYSE: X)" they are).
+BARE_TICKER_MIN_LEN = 3
 # Characters either side of an ambiguous mention searched for context cues: about a
 # sentence and a half, enough to see "shares" or "recipe" near the word.
 CONTEXT_WINDOW = 250
@@ -74,6 +76,8 @@ def build_matcher(kb: "KB") -> AliasMatcher:
             key = alias.lower()
             tickerish = info.kind == "company" and alias.upper() == alias and any(c.isalpha() for c in alias) \
                 and " " not in alias and len(alias) <= 8
+            if tickerish and len(alias) <= BARE_TICKER_MIN_LEN:
+                continue  # "S", "IT", "ALL", "KEY" are words; such tickers count only as "$S", "(NYSE: S)"
             ambiguous = key in ambiguous_lower or (tickerish and len(alias) <= 5)
             exact = len(alias) <= EXACT_CASE_MAX_LEN or ambiguous or tickerish
             table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous))

@@ -32,6 +32,10 @@ PASSING_CUES = re.compile(
 )
 LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|&|/|;)\s*$")
 ROLLUP_KINDS = ("place", "person", "org")
+# Institutions that act on others (a Treasury imposing sanctions, a regulator fining): a
+# country named mostly through them is the actor, and gets the role "institutional".
+INSTITUTION_KINDS = frozenset({"regulator", "government-body", "agency", "central-bank"})
+INSTITUTIONAL_SHARE = 0.5
 
 
 def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "KB") -> tuple[Entity, ...]:
@@ -44,6 +48,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "
     raw: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     roles: dict[str, set[str]] = defaultdict(set)
+    institutional: dict[str, float] = defaultdict(float)
     for i, m in enumerate(mentions):
         info = kb.entities.get(m.entity)
         if info is None:
@@ -67,9 +72,14 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "
         if info.kind in ROLLUP_KINDS:
             if info.country:
                 raw[f"country:{info.country}"] += w * ROLLUP_WEIGHT
+                if info.kind == "org" and info.get("kind") in INSTITUTION_KINDS:
+                    institutional[f"country:{info.country}"] += w * ROLLUP_WEIGHT
             if info.leader:
                 raw[f"country:{info.leader}"] += w * LEADER_ROLLUP_WEIGHT
                 roles[f"country:{info.leader}"].add(f"leads {info.id}")
+    for country, value in institutional.items():
+        if value > INSTITUTIONAL_SHARE * raw[country]:
+            roles[country].add("institutional")
     top = max(raw.values())
     entities = []
     for eid, value in raw.items():
