@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import logging
 import multiprocessing
 import os
@@ -250,7 +251,7 @@ def guarded_getter(*, allow_private: bool, max_bytes: int, timeout: float | None
 
 _WORKER_KB: Any = None
 Groups = tuple[tuple[str, str, float], ...]
-Analysed = tuple[str, str, dict[str, Any], Groups, str, "bytes | None", bytes]
+Analysed = tuple[str, str, str, Groups, str, "bytes | None", bytes]
 
 
 def _init_worker(kb: Any) -> None:
@@ -259,7 +260,8 @@ def _init_worker(kb: Any) -> None:
 
 
 def analyse(article: Article, kb: Any) -> Analysed:
-    """(clean title, clean text, analysis without them, groups, kb_version, signature, facts)."""
+    """(clean title, clean text, analysis JSON without them, groups, kb_version, signature,
+    facts): all a store row needs, computed where the analysis runs (a worker process)."""
     from stockgroups.pipeline import run
 
     result = run(article, kb)
@@ -267,7 +269,8 @@ def analyse(article: Article, kb: Any) -> Analysed:
     title, text = data.pop("title"), data.pop("text")
     groups = tuple((g.id, g.direction, float(g.score)) for g in result.groups)
     sig = dedupe.signature(f"{title}\n{text}")
-    return (title, text, data, groups, result.kb_version, dedupe.to_blob(sig),
+    return (title, text, json.dumps(data, ensure_ascii=False), groups, result.kb_version,
+            dedupe.to_blob(sig),
             dedupe.facts(text).tobytes())
 
 

@@ -509,8 +509,13 @@ class Reasoner:
             head = cue.split("~")[0].strip().lower()  # "troops ~ flown in": find the first part
             for m in re.finditer(re.escape(head), lower):
                 cue_sentences.add(self.sentences.index(m.start()))
+        found: dict[tuple[str, int], str] = {}
+        # Sending troops involves a country whatever the rest of the story: a side event
+        # still counts at the main event's floor.
+        strength = max(self.strength(ev), EVENT_FLOOR + (1.0 - EVENT_FLOOR) * ev.severity)
         for m in self.mentions:
-            if self.sentences.index(m.start) not in cue_sentences:
+            i = self.sentences.index(m.start)
+            if i not in cue_sentences:
                 continue
             info = self.kb.entities.get(m.entity)
             if info is None:
@@ -518,9 +523,14 @@ class Reasoner:
             country = m.entity if info.kind == "country" else (f"country:{info.leader}" if info.leader else "")
             if not country or country in subjects:
                 continue
-            how = f"{info.name} is led by {self.kb.name(country)}" if country != m.entity else f"{info.name} acts in the story"
-            sentence = self.sentences.text(self.sentences.index(m.start)).strip()
-            self.add(country, self.strength(ev) * eff.weight, eff.direction,
+            led = country != m.entity
+            if (country, i) in found and not led:
+                continue  # one line per country and sentence; "led by" says more
+            how = f"{info.name} is led by {self.kb.name(country)}" if led else f"{info.name} acts in the story"
+            found[(country, i)] = how
+        for (country, i), how in found.items():
+            sentence = self.sentences.text(i).strip()
+            self.add(country, strength * eff.weight, eff.direction,
                      (self.event_line(ev), f"\"{sentence[:160]}\"", how, eff.why))
 
     # -- direct statements -------------------------------------------------------------

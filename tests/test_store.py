@@ -22,7 +22,7 @@ def row(i: int, story: int, *, epoch: float, url: str | None = None, title: str 
                       source=url or f"file{i}.txt", url=url and "https://" + url,
                       title=title or f"Story {i}", text=text, published=None,
                       seen_at=f"2025-01-0{i}T00:00:00Z", epoch=epoch, similarity=0.0,
-                      kb_version="kb1", analysis={"groups": []}, groups=groups,
+                      kb_version="kb1", analysis='{"groups": []}', groups=groups,
                       sig=b"\0" * 256, facts=None)
 
 
@@ -127,7 +127,7 @@ def test_reanalysis_replaces_stale_analyses(fresh_store):
     batches = list(s.stale("kb2", batch=1))
     assert [len(b) for b in batches] == [1, 1]
     with s.transaction():
-        s.replace_analyses([(1, "kb2", {"groups": []}, (("sector:energy", "down", 0.5),))])
+        s.replace_analyses([(1, "kb2", '{"groups": []}', (("sector:energy", "down", 0.5),))])
     assert s.count_stale("kb2") == 1
     assert s.story(1)["groups"][0]["id"] == "sector:energy"
 
