@@ -42,7 +42,7 @@ Getter = Callable[[str], "tuple[bytes, str | None, str]"]
 BATCH_SIZE = 500  # articles per transaction: large enough for executemany to pay off
 LSH_LOAD_LIMIT = 200_000  # signatures read back into the index when a store is opened
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
-IN_FLIGHT_BATCHES = 2  # batches analysed ahead of the one being written (jobs > 1)
+IN_FLIGHT_BATCHES = 4  # batches analysed ahead of the one being written (jobs > 1)
 
 
 @dataclass
@@ -172,7 +172,7 @@ class Sources:
                 self.warn(f"{url}: robots.txt disallows fetching; kept the feed's teaser")
                 return teaser
             self.wait(url)
-            body, ctype, final = self.get(url)
+            body, _ctype, final = self.get(url)
             page = read_html(body, url, url=final)
         except StockGroupsError as err:
             self.warn(f"{err}; kept the feed's teaser")
@@ -318,14 +318,16 @@ class Collector:
                 if pool is None:
                     self._write(batch, [analyse(p.article, self.kb) for p in batch])
                     continue
-                in_flight.append((batch, pool.apply_async(_analyse_many,
-                                                          ([p.article for p in batch],))))
+                articles = [p.article for p in batch]
+                step = -(-len(articles) // self.jobs)  # one chunk per worker: none idles
+                chunks = [articles[i:i + step] for i in range(0, len(articles), step)]
+                in_flight.append((batch, pool.map_async(_analyse_many, chunks, chunksize=1)))
                 if len(in_flight) > IN_FLIGHT_BATCHES:
                     done, job = in_flight.popleft()
-                    self._write(done, job.get())
+                    self._write(done, [r for chunk in job.get() for r in chunk])
             while in_flight:
                 done, job = in_flight.popleft()
-                self._write(done, job.get())
+                self._write(done, [r for chunk in job.get() for r in chunk])
         finally:
             if pool is not None:
                 pool.terminate()

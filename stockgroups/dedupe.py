@@ -182,7 +182,7 @@ class Clusterer:
         if sig is None:
             return Match(None, None, 0.0)
         best_key, best_sim = None, 0.0
-        for key in self._lsh.query(_as_minhash(sig)):  # noqa: SIM118 - a list of keys
+        for key in self._lsh.query(_as_minhash(sig)):
             _story, t = self._meta[key]
             if when is not None and t is not None and abs(t - when) > self.window:
                 continue

@@ -49,6 +49,10 @@ def score_case(label: dict, analysis: Analysis, kb: KB | None = None) -> CaseRes
     predicted = {g.id: g.direction for g in analysis.groups}
     must: dict[str, str] = label.get("must", {})
     may = set(label.get("may", []))
+    if kb is not None:
+        # Taxonomy rule: an industry is reported with its sector. A label that accepts an
+        # industry accepts its sector too, so following the rule is never a false positive.
+        may |= {kb.entities[g].sector for g in (*must, *may) if g in kb.entities and kb.entities[g].kind == "industry"}
     must_not = set(label.get("must_not", []))
     res = CaseResult(label["file"], bool(label.get("trap")))
     for gid, direction in predicted.items():

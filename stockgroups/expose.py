@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
 SUBJECT_MIN = 0.5
 SUBJECT_MAX_COUNTRIES = 2
-COMPANY_SUBJECT_FLOOR = 0.25
+COMPANY_SUBJECT_FLOOR = 0.15
 COUNTRY_SUBJECT_FLOOR = 0.35  # the top country must be at least this central to be the subject
 TARGET_FLOOR = 0.2
 SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
@@ -40,6 +40,7 @@ ACTOR_MAX_GAP = 80
 # Event categories whose subject country is the one acted upon (not the actor).
 TARGETED_CATEGORIES = ("regulatory",)  # the top company must be at least this central to be the subject  # a story is about one or two countries; more are context
 INDUSTRY_SUBJECT_MIN = 0.3  # "airlines" named in a story about jet fuel is a subject
+INDUSTRY_SUBJECT_FLOOR = 0.2  # the most-named industry must be at least this central
 COMMODITY_SUBJECT_MIN = 0.25
 # Only the strongest few events drive effects; weaker ones are usually background.
 MAX_EVENTS = 3
@@ -129,6 +130,7 @@ class Reasoner:
         self.mentions = mentions
         self.body = body
         self._sentences: Sentences | None = None
+        self._cue_sentences: dict[str, set[int]] = {}
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
         self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
         # Countries are judged among countries: "Guinea coup hits aluminium" is about Guinea
@@ -153,7 +155,10 @@ class Reasoner:
         top_company = companies[0].relevance if companies else 0.0
         self.subject_companies = [replace(e, relevance=e.relevance / top_company) for e in companies
                                   if top_company >= COMPANY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_company]
-        self.subject_industries = [e for e in entities if e.kind == "industry" and e.relevance >= INDUSTRY_SUBJECT_MIN]
+        industries = [e for e in entities if e.kind == "industry"]
+        top_industry = industries[0].relevance if industries else 0.0
+        self.subject_industries = [replace(e, relevance=e.relevance / top_industry) for e in industries
+                                   if top_industry >= INDUSTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_industry]
         self.subject_commodities = [e for e in entities if e.kind == "commodity" and e.relevance >= COMMODITY_SUBJECT_MIN]
 
     # -- helpers ---------------------------------------------------------------------
@@ -294,7 +299,8 @@ class Reasoner:
         ties: dict[str, tuple[str, float, float]] = {}
         for eid, ent in self.entities.items():
             info = self.kb.entities[eid]
-            if info.kind == "commodity" and ent.mentions and ent.relevance >= NAMED_TIE_MIN_RELEVANCE:
+            if info.kind == "commodity" and ent.mentions and ent.relevance >= NAMED_TIE_MIN_RELEVANCE \
+                    and self._named_with_event(eid):
                 ties.setdefault(eid, (f"The story names {info.name.lower()}", 0.0, ent.relevance))
             if info.kind not in ("place", "company") or not ent.mentions:
                 continue
@@ -306,6 +312,23 @@ class Reasoner:
                     if fact.weight >= old[1]:
                         ties[fact.object] = (line, fact.weight, max(ent.relevance, old[2]))
         return ties
+
+    def cue_sentences(self, ev: Event) -> set[int]:
+        """Indexes of the sentences where the event's cues stand."""
+        if ev.type not in self._cue_sentences:
+            lower = self.body.lower()
+            found = set()
+            for cue in ev.cues:
+                head = cue.split("~")[0].strip().lower()  # "troops ~ flown in": the first part
+                for m in re.finditer(re.escape(head), lower):
+                    found.add(self.sentences.index(m.start()))
+            self._cue_sentences[ev.type] = found
+        return self._cue_sentences[ev.type]
+
+    def _named_with_event(self, entity: str) -> bool:
+        """Is the entity named in the title or in a sentence that reports one of the events?"""
+        near = {0}.union(*(self.cue_sentences(ev) for ev in self.events))
+        return any(m.entity == entity and self.sentences.index(m.start) in near for m in self.mentions)
 
     def _operates_in(self, company: str, country: str) -> bool:
         return any(f.object == country and f.relation in ("operates-in", "revenue-from")
@@ -473,10 +496,13 @@ class Reasoner:
                                   + ("; its rivals gain" if peers_apart else ""),))
 
     def role_peers(self, ev: Event, eff: "Effect") -> None:
+        # Rivals moving against the company in the story leave its industry mixed.
+        own = {x.direction for x in self.kb.effects.get(ev.type, ()) if x.target == "subject-company"}
+        direction = "mixed" if {eff.direction} | own == {"up", "down"} else eff.direction
         for e in self.subject_companies:
             info = self.kb.entities[e.id]
             if info.industry:
-                self.add(info.industry, self.strength(ev) * eff.weight * e.relevance, eff.direction,
+                self.add(info.industry, self.strength(ev) * eff.weight * e.relevance, direction,
                          (self.event_line(ev), f"{info.name} is in {self.kb.name(info.industry).lower()}", eff.why))
 
     def _linked_companies(self, ev: Event, eff: "Effect", want: str) -> None:
@@ -511,12 +537,7 @@ class Reasoner:
     def role_actor_countries(self, ev: Event, eff: "Effect") -> None:
         """Countries acting in the event's own sentences (troops sent by the Russian-led CSTO)."""
         subjects = {c.id for c in self.subject_countries}
-        lower = self.body.lower()
-        cue_sentences = set()
-        for cue in ev.cues:
-            head = cue.split("~")[0].strip().lower()  # "troops ~ flown in": find the first part
-            for m in re.finditer(re.escape(head), lower):
-                cue_sentences.add(self.sentences.index(m.start()))
+        cue_sentences = self.cue_sentences(ev)
         found: dict[tuple[str, int], str] = {}
         # Sending troops involves a country whatever the rest of the story: a side event
         # still counts at the main event's floor.

@@ -172,7 +172,7 @@ class Site:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 outer.hits.append(self.path)
                 body = pages.get(self.path)
                 if body is None:

@@ -50,7 +50,7 @@ class FeedServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 outer.requests.append((self.path, self.headers.get("If-None-Match")))
                 if self.path not in outer.pages:
                     self.send_error(404)

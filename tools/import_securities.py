@@ -407,12 +407,16 @@ unilever nestle novartis roche heineken vodafone philips ericsson nokia volvo ik
 adidas puma basf allianz maersk equinor petrobras gazprom lukoil rosneft sberbank
 alibaba tencent baidu huawei xiaomi infosys wipro toshiba panasonic hitachi fujitsu
 mitsubishi suzuki yamaha subaru mazda lenovo foxconn nintendo sap bhp byd bae
+tesco barclays airbus bayer nikon prada sainsbury's rolls-royce glaxosmithkline
 """.split())
 # Word frequency (Zipf scale, wordfreq) at or above which a single-word alias is an
 # ordinary English word or a common name: "target" 4.8, "shell" 4.4, "sky" 4.7, while
 # distinctive names sit below ("glencore" 2.1, "infosys" 2.5). Chosen on the S&P 500
 # names already hand-marked in import_sp500.py.
-COMMON_WORD_ZIPF = 3.4
+COMMON_WORD_ZIPF = 3.0
+# A short name derived from the first word ("Lattice" from "Lattice Semiconductor") is
+# added only when the word is rare in ordinary text: lower-case "lattice" is a word.
+SHORT_NAME_MAX_ZIPF = 2.6
 # A multi-word alias whose every word is this common reads as an ordinary phrase
 # ("Legal & General", "Smart Energy"), so it needs context too.
 COMMON_PHRASE_WORD_ZIPF = 4.0
@@ -447,6 +451,7 @@ class Company:
     aliases: list[str] = field(default_factory=list)
     alias_tickers: list[str] = field(default_factory=list)
     rank: tuple = ()
+    major: bool = False  # large enough that stories use its short name
 
 
 # ---------------------------------------------------------------- cleaning rules
@@ -634,6 +639,13 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
     """(name, aliases, ambiguous) for a company, or None when its own name is unusable."""
     name = company.name
     verdict = alias_verdict(name, company.ticker, zipf, places, taken)
+    if verdict in ("ambiguous", "generic") and not company.major:
+        # A smaller company whose short name is an ordinary word ("Milton", "Benchmark",
+        # "Bancorp") goes by its full name: stories that mention it use that anyway.
+        name = company.legal_name
+        verdict = alias_verdict(name, company.ticker, zipf, places, taken)
+        if verdict in ("ambiguous", "generic"):
+            return None
     if verdict == "drop" and len(name) >= 4:
         return None  # another entity already has this name: not ours to shadow
     ambiguous = [name] if verdict in ("ambiguous", "generic") else []
@@ -641,7 +653,7 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
     seen = {name.lower()}
     candidates = [company.legal_name, *extra_names]
     short = short_name(name)
-    if short and short_counts[short.lower()] == 1:
+    if short and short_counts[short.lower()] == 1 and zipf(short.lower()) <= SHORT_NAME_MAX_ZIPF:
         candidates.append(short)
     for cand in candidates:
         cand = re.sub(r"\s+", " ", cand or "").strip()
@@ -792,10 +804,13 @@ def non_us_companies(listings: list[Listing], members: dict[str, str],
                     EXCHANGE_NAMES.get(primary.exchange, primary.exchange), industry, size, SOURCE_NON_US,
                     aliases=[e for e in extra if e], alias_tickers=alias_tickers)
         c.rank = (size, 0 if in_index else 1, -len(group), primary.symbol)
+        c.major = size <= SIZE_RANK["Mega Cap"] or in_index
         companies.append(c)
     return companies
 
 
+# US companies outside the S&P 500 worth at least this (USD) go by their short name.
+US_MAJOR_MARKET_CAP = 20e9
 US_EXCHANGES = {"nasdaq": "NASDAQ", "nyse": "NYSE", "amex": "NYSE American"}
 
 
@@ -818,6 +833,7 @@ def us_companies(rows: list[dict[str, str]]) -> list[Company]:
         c = Company(sym, clean_name(r["name"]), legal_name(r["name"]), "US",
                     US_EXCHANGES.get(r["exchange"].lower(), r["exchange"].upper()), industry, 0, SOURCE_US)
         c.rank = (-float(r.get("marketCap") or 0),)
+        c.major = float(r.get("marketCap") or 0) >= US_MAJOR_MARKET_CAP
         out.append(c)
     return out
 

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from stockgroups.errors import StockGroupsError  # noqa: E402
-from stockgroups.ingest.sources import iter_articles  # noqa: E402
+from stockgroups.errors import StockGroupsError
+from stockgroups.ingest.sources import iter_articles
 
 OUT = Path(__file__).with_name("docs.jsonl")
 SEED = 20251125
