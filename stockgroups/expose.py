@@ -140,15 +140,7 @@ class Reasoner:
         self.subject_countries = [replace(e, relevance=e.relevance / top_country) for e in countries
                                   if top_country >= COUNTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_country
                                   ][:SUBJECT_MAX_COUNTRIES]
-        # Sanctions, tariffs, export bans: the subject is the target, not the country whose
-        # Treasury or regulator acts; among the rest, relevance is judged afresh.
-        actors = self._actors(events[0]) if events else set()
-        targets = [e for e in entities if e.kind == "country" and "institutional" not in e.roles
-                   and e.id not in actors]
-        top_target = targets[0].relevance if targets else 0.0
-        self.target_countries = [replace(e, relevance=e.relevance / top_target) for e in targets
-                                 if top_target >= TARGET_FLOOR and e.relevance >= SUBJECT_MIN * top_target
-                                 ][:SUBJECT_MAX_COUNTRIES]
+        self._targets: list[Entity] | None = None
         # The story's company is judged among companies: "FDA approves Vertex drug" is about
         # Vertex even though the FDA and the US are named more.
         companies = [e for e in entities if e.kind == "company"]
@@ -254,9 +246,22 @@ class Reasoner:
                         actors.add(country)
         return actors
 
+    def target_countries(self) -> list[Entity]:
+        """Sanctions, tariffs, export bans: the subject is the target, not the country whose
+        Treasury or regulator acts; among the rest, relevance is judged afresh."""
+        if self._targets is None:
+            actors = self._actors(self.main_event) if self.main_event else set()
+            targets = [e for e in self.entities.values() if e.kind == "country"
+                       and "institutional" not in e.roles and e.id not in actors]
+            targets.sort(key=lambda e: -e.relevance)
+            top = targets[0].relevance if targets else 0.0
+            self._targets = [replace(e, relevance=e.relevance / top) for e in targets
+                             if top >= TARGET_FLOOR and e.relevance >= SUBJECT_MIN * top][:SUBJECT_MAX_COUNTRIES]
+        return self._targets
+
     def countries_for(self, ev: Event) -> list[Entity]:
         if self.kb.event_categories.get(ev.type, ("", ""))[0] in TARGETED_CATEGORIES:
-            return self.target_countries
+            return self.target_countries()
         return self.subject_countries
 
     def role_subject_country(self, ev: Event, eff: "Effect") -> None:

@@ -379,6 +379,7 @@ airlines airways logistics shipping foods food beverages brewery breweries enter
 networks network semiconductor semiconductors materials metals paper cement healthcare health
 medical therapeutics biotech biosciences software services retail stores enterprises
 investments ventures limited ltd inc plc co corp sa ag se nv asa ab the &
+bancorp bancshares bankshares brands trust
 """.split())
 # First words that are never a name on their own.
 GENERIC_FIRST = frozenset("""
@@ -392,7 +393,12 @@ france french italian spanish us usa mitsubishi mitsui sumitomo tata adani hyund
 lg sk bajaj mahindra jindal birla godrej hindustan kotak larsen shin zhejiang jiangsu
 shandong sichuan anhui hubei hunan fujian henan yunnan guangdong inner great tianjin
 chongqing
-""".split())
+""".split()) - frozenset("""shanghai shenzhen beijing guangzhou zhejiang jiangsu shandong sichuan anhui
+hubei hunan fujian henan yunnan guangdong tianjin chongqing tokyo osaka""".split())
+# Business-family names: never a short name alone ("Mitsubishi"), yet specific with a
+# business word ("Mitsubishi Electric"), so they do not make a phrase generic.
+FAMILY_NAMES = frozenset("""mitsubishi mitsui sumitomo tata adani hyundai samsung lg sk bajaj mahindra
+jindal birla godrej kotak larsen shin""".split())
 # Acronyms of three letters or fewer that are company names (kept although short).
 ACRONYM_STOP = frozenset("""
 CEO CFO USA GDP CPI IMF OPEC NATO ETF IPO ESG API LNG LPG USD EUR GBP JPY CNY RMB AI IT
@@ -408,6 +414,7 @@ adidas puma basf allianz maersk equinor petrobras gazprom lukoil rosneft sberban
 alibaba tencent baidu huawei xiaomi infosys wipro toshiba panasonic hitachi fujitsu
 mitsubishi suzuki yamaha subaru mazda lenovo foxconn nintendo sap bhp byd bae
 tesco barclays airbus bayer nikon prada sainsbury's rolls-royce glaxosmithkline
+komatsu tokuyama e.on canon
 """.split())
 # Word frequency (Zipf scale, wordfreq) at or above which a single-word alias is an
 # ordinary English word or a common name: "target" 4.8, "shell" 4.4, "sky" 4.7, while
@@ -478,6 +485,21 @@ def legal_name(raw: str) -> str:
     if m:  # "STARWOOD PROPERTY TRUST INC. Starwood Property Trust": the name repeated
         name = m.group(1)
     return " ".join(w.title() if len(w) >= 5 and w.isupper() and w.isalpha() else w for w in name.split())
+
+
+SOFT_LEGAL_RE = re.compile(
+    r"(?:[,\s]+(?:Inc|Incorporated|Corp|Co|plc|PLC|Ltd|Limited|LLC|AG|SE|SA|S\.A|N\.V|NV|SpA|S\.p\.A|"
+    r"ASA|AB|Oyj|A/S|Co\.,? Ltd|Company Limited|\(publ\))\.?)+$", re.IGNORECASE)
+
+
+def soft_name(legal: str) -> str:
+    """The name with its legal form gone but "Group"/"Holding" kept ("Partners Group")."""
+    name = legal
+    prev = None
+    while prev != name:
+        prev = name
+        name = SOFT_LEGAL_RE.sub("", name).strip().strip(",").strip()
+    return name
 
 
 def clean_name(raw: str) -> str:
@@ -615,15 +637,20 @@ def alias_verdict(alias: str, ticker: str, zipf: Callable[[str], float], places:
     if len(words) == 1:
         if low in BRANDS:
             return "keep"
+        if words[0] in GENERIC_TAIL or (words[0] in GENERIC_FIRST and words[0] not in FAMILY_NAMES):
+            return "generic"
         if zipf(words[0]) >= COMMON_WORD_ZIPF or low in places:
             return "ambiguous"
         return "keep"
     content = [w for w in words if w not in ("of", "and", "the") and len(w) > 1 and w not in LEGAL_WORDS]
     if not content:
         return "drop"
-    if all(w in GENERIC_FIRST or w in GENERIC_TAIL for w in content):
+    if " ".join(content) in BRANDS or (len(content) == 1 and content[0] in FAMILY_NAMES):
+        return "keep"
+    generic = GENERIC_TAIL | (GENERIC_FIRST - FAMILY_NAMES)
+    if len(content) <= 2 and all(w in generic for w in content):
         return "generic"  # "National Bank", "China Energy": names no one company
-    if low in places or (len(content) <= 2 and content[-1] not in GENERIC_TAIL
+    if low in places or (len(content) == 2 and content[-1] not in GENERIC_TAIL
                          and all(zipf(w) >= COMMON_PHRASE_WORD_ZIPF for w in content)):
         return "ambiguous"
     return "keep"
@@ -638,6 +665,8 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
                   short_counts: Counter) -> tuple[str, list[str], list[str]] | None:
     """(name, aliases, ambiguous) for a company, or None when its own name is unusable."""
     name = company.name
+    if name.isupper() and len(name) > 3 and zipf(name.lower()) >= COMMON_WORD_ZIPF:
+        name = name.title()  # "NEXT" is written "Next" in stories
     verdict = alias_verdict(name, company.ticker, zipf, places, taken)
     if verdict in ("ambiguous", "generic") and not company.major:
         # A smaller company whose short name is an ordinary word ("Milton", "Benchmark",
@@ -651,7 +680,7 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
     ambiguous = [name] if verdict in ("ambiguous", "generic") else []
     aliases: list[str] = []
     seen = {name.lower()}
-    candidates = [company.legal_name, *extra_names]
+    candidates = [soft_name(company.legal_name), company.legal_name, *extra_names]
     short = short_name(name)
     if short and short_counts[short.lower()] == 1 and zipf(short.lower()) <= SHORT_NAME_MAX_ZIPF:
         candidates.append(short)
