@@ -47,7 +47,6 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _WORD_RE = re.compile(r"\w+")
 _FACT_RE = re.compile(r"\b([A-Z][\w'-]+|\d(?:[\d.,]*\d)?)")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?]\s+|\n\s*)([A-Z][\w'-]*)")
-_SPACE_RE = re.compile(r"\s+")
 _MIX = np.uint32(0x9E3779B1)  # golden-ratio multiplier: spreads word order into the hash
 
 
@@ -81,7 +80,7 @@ def canonical_url(url: str | None) -> str | None:
 
 def content_hash(title: str, text: str) -> str:
     """sha256 of the title and text, case and spacing normalised: same words, same hash."""
-    norm = _SPACE_RE.sub(" ", f"{title}\n{text}".casefold()).strip()
+    norm = " ".join(f"{title}\n{text}".casefold().split())
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
@@ -163,6 +162,9 @@ class Clusterer:
         self.threshold = threshold
         self.window = window_days * DAY
         self._lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
+        # One MinHash reused for every call: the index keeps band hashes, not the object,
+        # and building a MinHash costs more than the query itself.
+        self._probe = _as_minhash(np.zeros(NUM_PERM, dtype=np.uint32))
         self._sigs: dict[int, np.ndarray] = {}
         self._facts: dict[int, np.ndarray | None] = {}
         self._meta: dict[int, tuple[int, float | None]] = {}  # key -> (story id, time)
@@ -182,7 +184,8 @@ class Clusterer:
         if sig is None:
             return Match(None, None, 0.0)
         best_key, best_sim = None, 0.0
-        for key in self._lsh.query(_as_minhash(sig)):
+        self._probe.hashvalues = sig
+        for key in self._lsh.query(self._probe):
             _story, t = self._meta[key]
             if when is not None and t is not None and abs(t - when) > self.window:
                 continue
@@ -199,7 +202,8 @@ class Clusterer:
             text_facts: np.ndarray | None = None) -> None:
         if sig is None or key in self._sigs:
             return
-        self._lsh.insert(key, _as_minhash(sig), check_duplication=False)
+        self._probe.hashvalues = sig
+        self._lsh.insert(key, self._probe, check_duplication=False)
         self._sigs[key] = sig
         self._facts[key] = text_facts
         self._meta[key] = (story_id, when)

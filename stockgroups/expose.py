@@ -309,6 +309,8 @@ class Reasoner:
                 ties.setdefault(eid, (f"The story names {info.name.lower()}", 0.0, ent.relevance))
             if info.kind not in ("place", "company") or not ent.mentions:
                 continue
+            if ent.relevance < NAMED_TIE_MIN_RELEVANCE and not self._named_with_event(eid):
+                continue  # a port or field named in passing does not tie its cargo to the event
             for fact in self.kb.exposures_by_subject.get(eid, ()):
                 if fact.relation in ("produces", "supplier-to") and fact.object.startswith("commodity:") and (
                         info.country in (code, "") or self._operates_in(eid, country)):

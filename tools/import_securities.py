@@ -414,13 +414,21 @@ adidas puma basf allianz maersk equinor petrobras gazprom lukoil rosneft sberban
 alibaba tencent baidu huawei xiaomi infosys wipro toshiba panasonic hitachi fujitsu
 mitsubishi suzuki yamaha subaru mazda lenovo foxconn nintendo sap bhp byd bae
 tesco barclays airbus bayer nikon prada sainsbury's rolls-royce glaxosmithkline
-komatsu tokuyama e.on canon
+komatsu tokuyama e.on canon macy's carrefour bosch pinterest dropbox capcom acer
+coal india
 """.split())
 # Word frequency (Zipf scale, wordfreq) at or above which a single-word alias is an
 # ordinary English word or a common name: "target" 4.8, "shell" 4.4, "sky" 4.7, while
 # distinctive names sit below ("glencore" 2.1, "infosys" 2.5). Chosen on the S&P 500
 # names already hand-marked in import_sp500.py.
 COMMON_WORD_ZIPF = 3.0
+# Above this a word is common whatever its use abroad ("apple" 4.8, "orange" 4.6).
+VERY_COMMON_ZIPF = 4.0
+# A word this much more frequent in English than in German/French/Spanish text is an
+# English word ("target" 1.6, "shell" 0.85); brands sit near 0 ("toyota" 0.2).
+ENGLISH_ONLY_GAP = 0.35
+# Words the frequency test lets through as brands but that are ordinary in English.
+ORDINARY_WORDS = frozenset("cactus viking jumbo blackberry olympus edison milton".split())
 # A short name derived from the first word ("Lattice" from "Lattice Semiconductor") is
 # added only when the word is rare in ordinary text: lower-case "lattice" is a word.
 SHORT_NAME_MAX_ZIPF = 2.6
@@ -618,8 +626,23 @@ def short_name(name: str) -> str:
     return ""
 
 
+def is_common_word(word: str, zipf: Callable[[str], float], zipf_abroad: Callable[[str], float]) -> bool:
+    """An English word (or common name) rather than a brand: frequent in English text and
+    markedly more frequent there than in German, French or Spanish text, where brands
+    ("Pinterest", "Toyota") are about as frequent as in English. Very frequent words
+    ("apple", "orange", "ford") are common whatever their use abroad."""
+    if word in BRANDS:
+        return False
+    if word in ORDINARY_WORDS:
+        return True
+    en = zipf(word)
+    if en < COMMON_WORD_ZIPF:
+        return False
+    return en >= VERY_COMMON_ZIPF or en - zipf_abroad(word) >= ENGLISH_ONLY_GAP
+
+
 def alias_verdict(alias: str, ticker: str, zipf: Callable[[str], float], places: frozenset[str],
-                  taken: frozenset[str]) -> str:
+                  taken: frozenset[str], zipf_abroad: Callable[[str], float] = lambda w: 0.0) -> str:
     """'keep', 'ambiguous', 'generic' (only industry or place words: drop unless it is
     the company's own name, then ambiguous) or 'drop' for one alias of a company."""
     low = alias.lower()
@@ -639,7 +662,7 @@ def alias_verdict(alias: str, ticker: str, zipf: Callable[[str], float], places:
             return "keep"
         if words[0] in GENERIC_TAIL or (words[0] in GENERIC_FIRST and words[0] not in FAMILY_NAMES):
             return "generic"
-        if zipf(words[0]) >= COMMON_WORD_ZIPF or low in places:
+        if is_common_word(words[0], zipf, zipf_abroad) or low in places:
             return "ambiguous"
         return "keep"
     content = [w for w in words if w not in ("of", "and", "the") and len(w) > 1 and w not in LEGAL_WORDS]
@@ -661,18 +684,19 @@ LEGAL_WORDS = frozenset("inc corp co ltd plc sa ag se nv asa ab oyj spa llc lp k
 
 
 def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[str], float],
-                  places: frozenset[str], taken: frozenset[str],
-                  short_counts: Counter) -> tuple[str, list[str], list[str]] | None:
+                  places: frozenset[str], taken: frozenset[str], short_counts: Counter,
+                  zipf_abroad: Callable[[str], float] = lambda w: 0.0,
+                  ) -> tuple[str, list[str], list[str]] | None:
     """(name, aliases, ambiguous) for a company, or None when its own name is unusable."""
     name = company.name
     if name.isupper() and len(name) > 3 and zipf(name.lower()) >= COMMON_WORD_ZIPF:
         name = name.title()  # "NEXT" is written "Next" in stories
-    verdict = alias_verdict(name, company.ticker, zipf, places, taken)
+    verdict = alias_verdict(name, company.ticker, zipf, places, taken, zipf_abroad)
     if verdict in ("ambiguous", "generic") and not company.major:
         # A smaller company whose short name is an ordinary word ("Milton", "Benchmark",
         # "Bancorp") goes by its full name: stories that mention it use that anyway.
         name = company.legal_name
-        verdict = alias_verdict(name, company.ticker, zipf, places, taken)
+        verdict = alias_verdict(name, company.ticker, zipf, places, taken, zipf_abroad)
         if verdict in ("ambiguous", "generic"):
             return None
     if verdict == "drop" and len(name) >= 4:
@@ -689,8 +713,8 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
         if not cand or cand.lower() in seen or "(" in cand or len(cand) > 60:
             continue
         seen.add(cand.lower())
-        v = alias_verdict(cand, company.ticker, zipf, places, taken)
-        if v in ("drop", "generic"):
+        v = alias_verdict(cand, company.ticker, zipf, places, taken, zipf_abroad)
+        if v in ("drop", "generic") or (v == "ambiguous" and not company.major):
             continue
         aliases.append(cand)
         if v == "ambiguous":
@@ -801,12 +825,14 @@ def place_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def word_zipf() -> Callable[[str], float]:
+def word_zipf() -> tuple[Callable[[str], float], Callable[[str], float]]:
+    """(English Zipf frequency, highest Zipf frequency in German, French or Spanish)."""
     try:
         from wordfreq import zipf_frequency
     except ImportError as exc:  # without it every common word would pass unmarked
         raise SystemExit("wordfreq is needed to mark ambiguous aliases: pip install wordfreq") from exc
-    return lambda w: zipf_frequency(w, "en")
+    return (lambda w: zipf_frequency(w, "en"),
+            lambda w: max(zipf_frequency(w, lang) for lang in ("de", "fr", "es")))
 
 
 # ---------------------------------------------------------------- build
@@ -899,14 +925,14 @@ def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | 
         if c and r.get("country") not in ("United States", "") and sym not in all_tickers and "^" not in sym:
             c.alias_tickers.append(sym)
             all_tickers.add(sym)
-    zipf = word_zipf()
+    zipf, zipf_abroad = word_zipf()
     places = place_names()
     taken = taken_aliases(data_dir)
     short_counts = Counter(short_name(c.name).lower() for c in chosen if short_name(c.name))
     rows = []
     used: set[str] = set()
     for c in sorted(chosen, key=lambda c: (c.country, c.rank)):
-        built = build_aliases(c, c.aliases, zipf, places, taken | frozenset(used), short_counts)
+        built = build_aliases(c, c.aliases, zipf, places, taken | frozenset(used), short_counts, zipf_abroad)
         if built is None or c.ticker.upper() in used:
             continue
         name, aliases, ambiguous = built
