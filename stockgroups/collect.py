@@ -311,8 +311,10 @@ class Collector:
         pool = None
         try:
             in_flight: deque[tuple[list[_Pending], Any]] = deque()
-            for batch in self._batches(items):
-                if pool is None and self.jobs > 1 and len(batch) >= self.batch_size:
+            for batch, full in self._batches(items):
+                if not batch:
+                    continue
+                if pool is None and self.jobs > 1 and full:
                     ctx = multiprocessing.get_context("fork")
                     pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.kb,))
                 if pool is None:
@@ -334,8 +336,9 @@ class Collector:
                 pool.join()
         return self.summary
 
-    def _batches(self, items: Iterable[Item]) -> Iterator[list[_Pending]]:
-        """New articles in batches; failures and duplicates are counted on the way."""
+    def _batches(self, items: Iterable[Item]) -> Iterator[tuple[list[_Pending], bool]]:
+        """(new articles, whether the input filled a batch), failures and duplicates
+        counted on the way; stored duplicates are found with one query per batch."""
         batch: list[_Pending] = []
         for label, item in items:
             if isinstance(item, StockGroupsError):
@@ -345,7 +348,7 @@ class Collector:
                 continue
             url_key = dedupe.canonical_url(item.url)
             chash = dedupe.content_hash(item.title, item.text)
-            if self._is_duplicate(url_key, chash):
+            if url_key in self._claimed_urls if url_key else chash in self._claimed_hashes:
                 self.summary.duplicate += 1
                 self._report()
                 continue
@@ -354,15 +357,22 @@ class Collector:
             self._claimed_hashes.add(chash)
             batch.append(_Pending(label, item, url_key, chash))
             if len(batch) >= self.batch_size:
-                yield batch
+                yield self._unstored(batch), True
                 batch = []
         if batch:
-            yield batch
+            yield self._unstored(batch), False
 
-    def _is_duplicate(self, url_key: str | None, chash: str) -> bool:
-        if url_key:
-            return url_key in self._claimed_urls or self.store.has_url(url_key)
-        return chash in self._claimed_hashes or self.store.story_of_hash(chash) is not None
+    def _unstored(self, batch: list[_Pending]) -> list[_Pending]:
+        """The batch without articles a previous run stored (same URL, or same content
+        for articles without one)."""
+        urls = self.store.known_urls(p.url_key for p in batch if p.url_key)
+        hashes = self.store.stories_of_hashes(p.content_hash for p in batch if not p.url_key)
+        fresh = [p for p in batch if not (p.url_key in urls if p.url_key
+                                          else p.content_hash in hashes)]
+        if len(fresh) < len(batch):
+            self.summary.duplicate += len(batch) - len(fresh)
+            self._report()
+        return fresh
 
     def _write(self, batch: list[_Pending], results: list[Analysed]) -> None:
         """One transaction: re-check identity, assign stories, insert everything."""
@@ -381,17 +391,18 @@ class Collector:
         new_stories: list[tuple[int, float]] = []
         with self.store.transaction():
             next_article, next_story = self.store.next_ids()
-            hash_story: dict[str, int] = {}
-            urls: set[str] = set()
+            # Another writer (watch beside ingest) may have stored some meanwhile.
+            urls = self.store.known_urls(p.url_key for p in batch if p.url_key)
+            hash_story = self.store.stories_of_hashes(p.content_hash for p in batch)
             for p, (title, text, data, groups, kb_version, blob, fact_blob) in zip(batch,
                                                                                   results):
-                if p.url_key and (p.url_key in urls or self.store.has_url(p.url_key)):
-                    self.summary.duplicate += 1  # another writer stored it meanwhile
+                if p.url_key in urls or (not p.url_key and p.content_hash in hash_story):
+                    self.summary.duplicate += 1
                     continue
                 published, dated = p.article.published, _published_time(p.article.published)
                 epoch = dated if dated is not None else now
                 sig, text_facts = dedupe.from_blob(blob), dedupe.from_blob(fact_blob)
-                story = hash_story.get(p.content_hash) or self.store.story_of_hash(p.content_hash)
+                story = hash_story.get(p.content_hash)
                 if story is not None:
                     match = dedupe.Match(story, None, 1.0)
                 else:

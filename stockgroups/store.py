@@ -200,6 +200,17 @@ class Store:
                                 (content_hash,)).fetchone()
         return row[0] if row else None
 
+    def known_urls(self, url_keys: Iterable[str]) -> set[str]:
+        """Those of the canonical URLs already stored (one query per IN_CHUNK)."""
+        return {r[0] for chunk in _chunks(list(url_keys)) for r in self.conn.execute(
+            f"SELECT url_key FROM articles WHERE url_key IN ({_marks(chunk)})", chunk)}
+
+    def stories_of_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
+        """Content hash -> a story holding that exact content, for those already stored."""
+        return {h: sid for chunk in _chunks(list(hashes)) for h, sid in self.conn.execute(
+            "SELECT content_hash, min(story_id) FROM articles "
+            f"WHERE content_hash IN ({_marks(chunk)}) GROUP BY content_hash", chunk)}
+
     def next_ids(self) -> tuple[int, int]:
         """(next article id, next story id): call inside a transaction."""
         a = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
@@ -356,7 +367,7 @@ class Store:
             return []
         rows = self.conn.execute(
             "SELECT id, story_id, title, source, url, published, text FROM articles "
-            f"WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+            f"WHERE id IN ({_marks(ids)})", ids).fetchall()
         order = {article_id: i for i, article_id in enumerate(ids)}
         rows.sort(key=lambda r: order[r[0]])
         terms = _query_terms(query)
@@ -400,6 +411,18 @@ class Store:
                 "last_modified = excluded.last_modified, last_polled = excluded.last_polled, "
                 "failures = excluded.failures, last_error = excluded.last_error",
                 (url, etag, last_modified, polled, failures, error))
+
+
+IN_CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(values), IN_CHUNK):
+        yield values[i:i + IN_CHUNK]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
 
 
 SNIPPET_WORDS = 24

@@ -65,7 +65,7 @@ def test_small_producer_share_needs_a_tie(kz):
 
 
 def test_named_field_ties_a_small_share(kb_small):
-    groups, companies = analyse(kb_small, KZ_TITLE, KZ_TEXT + " Output at the Tengiz field slowed.", [UNREST])
+    groups, companies = analyse(kb_small, KZ_TITLE, KZ_TEXT + " Protests slowed output at the Tengiz field.", [UNREST])
     assert groups["commodity:crude-oil"].direction == "up"
     assert companies["CVX"].direction == "mixed"
     assert any("Tengizchevroil" in line for line in companies["CVX"].evidence)
@@ -95,3 +95,8 @@ def test_combine_is_noisy_or_and_flags_mixed():
     assert direction == "mixed"
     score, direction, chain = _combine([Contribution("x", 0.6, "up", ("a",)), Contribution("x", 0.1, "down", ("b",))])
     assert direction == "up" and chain == ("a", "b")
+
+
+def test_field_named_in_passing_does_not_tie(kb_small):
+    groups, _ = analyse(kb_small, KZ_TITLE, KZ_TEXT + " Tourists once visited the Tengiz field.", [UNREST])
+    assert "commodity:crude-oil" not in groups
