@@ -149,8 +149,11 @@ class Reasoner:
                                   if top_company >= COMPANY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_company]
         industries = [e for e in entities if e.kind == "industry"]
         top_industry = industries[0].relevance if industries else 0.0
+        # An industry is the story's subject when it is named where the event is reported (or
+        # often): "Insurers face losses" in a wildfire story, not "rating agencies" in passing.
         self.subject_industries = [replace(e, relevance=e.relevance / top_industry) for e in industries
-                                   if top_industry >= INDUSTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_industry]
+                                   if top_industry >= INDUSTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_industry
+                                   and (e.relevance >= SUBJECT_MIN or self._named_with_event(e.id))]
         self.subject_commodities = [e for e in entities if e.kind == "commodity" and e.relevance >= COMMODITY_SUBJECT_MIN]
 
     # -- helpers ---------------------------------------------------------------------

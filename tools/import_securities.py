@@ -692,6 +692,8 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
     if name.isupper() and len(name) > 3 and zipf(name.lower()) >= COMMON_WORD_ZIPF:
         name = name.title()  # "NEXT" is written "Next" in stories
     verdict = alias_verdict(name, company.ticker, zipf, places, taken, zipf_abroad)
+    if verdict == "keep" and not company.major and " " not in name and zipf(name.lower()) >= COMMON_WORD_ZIPF:
+        verdict = "ambiguous"  # "Dana", "Lear": a first name or word; small firms use the full name
     if verdict in ("ambiguous", "generic") and not company.major:
         # A smaller company whose short name is an ordinary word ("Milton", "Benchmark",
         # "Bancorp") goes by its full name: stories that mention it use that anyway.
@@ -716,6 +718,8 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
         v = alias_verdict(cand, company.ticker, zipf, places, taken, zipf_abroad)
         if v in ("drop", "generic") or (v == "ambiguous" and not company.major):
             continue
+        if not company.major and " " not in cand and zipf(cand.lower()) >= COMMON_WORD_ZIPF:
+            continue  # "Dana" from "Dana Incorporated": a first name, not worth the risk
         aliases.append(cand)
         if v == "ambiguous":
             ambiguous.append(cand)
