@@ -84,6 +84,9 @@ COMPANIES_PER_GROUP = 8
 SECTOR_FACTOR = 0.95  # a sector moves no more than its industry (taxonomy rule)
 # A direction holding less than this share of the weight makes the result "mixed".
 MIXED_MINORITY = 0.3
+# A sector is mixed only when its reported industries pull apart nearly evenly (defence up
+# and airlines down in a war leave industrials up: defence moves more).
+SECTOR_MIXED_MINORITY = 0.45
 # Direct statements: "Chevron shares fell 3%", "oil prices jumped".
 STATEMENT_WEIGHT = 0.75
 MOVE_WORDS = re.compile(
@@ -605,7 +608,7 @@ class Reasoner:
 
     # -- combination ---------------------------------------------------------------------
     def groups(self) -> tuple[GroupHit, ...]:
-        combined = {gid: _combine(cs) for gid, cs in self.contribs.items()}
+        combined = {gid: _combine(cs, MIXED_MINORITY) for gid, cs in self.contribs.items()}
         # Sector roll-up: an industry's sector moves with it, never more strongly.
         by_sector: dict[str, list[tuple[float, str, tuple[str, ...], str]]] = defaultdict(list)
         for gid, (score, direction, chain) in combined.items():
@@ -614,11 +617,14 @@ class Reasoner:
                 by_sector[info.sector].append((score, direction, chain, gid))
         for sector, items in by_sector.items():
             top = max(items, key=lambda x: x[0])
+            # The sector follows the industries that are reported; one below the bar does not
+            # make it mixed.
+            shown = [x for x in items if x[0] >= GROUP_MIN_SCORE] or [top]
             cs = [Contribution(sector, s * SECTOR_FACTOR, d, (f"{self.kb.name(g)} is in the {self.kb.name(sector)} sector",) + c[:1])
-                  for s, d, c, g in items]
+                  for s, d, c, g in shown]
             if sector in combined:
                 cs.append(Contribution(sector, *combined[sector]))
-            score, direction, chain = _combine(cs)
+            score, direction, chain = _combine(cs, SECTOR_MIXED_MINORITY)
             combined[sector] = (min(score, max(top[0], combined.get(sector, (0,))[0])), direction, chain)
         hits = []
         for gid, (score, direction, chain) in combined.items():
@@ -642,7 +648,7 @@ class Reasoner:
         return tuple(hits[:MAX_COMPANIES])
 
 
-def _combine(contribs: list[Contribution]) -> tuple[float, str, tuple[str, ...]]:
+def _combine(contribs: list[Contribution], mixed_minority: float = 0.3) -> tuple[float, str, tuple[str, ...]]:
     """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
     contribs = sorted(contribs, key=lambda c: -c.score)
     miss = 1.0
@@ -654,7 +660,7 @@ def _combine(contribs: list[Contribution]) -> tuple[float, str, tuple[str, ...]]
     signed = votes.get("up", 0.0) + votes.get("down", 0.0)
     if signed > 0:
         minority = min(votes.get("up", 0.0), votes.get("down", 0.0)) / signed
-        if minority >= MIXED_MINORITY or votes.get("mixed", 0.0) > signed:
+        if minority >= mixed_minority or votes.get("mixed", 0.0) > signed:
             direction = "mixed"
         else:
             direction = "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
