@@ -30,7 +30,8 @@ SUBJECT_MAX_COUNTRIES = 2
 COMPANY_SUBJECT_FLOOR = 0.15
 COUNTRY_SUBJECT_FLOOR = 0.35  # the top country must be at least this central to be the subject
 TARGET_FLOOR = 0.2
-SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
+SUBJECT_INDUSTRY_DAMP = 0.6
+LINKED_INDUSTRY_MIN = 2  # customers or suppliers from one industry before the industry moves  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
 # "Washington imposed sanctions", "the EU slapped tariffs": the name before these verbs
 # acts on another country; it is not the one hit.
 ACTOR_VERBS = re.compile(r"\b(impos\w*|announc\w*|slap\w*|levi\w*|plac\w*|expand\w*|tighten\w*|"
@@ -531,10 +532,21 @@ class Reasoner:
                     pairs.append((f.subject, f))
                 if want == "customers" and f.relation == "customer-of":
                     pairs.append((f.subject, f))
+            by_industry: dict[str, list[tuple[str, float]]] = defaultdict(list)
+            direction = ev.direction if eff.direction == "shock" else eff.direction
             for other, f in pairs:
-                direction = ev.direction if eff.direction == "shock" else eff.direction
-                self.add_company(other, self.strength(ev) * eff.weight * e.relevance * (0.5 + 0.5 * f.weight), direction,
-                                 (self.event_line(ev), f.why, eff.why), e.id)
+                score = self.strength(ev) * eff.weight * e.relevance * (0.5 + 0.5 * f.weight)
+                self.add_company(other, score, direction, (self.event_line(ev), f.why, eff.why), e.id)
+                industry = self.kb.entities[other].industry if other in self.kb.entities else ""
+                if industry and industry != self.kb.entities[e.id].industry:
+                    by_industry[industry].append((self.kb.entities[other].name, score))
+            # An industry whose companies depend on the story's company (carmakers on a chip
+            # supplier) is hit through each of them, when several of them are.
+            for industry, members in by_industry.items():
+                if len(members) >= LINKED_INDUSTRY_MIN:
+                    score = 1.0 - math.prod(1.0 - x for _, x in members)
+                    names = ", ".join(n for n, _ in members[:4])
+                    self.add(industry, score, direction, (self.event_line(ev), f"{e.name}'s {want} include {names}", eff.why))
 
     def role_suppliers(self, ev: Event, eff: "Effect") -> None:
         self._linked_companies(ev, eff, "suppliers")
