@@ -31,7 +31,7 @@ COMPANY_SUBJECT_FLOOR = 0.15
 COUNTRY_SUBJECT_FLOOR = 0.35  # the top country must be at least this central to be the subject
 TARGET_FLOOR = 0.2
 SUBJECT_INDUSTRY_DAMP = 0.6
-LINKED_INDUSTRY_MIN = 2  # customers or suppliers from one industry before the industry moves  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
+LINKED_INDUSTRY_MIN = 3  # customers or suppliers from one industry before the industry moves  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
 # "Washington imposed sanctions", "the EU slapped tariffs": the name before these verbs
 # acts on another country; it is not the one hit.
 ACTOR_VERBS = re.compile(r"\b(impos\w*|announc\w*|slap\w*|levi\w*|plac\w*|expand\w*|tighten\w*|"

@@ -428,7 +428,7 @@ VERY_COMMON_ZIPF = 4.0
 # English word ("target" 1.6, "shell" 0.85); brands sit near 0 ("toyota" 0.2).
 ENGLISH_ONLY_GAP = 0.35
 # Words the frequency test lets through as brands but that are ordinary in English.
-ORDINARY_WORDS = frozenset("cactus viking jumbo blackberry olympus edison milton".split())
+ORDINARY_WORDS = frozenset("cactus viking jumbo blackberry olympus edison milton orion".split())
 # A short name derived from the first word ("Lattice" from "Lattice Semiconductor") is
 # added only when the word is rare in ordinary text: lower-case "lattice" is a word.
 SHORT_NAME_MAX_ZIPF = 2.6
@@ -691,14 +691,14 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
     name = company.name
     if name.isupper() and len(name) > 3 and zipf(name.lower()) >= COMMON_WORD_ZIPF:
         name = name.title()  # "NEXT" is written "Next" in stories
-    verdict = alias_verdict(name, company.ticker, zipf, places, taken, zipf_abroad)
+    verdict = alias_verdict(name, "", zipf, places, taken, zipf_abroad)  # a name may equal its ticker (GAP)
     if verdict == "keep" and not company.major and " " not in name and zipf(name.lower()) >= COMMON_WORD_ZIPF:
         verdict = "ambiguous"  # "Dana", "Lear": a first name or word; small firms use the full name
     if verdict in ("ambiguous", "generic") and not company.major:
         # A smaller company whose short name is an ordinary word ("Milton", "Benchmark",
         # "Bancorp") goes by its full name: stories that mention it use that anyway.
         name = company.legal_name
-        verdict = alias_verdict(name, company.ticker, zipf, places, taken, zipf_abroad)
+        verdict = alias_verdict(name, "", zipf, places, taken, zipf_abroad)
         if verdict in ("ambiguous", "generic"):
             return None
     if verdict == "drop" and len(name) >= 4:
@@ -926,7 +926,7 @@ def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | 
     for r in read_us(us):
         sym = r["symbol"].strip().upper()
         c = chosen_by_key.get(name_key(r["name"]))
-        if c and r.get("country") not in ("United States", "") and sym not in all_tickers and "^" not in sym:
+        if c and COUNTRY_ISO.get(r.get("country", "")) == c.country and sym not in all_tickers and "^" not in sym:
             c.alias_tickers.append(sym)
             all_tickers.add(sym)
     zipf, zipf_abroad = word_zipf()
