@@ -97,6 +97,7 @@ MOVE_WORDS = re.compile(
     r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|crash(?:ed|es)|plummet(?:ed|s)?|sli(?:pped|ps)))\b",
     re.IGNORECASE)
 STATED_KINDS = ("company", "commodity", "industry")
+EQUITY_WORDS = re.compile(r"\b(stocks?|shares|equities|bourse|stock market|index|benchmark)\b", re.IGNORECASE)
 STATED_MAX_GAP = 60  # "Kazatomprom, whose London-listed shares fell": name and verb stay close
 STATED_BARE_GAP = 12  # "oil jumped" needs no "prices" between the name and the verb
 MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bonds?|currency|"
@@ -592,7 +593,9 @@ class Reasoner:
         """'Chevron shares fell 3%', 'uranium prices rose': a stated move, given to the name
         nearest before the verb in the same sentence (no other name between them)."""
         movable = [m for m in self.mentions
-                   if (info := self.kb.entities.get(m.entity)) and info.kind in STATED_KINDS]
+                   if (info := self.kb.entities.get(m.entity)) and (
+                       info.kind in STATED_KINDS or info.kind == "country"
+                       or (info.kind == "place" and info.get("kind") == "index"))]
         if not movable:
             return
         for i, (s_start, s_end) in enumerate(self.sentences.spans):
@@ -611,6 +614,13 @@ class Reasoner:
                     continue
                 direction = "up" if verb.group("up") else "down"
                 info = self.kb.entities[m.entity]
+                if info.kind in ("country", "place"):
+                    # "Japanese stocks fell", "the Nikkei slid": the country's equities moved.
+                    if not EQUITY_WORDS.search(gap) and info.get("kind") != "index":
+                        continue
+                    info = self.kb.entities.get(f"country:{info.country}") if info.kind == "place" else info
+                    if info is None:
+                        continue
                 score = STATEMENT_WEIGHT * max(self.rel(m.entity), 0.4)
                 line = f"The story says: \"{sentence.strip()[:160]}\""
                 if info.kind == "company":

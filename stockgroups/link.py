@@ -174,7 +174,7 @@ def find_mentions(body: str, kb: "KB") -> list[Mention]:
 
 
 def _case_ok(alias: str, surface: str) -> bool:
-    if surface == alias:
+    if surface == alias or surface == alias[:1].upper() + alias[1:]:  # "the Dow" opening a sentence
         return True
     # "KAZAKHSTAN" in an all-caps headline matches "Kazakhstan"; a lower-case "apple" does not.
     return len(alias) > EXACT_CASE_MAX_LEN and surface.isupper() and not alias.isupper()

@@ -23,8 +23,9 @@ def clean_stage(a: Analysis, kb: KB) -> Analysis:
     art = a.article
     title = " ".join(clean_text(art.title).split())
     text = clean_text(art.text)
-    if title and text.startswith(title):
-        text = text[len(title):].lstrip()
+    first, _, rest = text.partition("\n")
+    if title and " ".join(first.split()) == title:
+        text = rest.lstrip()  # pages often repeat the headline as the first line of the body
     return replace(a, article=replace(art, title=title, text=text),
                    body=title + TITLE_SEPARATOR + text, kb_version=kb.version)
 

@@ -104,3 +104,29 @@ def test_a_stage_before_its_inputs_fails_at_start_up():
         check_stages(broken)
     check_stages(STAGES)
     assert all(isinstance(s, Stage) for s in STAGES)
+
+
+def test_headline_repeated_in_body_is_dropped_but_a_similar_sentence_is_kept(kb_full):
+    a = analyze(Article(source="x", title="Kazakh stocks tumble", text="Kazakh stocks tumble\nKazakh stocks tumbled again."), kb=kb_full)
+    assert a.article.text == "Kazakh stocks tumbled again."
+    b = analyze(Article(source="x", title="Kazakh stocks tumble", text="Kazakh stocks tumbled on Wednesday."), kb=kb_full)
+    assert b.article.text == "Kazakh stocks tumbled on Wednesday."
+
+
+@pytest.mark.parametrize("text, group, direction", [
+    ("Nikkei slides\n\nThe Nikkei 225 fell 3% on Monday as the yen jumped.", "country:JP", "down"),
+    ("Kazakh stocks tumble\n\nKazakh stocks tumbled on Wednesday as protests spread.", "country:KZ", "down"),
+    ("The Dow rallies\n\nThe Dow rallied 500 points on Friday.", "country:US", "up"),
+    ("Copper jumps\n\nCopper prices jumped 4% in London on supply worries.", "commodity:copper", "up"),
+])
+def test_stated_market_moves(kb_full, text, group, direction):
+    groups = {g.id: g for g in analyze(text, kb=kb_full).groups}
+    assert groups[group].direction == direction
+
+
+@pytest.mark.parametrize("text", [
+    "Chess final\n\nThe Georgian grandmaster's position fell apart after the queen sacrifice.",
+    "Weekend hikes\n\nThe trail rises 300 metres above the Delta River before it drops to the lake.",
+])
+def test_moves_outside_markets_are_not_statements(kb_full, text):
+    assert analyze(text, kb=kb_full).groups == ()

@@ -650,7 +650,7 @@ def alias_verdict(alias: str, ticker: str, zipf: Callable[[str], float], places:
         return "drop"  # bare tickers are matched as "(NYSE: X)" and "$X" only
     if low in taken:
         return "drop"  # already names another entity
-    if len(alias) < 4:
+    if len(alias) < 4 and ticker:  # names (ticker "") are judged like words below: "Gap", "Kia"
         if alias.isupper() and alias.isalpha() and alias not in ACRONYM_STOP:
             return "keep"
         return "drop"
