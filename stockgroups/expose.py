@@ -76,6 +76,9 @@ CONSUMER_DAMP = 0.6
 CONSUMER_MIN_BASIS = 0.3
 LOCAL_PRODUCER_DAMP = 0.9
 OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
+OPERATOR_FULL_EXPOSURE = 0.3
+COUNTRY_LIST_MAX = 30  # a country with at most this many KB companies has them listed under it
+COUNTRY_COMPANY_DAMP = 0.7  # ... hit fully when that country is this share of its business
 # Reporting thresholds: below these a hit is noise.
 GROUP_MIN_SCORE = 0.33
 COMPANY_MIN_SCORE = 0.12
@@ -138,6 +141,7 @@ class Reasoner:
         self._cue_sentences: dict[str, set[int]] = {}
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
         self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
+        self.producer_hits: dict[tuple[str, str], tuple[float, str, tuple[str, ...], str]] = {}
         # Countries are judged among countries: "Guinea coup hits aluminium" is about Guinea
         # even when aluminium is named more often.
         countries = [e for e in entities if e.kind == "country"]
@@ -275,8 +279,17 @@ class Reasoner:
     def role_subject_country(self, ev: Event, eff: "Effect") -> None:
         for c in self.countries_for(ev):
             direction = ev.direction if eff.direction == "shock" else eff.direction
-            self.add(c.id, self.strength(ev) * eff.weight * c.relevance, direction,
-                     (self.event_line(ev, c.name), eff.why))
+            score = self.strength(ev) * eff.weight * c.relevance
+            chain = (self.event_line(ev, c.name), eff.why)
+            self.add(c.id, score, direction, chain)
+            # A small market's listed companies are its equities: name them. (Listing every
+            # American company under country:US would say nothing.)
+            listed = self.kb.companies_by_country.get(c.id, [])
+            if len(listed) <= COUNTRY_LIST_MAX:
+                for company in listed:
+                    info = self.kb.entities[company]
+                    self.add_company(company, score * COUNTRY_COMPANY_DAMP, direction,
+                                     chain + (f"{info.name} ({info.ticker}) is listed in and earns mostly in {c.name}",), c.id)
 
     def _commodity_direction(self, commodity: str, eff: "Effect") -> str:
         if eff.direction == "shock":
@@ -444,7 +457,11 @@ class Reasoner:
             fact = producers.get(company)
             weight = 0.7 + 0.3 * _share_factor(fact.weight) if fact else 0.6
             line = f"{info.name} ({info.ticker}): " + (fact.why if fact else f"{self.kb.name(industry)} company")
-            self.add_company(company, score * weight, direction, chain + (line,), industry)
+            # One hit per company and commodity, however many producer industries lead to it.
+            key = (commodity, company)
+            if score * weight > self.producer_hits.get(key, (0.0,))[0]:
+                via = info.industry if info.industry == industry or not fact else commodity
+                self.producer_hits[key] = (score * weight, direction, chain + (line,), via)
 
     def role_local_producers(self, ev: Event, eff: "Effect") -> None:
         for commodity, score, cdir, chain, country in self._commodity_basis(ev, eff):
@@ -472,11 +489,12 @@ class Reasoner:
         for c in self.countries_for(ev):
             for fact in self.kb.exposures_by_object.get(c.id, ()):
                 info = self.kb.entities.get(fact.subject)
-                if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from"):
+                if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from") \
+                        or info.country == c.id.split(":")[1]:  # home companies are local producers
                     continue
                 gains = self._gains_from(info.id, rising)
                 direction = "mixed" if gains else eff.direction
-                score = self.strength(ev) * c.relevance * eff.weight * OPERATOR_DAMP * (0.5 + 0.5 * _share_factor(fact.weight))
+                score = self.strength(ev) * c.relevance * eff.weight * OPERATOR_DAMP * min(1.0, fact.weight / OPERATOR_FULL_EXPOSURE)
                 self.add_company(info.id, score, direction,
                                  (self.event_line(ev, c.name), f"{info.name} ({info.ticker}): {fact.why}",
                                   "Operations in the country are at risk" + ("; its product's price rises" if gains else "")),
@@ -658,9 +676,12 @@ class Reasoner:
         return tuple(hits[:MAX_GROUPS])
 
     def companies(self) -> tuple[CompanyHit, ...]:
+        for (_, company), (score, direction, chain, via) in self.producer_hits.items():
+            self.add_company(company, score, direction, chain, via)
+        self.producer_hits.clear()
         hits = []
         for cid, items in self.company_contribs.items():
-            score, direction, chain = _combine([c for c, _ in items])
+            score, direction, chain = _combine([c for c, _ in items], MIXED_MINORITY, mixed_counts=True)
             if score < COMPANY_MIN_SCORE:
                 continue
             info = self.kb.entities[cid]
@@ -670,7 +691,8 @@ class Reasoner:
         return tuple(hits[:MAX_COMPANIES])
 
 
-def _combine(contribs: list[Contribution], mixed_minority: float = 0.3) -> tuple[float, str, tuple[str, ...]]:
+def _combine(contribs: list[Contribution], mixed_minority: float = 0.3,
+             mixed_counts: bool = False) -> tuple[float, str, tuple[str, ...]]:
     """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
     contribs = sorted(contribs, key=lambda c: -c.score)
     miss = 1.0
@@ -682,6 +704,10 @@ def _combine(contribs: list[Contribution], mixed_minority: float = 0.3) -> tuple
     signed = votes.get("up", 0.0) + votes.get("down", 0.0)
     if signed > 0:
         minority = min(votes.get("up", 0.0), votes.get("down", 0.0)) / signed
+        if mixed_counts:
+            # For a company, a contribution that is itself mixed (Chevron: oil up, Tengiz at
+            # risk) counts as the other side too.
+            minority = max(minority, votes.get("mixed", 0.0) / (signed + votes.get("mixed", 0.0)))
         if minority >= mixed_minority or votes.get("mixed", 0.0) > signed:
             direction = "mixed"
         else:

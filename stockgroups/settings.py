@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_bytes", 10 * 1024 * 1024, "Largest input read, in bytes (files, stdin, URLs); larger inputs are refused."),
     Setting("fetch_timeout", 10.0, "Seconds to wait for a URL before giving up."),
     Setting("allow_private", False, "Allow fetching URLs on private, loopback or link-local addresses."),
-    Setting("kb_dirs", "", "Extra knowledge-base folders (os.pathsep separated) loaded over the shipped one."),
+    Setting("kb_dirs", lambda: str(user_kb_dir()),
+            "Extra knowledge-base folders (os.pathsep separated) loaded over the shipped one; "
+            "by default the user's own folder, where `stockgroups kb import` writes "
+            "($STOCKGROUPS_HOME/kb, else ~/.local/share/stockgroups/kb)."),
 )
+
+
+def user_home() -> Path:
+    """The user's Stock Groups folder: $STOCKGROUPS_HOME, else $XDG_DATA_HOME/stockgroups,
+    else ~/.local/share/stockgroups. Read at call time so tests can point it elsewhere."""
+    if os.environ.get("STOCKGROUPS_HOME"):
+        return Path(os.environ["STOCKGROUPS_HOME"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "stockgroups"
+
+
+def user_kb_dir() -> Path:
+    """Where the user's own companies and groups live (`stockgroups kb import`)."""
+    return user_home() / "kb"
 
 
 def get(name: str) -> object:
@@ -29,7 +48,8 @@ def get(name: str) -> object:
     setting = next(s for s in SETTINGS if s.name == name)
     raw = os.environ.get(setting.env)
     if raw is None:
-        return setting.default
+        default = setting.default
+        return default() if callable(default) else default
     if isinstance(setting.default, bool):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(setting.default, int):

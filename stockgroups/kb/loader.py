@@ -31,7 +31,8 @@ ENTITY_FILES = {
     "commodity": "commodities",
     "company": "companies",
 }
-FACT_FILES = ("producers", "commodity_links", "exposures", "contexts", "events", "event_effects")
+FACT_FILES = ("producers", "commodity_links", "exposures", "contexts", "events", "event_effects",
+              "groups_custom")
 
 REQUIRED_COLUMNS = {
     "sectors": ("id", "name", "aliases"),
@@ -48,6 +49,7 @@ REQUIRED_COLUMNS = {
     "contexts": ("entity", "polarity", "cue"),
     "events": ("id", "name", "category", "severity", "shock", "cues"),
     "event_effects": ("event", "target", "direction", "weight", "why"),
+    "groups_custom": ("id", "name", "tickers"),
 }
 ROLES = frozenset({
     "subject-country", "subject-company", "subject-industry", "subject-commodity",
@@ -61,6 +63,7 @@ EXPOSURE_RELATIONS = frozenset({
 })
 AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-_&]*$")
+CUSTOM_ID_RE = re.compile(r"^custom:[a-z0-9][a-z0-9\-_]*$")
 # Aliases this short are matched with their exact case: "US", "BP", "EU" are words too.
 EXACT_CASE_MAX_LEN = 3
 
@@ -109,6 +112,17 @@ class Effect:
     why: str
 
 
+@dataclass(frozen=True)
+class CustomGroup:
+    """A user's named basket of companies (groups_custom*.csv): `custom:my-uranium-basket`."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]  # company ids, in the order the user listed their tickers
+    source: str
+    as_of: str
+
+
 @dataclass
 class KB:
     """The loaded knowledge base: entities, graph edges, context cues and event rules."""
@@ -127,6 +141,7 @@ class KB:
     ticker_index: dict[str, str]  # ticker or alias ticker -> company id
     version: str
     files: tuple[str, ...] = ()
+    custom_groups: dict[str, CustomGroup] = field(default_factory=dict)
     _matcher: object = field(default=None, repr=False)
     _event_matcher: object = field(default=None, repr=False)
     _event_info: dict | None = field(default=None, repr=False)
@@ -172,6 +187,7 @@ class KB:
         counts["exposures"] = sum(len(v) for v in self.exposures_by_subject.values())
         counts["event_types"] = len(self.event_rows)
         counts["company_countries"] = len(self.companies_by_country)
+        counts["custom_groups"] = len(self.custom_groups)
         return dict(counts)
 
 
@@ -396,6 +412,8 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
         w = _weight(row["weight"], where, problems)
         effects[event.split(":", 1)[1]].append(Effect(event.split(":", 1)[1], target, row["direction"], w, row["why"]))
 
+    custom_groups = _custom_groups(raw.get("groups_custom", []), entities, problems)
+
     if problems.items:
         shown = problems.items[:20]
         more = len(problems.items) - len(shown)
@@ -431,7 +449,43 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
         ticker_index=ticker_index,
         version=digest.hexdigest()[:12],
         files=tuple(p.name for p in all_paths),
+        custom_groups=custom_groups,
     )
+
+
+def _custom_groups(rows: list[tuple[str, dict[str, str]]], entities: dict[str, EntityInfo],
+                   problems: _Problems) -> dict[str, CustomGroup]:
+    """Baskets of tickers; every ticker must name a known company (its ticker or an alias
+    ticker). A later file's basket with the same id replaces the earlier one."""
+    by_ticker: dict[str, str] = {}
+    for eid, info in entities.items():
+        if info.kind == "company":
+            by_ticker.setdefault(info.ticker.upper(), eid)
+    for eid, info in entities.items():
+        if info.kind == "company":
+            for alias in info.aliases:
+                if _looks_like_ticker(alias):
+                    by_ticker.setdefault(alias.upper(), eid)
+    groups: dict[str, CustomGroup] = {}
+    for where, row in rows:
+        gid = row["id"]
+        if not CUSTOM_ID_RE.match(gid):
+            problems.add(where, f"id {gid!r} is not of the form custom:lower-case-slug")
+            continue
+        tickers = split_list(row["tickers"])
+        if not tickers:
+            problems.add(where, "no tickers")
+            continue
+        members = []
+        for t in tickers:
+            eid = by_ticker.get(t.upper()) or (t if t in entities and t.startswith("company:") else "")
+            if not eid:
+                problems.add(where, f"unknown ticker {t!r}")
+            elif eid not in members:
+                members.append(eid)
+        groups[gid] = CustomGroup(gid, row["name"] or gid, tuple(members), row.get("source", ""),
+                                  row.get("as_of", ""))
+    return groups
 
 
 TICKER_ALIAS_RE = re.compile(r"^[A-Z0-9]{1,6}([.\-][A-Z0-9]{1,4})?$")
