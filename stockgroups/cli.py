@@ -87,6 +87,13 @@ def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | 
         sys.exit(1)
 
 
+def key_fact(evidence: tuple[str, ...]) -> str:
+    """The line of a chain most worth a glance: a sourced fact (a share, a site) over a rule."""
+    facts = [line for line in evidence[1:] if not line.startswith("Story:")
+             and (any(ch.isdigit() for ch in line) or ": " in line)]
+    return (facts or list(evidence[1:2]) or list(evidence[:1]) or [""])[0]
+
+
 def print_analysis(analysis: Analysis, top: int) -> None:
     """A Rich table of the top groups and companies, with the first line of evidence."""
     from rich.console import Console
@@ -107,7 +114,7 @@ def print_analysis(analysis: Analysis, top: int) -> None:
     for col in ("group", "direction", "score", "why (first fact)"):
         table.add_column(col)
     for g in analysis.groups[:top]:
-        table.add_row(escape(g.id), arrows[g.direction], f"{g.score:.2f}", escape(g.evidence[1] if len(g.evidence) > 1 else g.evidence[0]))
+        table.add_row(escape(g.id), arrows[g.direction], f"{g.score:.2f}", escape(key_fact(g.evidence)))
     console.print(table)
     if analysis.companies:
         ctable = Table(show_header=True, header_style="bold", box=None, pad_edge=False)

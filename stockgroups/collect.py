@@ -40,7 +40,7 @@ Item = tuple[str, "Article | StockGroupsError"]
 Getter = Callable[[str], "tuple[bytes, str | None, str]"]
 
 BATCH_SIZE = 500  # articles per transaction: large enough for executemany to pay off
-LSH_LOAD_LIMIT = 200_000  # signatures read back into the index when a store is opened
+LSH_LOAD_LIMIT = 150_000  # at most this many signatures are read back into the index
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 IN_FLIGHT_BATCHES = 4  # batches analysed ahead of the one being written (jobs > 1)
 
@@ -298,8 +298,7 @@ class Collector:
         self.store, self.kb, self.clock = store, kb, clock
         self.batch_size, self.jobs, self.progress = batch_size, max(1, jobs), progress
         self.summary = Summary()
-        self.clusterer = dedupe.Clusterer()
-        self.clusterer.load(store.signatures(LSH_LOAD_LIMIT))
+        self._load_index()
         self._claimed_urls: set[str] = set()  # keys handed to analysis in this run
         self._claimed_hashes: set[str] = set()
 
@@ -335,6 +334,12 @@ class Collector:
                 pool.terminate()
                 pool.join()
         return self.summary
+
+    def _load_index(self) -> None:
+        """Rebuild the clusterer from the store: what a killed or earlier run indexed."""
+        self.clusterer = dedupe.Clusterer()
+        span = dedupe.EVICT_WINDOWS * dedupe.WINDOW_DAYS * dedupe.DAY
+        self.clusterer.load(self.store.signatures(LSH_LOAD_LIMIT, span))
 
     def _batches(self, items: Iterable[Item]) -> Iterator[tuple[list[_Pending], bool]]:
         """(new articles, whether the input filled a batch), failures and duplicates
@@ -380,8 +385,7 @@ class Collector:
             self._write_batch(batch, results)
         except Exception:
             # The index may hold texts the rolled-back transaction never stored.
-            self.clusterer = dedupe.Clusterer()
-            self.clusterer.load(self.store.signatures(LSH_LOAD_LIMIT))
+            self._load_index()
             raise
 
     def _write_batch(self, batch: list[_Pending], results: list[Analysed]) -> None:

@@ -36,6 +36,7 @@ MIN_SHINGLES = 8  # texts shorter than this are matched by exact content hash on
 WINDOW_DAYS = 7.0  # two copies of a story are this close in time; novelty looks this far back
 DAY = 86400.0
 KEEP_MIN = 20_000  # below this many texts nothing is evicted (~130 MB of index)
+KEEP_MAX = 150_000  # never more than this many (~1 GB of index): the oldest leave first
 EVICT_WINDOWS = 2  # texts older than this many windows behind the newest leave the index
 
 # Query parameters that track the reader, not the page: dropped from canonical URLs.
@@ -168,7 +169,7 @@ class Clusterer:
         self._sigs: dict[int, np.ndarray] = {}
         self._facts: dict[int, np.ndarray | None] = {}
         self._meta: dict[int, tuple[int, float | None]] = {}  # key -> (story id, time)
-        self._by_time: list[tuple[float, int]] = []  # min-heap, for evicting old texts
+        self._by_time: list[tuple[float, int]] = []  # min-heap (time, key): eviction order
         self._newest = float("-inf")
 
     def __len__(self) -> int:
@@ -208,21 +209,22 @@ class Clusterer:
         self._facts[key] = text_facts
         self._meta[key] = (story_id, when)
         if when is not None:
-            heapq.heappush(self._by_time, (when, key))
             self._newest = max(self._newest, when)
-            self._evict()
+        # An undated text leaves the index as if it had the newest time seen so far.
+        heapq.heappush(self._by_time, (when if when is not None else self._newest, key))
+        self._evict()
 
     def _evict(self) -> None:
         """Past KEEP_MIN texts, drop those too old to match anything new.
 
         Memory then stays bounded by the window on big archives; EVICT_WINDOWS windows
-        are kept so an archive read slightly out of order still finds its copies.
-        Undated texts are never evicted: they carry no time to compare.
+        are kept so an archive read slightly out of order still finds its copies, and
+        never more than KEEP_MAX texts (undated archives have no window).
         """
         if len(self._sigs) <= KEEP_MIN:
             return
         horizon = self._newest - EVICT_WINDOWS * self.window
-        while self._by_time and self._by_time[0][0] < horizon:
+        while self._by_time and (self._by_time[0][0] < horizon or len(self._sigs) > KEEP_MAX):
             _, key = heapq.heappop(self._by_time)
             self._lsh.remove(key)
             del self._sigs[key], self._meta[key], self._facts[key]

@@ -262,11 +262,14 @@ class Store:
             [(r.epoch, r.id, r.epoch, r.title, r.epoch, _time_of(r), r.epoch, r.story_id)
              for r in rows])
 
-    def signatures(self, limit: int) -> list[tuple[int, int, float | None, bytes, bytes]]:
-        """The most recent `limit` signatures: (article id, story id, epoch, sig, facts)."""
+    def signatures(self, limit: int, span: float) -> list[tuple[int, int, float | None, bytes,
+                                                                 bytes | None]]:
+        """Signatures the clusterer needs: those dated within `span` seconds of the newest,
+        and undated ones, newest first, at most `limit`: (article, story, epoch, sig, facts)."""
         return self.conn.execute(
             "SELECT article_id, story_id, epoch, sig, facts FROM signatures "
-            "ORDER BY epoch DESC LIMIT ?", (limit,)).fetchall()
+            "WHERE epoch IS NULL OR epoch >= (SELECT max(epoch) FROM signatures) - ? "
+            "ORDER BY article_id DESC LIMIT ?", (span, limit)).fetchall()
 
     # -- reanalysis -----------------------------------------------------------------------
 

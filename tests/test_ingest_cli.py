@@ -333,3 +333,13 @@ def test_parallel_analysis_gives_the_same_store(kb_small, tmp_path):
             results.append((summary.line(), rows.fetchall()))
     assert results[0] == results[1]
     assert results[0][0] == "60 new (60 new stories), 6 duplicate, 0 failed"
+
+
+def test_copies_arriving_in_a_later_run_join_the_stored_story(cli, db):
+    for name in ("wire_rss2.xml", "prague_atom_latin2.xml"):
+        out = cli("ingest", str(NEWS / name), "--db", db, "--no-fetch-pages")
+        assert out.exit_code == 0, out.output
+    assert "2 new (1 new stories)" in out.stdout  # the copy joined; the Czech story is new
+    uranium = stories_json(cli, db, "--group", "commodity:uranium")
+    assert len(uranium) == 1 and len(uranium[0]["sources"]) == 2
+    assert uranium[0]["sources"][1]["similarity"] == 1.0
