@@ -8,7 +8,6 @@ analysed, matched against recent stories, and written in one transaction per bat
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import logging
 import multiprocessing
@@ -193,7 +192,7 @@ class Sources:
             label = path[:-3] if path.lower().endswith(".gz") else path
             seen = False
             try:
-                for lineno, line in enumerate(io.BufferedReader(stream), start=1):
+                for lineno, line in enumerate(stream, start=1):
                     if not line.strip():
                         continue
                     seen = True

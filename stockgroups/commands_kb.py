@@ -1,10 +1,14 @@
 """`stockgroups kb ...`: inspect, validate and extend the knowledge base."""
 from __future__ import annotations
 
-from typing import Iterable
+import os
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
 
 import click
 
+from stockgroups import settings
 from stockgroups.cli import _kb
 
 
@@ -25,6 +29,22 @@ def kb_stats() -> None:
     click.echo(f"kb_version {base.version}")
     for key, value in sorted(base.stats().items()):
         click.echo(f"{key:20} {value}")
+    by_country = Counter(i.country for i in base.entities.values() if i.kind == "company")
+    click.echo("companies by country: " + ", ".join(f"{c} {n}" for c, n in by_country.most_common()))
+    industries = [i for i in base.entities.values() if i.kind == "industry"]
+    covered = sum(1 for i in industries if base.companies_by_industry.get(i.id))
+    click.echo(f"industries with companies: {covered} of {len(industries)}")
+    for i in industries:
+        if not base.companies_by_industry.get(i.id):
+            click.echo(f"  no companies: {i.id}")
+    commodities = [i for i in base.entities.values() if i.kind == "commodity"]
+    producers = {c.id: [f for f in base.exposures_by_object.get(c.id, []) if f.relation == "produces"
+                        and f.subject.startswith("company:")] for c in commodities}
+    with_producers = sum(1 for v in producers.values() if v)
+    click.echo(f"commodities with producer companies: {with_producers} of {len(commodities)}")
+    click.echo("  " + ", ".join(f"{cid.split(':', 1)[1]} {len(v)}" for cid, v in producers.items()))
+    if base.custom_groups:
+        click.echo("custom groups: " + ", ".join(sorted(base.custom_groups)))
 
 
 @kb.command("validate")
@@ -78,6 +98,36 @@ def kb_search(text: str, limit: int) -> None:
         if n >= limit:
             break
         click.echo(f"{info.id:32} {info.name}")
+
+
+@kb.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def kb_import(file: Path) -> None:
+    """Add or override companies, or add custom baskets, from FILE.csv.
+
+    Companies: columns ticker,name,aliases,industry,country[,exchange,exposures,source,as_of]
+    (aliases `|`-separated; exposures like `operates-in country:KZ 0.3|produces
+    commodity:uranium 0.1`). A known ticker overrides the shipped company.
+    Baskets: columns id,name,tickers (`|`-separated), id like custom:my-uranium-basket.
+    Rows go to the user KB folder, never the shipped files; a file with any bad row is
+    refused whole.
+
+    \b
+    Example:
+        stockgroups kb import my_companies.csv
+        stockgroups kb import my_baskets.csv
+    """
+    from stockgroups.errors import StockGroupsError
+    from stockgroups.kb.user import import_file
+
+    user_dir = settings.user_kb_dir()
+    other = [d for d in str(settings.get("kb_dirs")).split(os.pathsep) if d]
+    try:
+        result = import_file(file, user_dir, other_dirs=other)
+    except StockGroupsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"imported {result.companies} companies, {result.exposures} exposures, "
+               f"{result.groups} groups into {result.folder} (kb_version {result.kb_version})")
 
 
 def register(group: click.Group) -> None:

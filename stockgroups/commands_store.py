@@ -73,6 +73,16 @@ def _library_errors() -> Iterator[None]:
 
 
 @contextmanager
+def _pipe_closed_ok() -> Iterator[None]:
+    """`stockgroups export | head` ends quietly when head stops reading."""
+    try:
+        yield
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+
+
+@contextmanager
 def _open_store(db: str | None) -> Iterator[Any]:
     from stockgroups.store import Store
 
@@ -307,6 +317,11 @@ def stories(group: str | None, since: str | None, fmt: str, limit: int, db: str 
     start = _since(since)
     with _open_store(db) as store, _library_errors():
         found = store.stories(group=group, since=start, limit=limit)
+    with _pipe_closed_ok():
+        _print_stories(found, fmt)
+
+
+def _print_stories(found: list[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
         for story in found:
             click.echo(json.dumps(story, ensure_ascii=False))
@@ -377,7 +392,7 @@ def export(fmt: str, output: str | None, db: str | None) -> None:
         except ImportError:
             raise click.ClickException("parquet export needs pyarrow: pip install "
                                        "'stockgroups[parquet]'") from None
-    with _open_store(db) as store, _library_errors():
+    with _open_store(db) as store, _library_errors(), _pipe_closed_ok():
         rows = store.export_rows()
         if fmt == "parquet":
             count = _write_parquet(rows, output or "")

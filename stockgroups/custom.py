@@ -5,7 +5,8 @@ score, the members' vote for its direction, and evidence that names the members.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from stockgroups.model import CompanyHit, GroupHit
 
@@ -31,7 +32,7 @@ def _vote(members: list[CompanyHit]) -> str:
     return "mixed"
 
 
-def custom_hits(companies: Iterable[CompanyHit], kb: "KB") -> tuple[GroupHit, ...]:
+def custom_hits(companies: Iterable[CompanyHit], kb: KB) -> tuple[GroupHit, ...]:
     """One GroupHit per user basket with at least one member among the company hits,
     strongest first."""
     if not kb.custom_groups:
@@ -49,10 +50,11 @@ def custom_hits(companies: Iterable[CompanyHit], kb: "KB") -> tuple[GroupHit, ..
         members.sort(key=lambda h: -h.score)
         direction = _vote(members)
         listed = ", ".join(f"{h.ticker} {h.direction} ({h.score:.2f})" for h in members)
-        evidence = (f"Your basket {group.name} holds {len(members)} of {len(group.members)} companies "
-                    f"this story moves: {listed}",
-                    f"Score of its strongest member ({members[0].ticker}); direction by the members' "
-                    f"vote: {direction}")
+        held = f"{len(members)} of {len(group.members)}"
+        evidence = (
+            f"Your basket {group.name} holds {held} companies this story moves: {listed}",
+            f"Score of its strongest member ({members[0].ticker}); direction by the members' vote: {direction}",
+        )
         out.append(GroupHit(group.id, "custom", group.name, round(members[0].score, 4), direction, evidence))
     out.sort(key=lambda g: -g.score)
     return tuple(out)

@@ -111,3 +111,10 @@ def test_installed_entry_point_runs(story):
     proc = subprocess.run([str(exe), "analyze", str(story), "--format", "json"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["title"].startswith("Workers")
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/story", "file:///etc/passwd", "gopher://x/1"])
+def test_other_url_schemes_are_refused(runner, url):
+    result = runner.invoke(main, ["analyze", url])
+    assert result.exit_code == 1
+    assert "only http and https" in result.stderr

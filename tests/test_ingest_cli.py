@@ -160,7 +160,8 @@ def test_bad_inputs_are_one_line_errors(cli, db, tmp_path):
     assert out.exit_code == 1 and "cannot open the store" in out.output
     out = cli("watch", "--db", db)
     assert out.exit_code == 1 and "no feeds to watch" in out.output
-    out = cli("watch", "--db", db, "--every", "often", "--feeds", str(FEEDS / "extra" / "list.opml"))
+    opml = str(FEEDS / "extra" / "list.opml")
+    out = cli("watch", "--db", db, "--every", "often", "--feeds", opml)
     assert out.exit_code == 1 and "not a duration" in out.output
 
 

@@ -29,9 +29,9 @@ import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 log = logging.getLogger("import_securities")
 
@@ -489,7 +489,7 @@ def legal_name(raw: str) -> str:
     while prev != name:
         prev = name
         name = SHARE_DESCRIPTOR_RE.sub("", name).strip()
-    m = re.match(r"^(.*?\b(?:Inc|Corp|Ltd|plc)\.?)\s+\S.*$", name, flags=re.I)
+    m = re.match(r"^(.*?\b(?:Inc|Corp|Ltd|plc)\.?)\s+\S.*$", name, flags=re.IGNORECASE)
     if m:  # "STARWOOD PROPERTY TRUST INC. Starwood Property Trust": the name repeated
         name = m.group(1)
     return " ".join(w.title() if len(w) >= 5 and w.isupper() and w.isalpha() else w for w in name.split())
@@ -513,7 +513,7 @@ def soft_name(legal: str) -> str:
 def clean_name(raw: str) -> str:
     """'Toyota Motor Corporation' -> 'Toyota Motor'; 'Shell plc ' -> 'Shell'."""
     name = legal_name(raw)
-    name = re.sub(r"\s*\((?:The|publ|Class [A-Z])\)\s*$", "", name, flags=re.I)
+    name = re.sub(r"\s*\((?:The|publ|Class [A-Z])\)\s*$", "", name, flags=re.IGNORECASE)
     name = PREFIX_RE.sub("", name)
     prev = None
     while prev != name:
@@ -692,7 +692,8 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
     if name.isupper() and len(name) > 3 and zipf(name.lower()) >= COMMON_WORD_ZIPF:
         name = name.title()  # "NEXT" is written "Next" in stories
     verdict = alias_verdict(name, "", zipf, places, taken, zipf_abroad)  # a name may equal its ticker (GAP)
-    if verdict == "keep" and not company.major and " " not in name and zipf(name.lower()) >= COMMON_WORD_ZIPF:
+    if verdict == "keep" and not company.major and " " not in name and name.lower() not in BRANDS \
+            and zipf(name.lower()) >= COMMON_WORD_ZIPF:
         verdict = "ambiguous"  # "Dana", "Lear": a first name or word; small firms use the full name
     if verdict in ("ambiguous", "generic") and not company.major:
         # A smaller company whose short name is an ordinary word ("Milton", "Benchmark",
@@ -718,7 +719,8 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
         v = alias_verdict(cand, company.ticker, zipf, places, taken, zipf_abroad)
         if v in ("drop", "generic") or (v == "ambiguous" and not company.major):
             continue
-        if not company.major and " " not in cand and zipf(cand.lower()) >= COMMON_WORD_ZIPF:
+        if not company.major and " " not in cand and cand.lower() not in BRANDS \
+                and zipf(cand.lower()) >= COMMON_WORD_ZIPF:
             continue  # "Dana" from "Dana Incorporated": a first name, not worth the risk
         aliases.append(cand)
         if v == "ambiguous":
@@ -869,7 +871,7 @@ def non_us_companies(listings: list[Listing], members: dict[str, str],
 
 
 # US companies outside the S&P 500 worth at least this (USD) go by their short name.
-US_MAJOR_MARKET_CAP = 20e9
+US_MAJOR_MARKET_CAP = 10e9
 US_EXCHANGES = {"nasdaq": "NASDAQ", "nyse": "NYSE", "amex": "NYSE American"}
 
 

@@ -38,9 +38,12 @@ SYNONYMS = {
     "on": "upon", "the": "the", "a": "one", "its": "the", "would": "will", "could": "may",
 }
 MASTHEADS = [
-    ("{title} | Daily Ledger", "DAILY LEDGER - ", "Copyright 2025 Daily Ledger. All rights reserved."),
-    ("{title} - Market Pulse", "(Market Pulse) - ", "Read more: markets, commodities, currencies."),
-    ("{title} :: Asia Trade Wire", "SINGAPORE (ATW) - ", "Reporting by staff; editing by the desk."),
+    ("{title} | Daily Ledger", "DAILY LEDGER - ",
+     "Copyright 2025 Daily Ledger. All rights reserved."),
+    ("{title} - Market Pulse", "(Market Pulse) - ",
+     "Read more: markets, commodities, currencies."),
+    ("{title} :: Asia Trade Wire", "SINGAPORE (ATW) - ",
+     "Reporting by staff; editing by the desk."),
 ]
 UPDATE_PARAGRAPHS = [
     "Later in the day, officials said they expected to give more details at a news conference "
@@ -50,7 +53,8 @@ UPDATE_PARAGRAPHS = [
     "A spokesperson declined to comment on the figures beyond the statement, saying the "
     "situation was still developing and that an update would follow.",
 ]
-COMPANIES = ["Acme Industrial", "Borealis Foods", "Cobalt Networks", "Delta Freight", "Evergreen Retail",
+COMPANIES = ["Acme Industrial", "Borealis Foods", "Cobalt Networks", "Delta Freight",
+             "Evergreen Retail",
              "Fulcrum Bank", "Granite Homes", "Helios Solar", "Ironbridge Steel", "Juniper Health",
              "Keystone Insurance", "Lumen Motors", "Meridian Pharma", "Northstar Airlines",
              "Orchid Cosmetics", "Pioneer Chemicals"]

@@ -42,6 +42,7 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 log = logging.getLogger(__name__)
+_OTHER_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
 def iter_articles(specs: Sequence[str], *, fetcher: Fetcher | None = None,
@@ -59,6 +60,8 @@ def iter_articles(specs: Sequence[str], *, fetcher: Fetcher | None = None,
             yield from _guard(spec, lambda: _from_stdin(max_bytes))
         elif spec.lower().startswith(("http://", "https://")):
             yield from _guard(spec, lambda spec=spec: _from_url(spec, get, max_bytes))
+        elif _OTHER_SCHEME.match(spec) and not os.path.exists(spec):
+            yield spec, InputError(f"{spec}: only http and https URLs can be fetched")
         elif os.path.isdir(spec):
             files = list(_walk(spec))
             if not files:
