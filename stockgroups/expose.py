@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, replace
-from stockgroups.segment import Sentences
+from stockgroups.segment import Sentences, sentences_of
 
 if TYPE_CHECKING:
     from stockgroups.kb.loader import KB, Effect, Fact
@@ -188,7 +188,7 @@ class Reasoner:
     @property
     def sentences(self) -> Sentences:
         if self._sentences is None:
-            self._sentences = Sentences(self.body)
+            self._sentences = sentences_of(self.body)
         return self._sentences
 
     def event_line(self, ev: Event, where: str = "") -> str:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Iterable
 
 from stockgroups.model import Entity, Mention
-from stockgroups.segment import LEAD_CHARS, Sentences
+from stockgroups.segment import LEAD_CHARS, sentences_of
 
 if TYPE_CHECKING:
     from stockgroups.kb.loader import KB
@@ -43,7 +43,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "
     mentions = list(mentions)
     if not mentions:
         return ()
-    sentences = Sentences(body)
+    sentences = sentences_of(body)
     listed = _listed(mentions, kb, body)
     raw: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)

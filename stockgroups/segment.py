@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 import re
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before white space and
@@ -40,3 +41,9 @@ class Sentences:
 
     def __len__(self) -> int:
         return len(self.spans)
+
+
+@lru_cache(maxsize=8)
+def sentences_of(body: str) -> Sentences:
+    """Sentences of a body, memoised: the relevance and exposure stages both need them."""
+    return Sentences(body)

@@ -18,7 +18,6 @@ from typing import Any
 
 from stockgroups.errors import StockGroupsError
 
-APP_NAME = "stockgroups"
 DB_FILENAME = "stockgroups.db"
 CACHE_KIB = 32 * 1024  # page cache: FTS index merges of big batches stay in memory
 BUSY_TIMEOUT_S = 30.0  # a second writer (watch beside ingest) waits this long for the lock
@@ -130,10 +129,11 @@ class ArticleRow:
 
 
 def default_db_path() -> Path:
-    """~/.local/share/stockgroups/stockgroups.db on Linux (platformdirs elsewhere)."""
-    from platformdirs import user_data_dir
+    """stockgroups.db in the user's Stock Groups folder: $STOCKGROUPS_HOME, else
+    $XDG_DATA_HOME/stockgroups, else ~/.local/share/stockgroups (settings.user_home)."""
+    from stockgroups.settings import user_home
 
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
+    return user_home() / DB_FILENAME
 
 
 class Store:
