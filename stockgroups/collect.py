@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -256,6 +257,9 @@ Analysed = tuple[str, str, str, Groups, str, "bytes | None", bytes]
 def _init_worker(kb: Any) -> None:
     global _WORKER_KB
     _WORKER_KB = kb
+    # Ctrl-C reaches the whole process group: the parent stops the pool, workers stay
+    # quiet instead of each printing a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def analyse(article: Article, kb: Any) -> Analysed:
@@ -273,8 +277,17 @@ def analyse(article: Article, kb: Any) -> Analysed:
             dedupe.facts(text).tobytes())
 
 
-def _analyse_many(articles: list[Article]) -> list[Analysed]:
-    return [analyse(a, _WORKER_KB) for a in articles]
+def analyse_safely(article: Article, kb: Any) -> Analysed | str:
+    """analyse(), or the one-line reason it failed: one odd article must not end a run."""
+    try:
+        return analyse(article, kb)
+    except Exception as err:  # noqa: BLE001 - reported per article, the batch goes on
+        log.debug("analysis failed on %s", article.source, exc_info=True)
+        return f"{article.source}: analysis failed ({type(err).__name__}: {err})"
+
+
+def _analyse_many(articles: list[Article]) -> list[Analysed | str]:
+    return [analyse_safely(a, _WORKER_KB) for a in articles]
 
 
 # -- the collector ------------------------------------------------------------------------
@@ -316,7 +329,7 @@ class Collector:
                     ctx = multiprocessing.get_context("fork")
                     pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.kb,))
                 if pool is None:
-                    self._write(batch, [analyse(p.article, self.kb) for p in batch])
+                    self._write(batch, [analyse_safely(p.article, self.kb) for p in batch])
                     continue
                 articles = [p.article for p in batch]
                 step = -(-len(articles) // self.jobs)  # one chunk per worker: none idles
@@ -378,7 +391,7 @@ class Collector:
             self._report()
         return fresh
 
-    def _write(self, batch: list[_Pending], results: list[Analysed]) -> None:
+    def _write(self, batch: list[_Pending], results: list[Analysed | str]) -> None:
         """One transaction: re-check identity, assign stories, insert everything."""
         try:
             self._write_batch(batch, results)
@@ -387,7 +400,7 @@ class Collector:
             self._load_index()
             raise
 
-    def _write_batch(self, batch: list[_Pending], results: list[Analysed]) -> None:
+    def _write_batch(self, batch: list[_Pending], results: list[Analysed | str]) -> None:
         now = self.clock()
         seen_at = _iso(now)
         rows: list[ArticleRow] = []
@@ -397,8 +410,12 @@ class Collector:
             # Another writer (watch beside ingest) may have stored some meanwhile.
             urls = self.store.known_urls(p.url_key for p in batch if p.url_key)
             hash_story = self.store.stories_of_hashes(p.content_hash for p in batch)
-            for p, (title, text, data, groups, kb_version, blob, fact_blob) in zip(batch,
-                                                                                  results):
+            for p, result in zip(batch, results):
+                if isinstance(result, str):
+                    self.summary.failed += 1
+                    self.summary.failures.append(result)
+                    continue
+                title, text, data, groups, kb_version, blob, fact_blob = result
                 if p.url_key in urls or (not p.url_key and p.content_hash in hash_story):
                     self.summary.duplicate += 1
                     continue
@@ -440,21 +457,28 @@ class Collector:
 
 
 def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
-              progress: Callable[[int], None] | None = None) -> int:
-    """Re-run the analysis of every stored article made with another KB version."""
-    done = 0
+              progress: Callable[[int], None] | None = None) -> tuple[int, list[str]]:
+    """Re-run the analysis of every stored article made with another KB version.
+
+    Returns (articles updated, one line per article that failed and kept its analysis).
+    """
+    done, failures = 0, []
     for rows in store.stale(kb.version, batch):
         updates = []
         for aid, source, url, title, text, published in rows:
-            _t, _x, data, groups, version, _sig, _facts = analyse(
+            result = analyse_safely(
                 Article(source=source, title=title, text=text, url=url, published=published), kb)
+            if isinstance(result, str):
+                failures.append(result)
+                continue
+            _title, _text, data, groups, version, _sig, _facts = result
             updates.append((aid, version, data, groups))
         with store.transaction():
             store.replace_analyses(updates)
         done += len(updates)
         if progress:
             progress(done)
-    return done
+    return done, failures
 
 
 # A date without a time ("2025-08-22") is taken as the end of that day, so it never

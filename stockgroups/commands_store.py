@@ -175,15 +175,19 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
                               batch_size=batch_size or BATCH_SIZE)
         items = _sources(store, allow_private=allow_private, fetch_pages=fetch_pages,
                          ignore_robots=ignore_robots, warn=warn).items(list(sources))
+        interrupted = False
         try:
             with progress, _library_errors():
                 summary = collector.add(items)
         except KeyboardInterrupt:
-            summary = collector.summary
-            click.echo("stockgroups: interrupted; every finished batch is stored", err=True)
+            summary, interrupted = collector.summary, True
+            click.echo("stockgroups: interrupted; every finished batch is stored, run the "
+                       "same ingest again to finish", err=True)
     for line in summary.failures:
         click.echo(f"stockgroups: error: {line}", err=True)
     click.echo(f"ingested: {summary.line()}")
+    if interrupted:
+        sys.exit(130)  # the shell's code for "stopped by Ctrl-C"
     if summary.failed:
         sys.exit(1)
 
@@ -254,9 +258,12 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
                                    max_bytes=int(settings.get("max_bytes")))
 
         def handle(url: str, response: Any) -> int:
-            before = collector.summary.new
+            before, failures = collector.summary.new, collector.summary.failures
             collector.add(sources.from_bytes(response.body, url, response.content_type,
                                              response.final_url))
+            for line in failures:
+                click.echo(f"stockgroups: error: {line}", err=True)
+            failures.clear()  # a long watch keeps counts, not every message
             return collector.summary.new - before
 
         def report(result: Any, state: Any) -> None:
@@ -486,8 +493,12 @@ def reanalyze(db: str | None) -> None:
         if not stale:
             click.echo(f"all analyses are current (kb_version {kb.version})")
             return
-        done = run_reanalyze(store, kb)
+        done, failures = run_reanalyze(store, kb)
+    for line in failures:
+        click.echo(f"stockgroups: error: {line}", err=True)
     click.echo(f"reanalysed {done} article(s) with kb_version {kb.version}")
+    if failures:
+        sys.exit(1)
 
 
 COMMANDS = (ingest, watch, stories, search, export, reanalyze)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from stockgroups.clean import clean_text
+from stockgroups.custom import custom_hits
 from stockgroups.events import find_events
 from stockgroups.expose import find_exposures
 from stockgroups.kb.loader import KB, default_kb
@@ -47,6 +48,14 @@ def expose_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, groups=groups, companies=companies)
 
 
+def custom_stage(a: Analysis, kb: KB) -> Analysis:
+    """Users' own baskets (custom:...) hit through the companies the story moves."""
+    baskets = custom_hits(a.companies, kb)
+    if not baskets:
+        return a
+    return replace(a, groups=tuple(sorted(a.groups + baskets, key=lambda g: (-g.score, g.id))))
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -61,6 +70,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
     Stage("events", events_stage, ("body",), ("events",)),
     Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
+    Stage("custom", custom_stage, ("groups", "companies"), ("groups",)),
 )
 
 

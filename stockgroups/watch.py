@@ -128,7 +128,7 @@ class _ConditionalOpener:
     def open(self, request: urllib.request.Request, timeout: float) -> Any:
         for name, value in self.headers.items():
             request.add_header(name, value)
-        host = request.host.rsplit(":", 1)[0].strip("[]") if request.host else ""
+        host = urlsplit(request.full_url).hostname or ""
         ip = _checked_ip(host, request.full_url, self.allow_private)
         response = fetch_mod._pinned_opener(ip).open(request, timeout=timeout)
         self.status = getattr(response, "status", None) or response.getcode()
@@ -254,9 +254,8 @@ def read_feed_list(data: bytes, source: str) -> list[str]:
         return parse_opml(data, source)
     urls = []
     for line in data.decode("utf-8", errors="replace").splitlines():
-        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("http") else \
-            line.strip()
-        if line and line not in urls:
+        line = line.strip()
+        if line and not line.startswith("#") and line not in urls:
             urls.append(line)
     if not urls:
         raise InputError(f"{source}: lists no feeds")

@@ -12,6 +12,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Tests never read or write the developer's own Stock Groups folder."""
+    monkeypatch.setenv("STOCKGROUPS_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 @pytest.fixture(scope="session")
 def kb_small():
     """A dozen entities whose facts the tests control: Kazakhstan, uranium, Chevron, Apple."""

@@ -344,3 +344,25 @@ def test_copies_arriving_in_a_later_run_join_the_stored_story(cli, db):
     uranium = stories_json(cli, db, "--group", "commodity:uranium")
     assert len(uranium) == 1 and len(uranium[0]["sources"]) == 2
     assert uranium[0]["sources"][1]["similarity"] == 1.0
+
+
+def test_an_article_the_analysis_chokes_on_fails_alone(kb_small, tmp_path, monkeypatch):
+    from stockgroups import collect
+    from stockgroups.model import Article
+    from stockgroups.store import Store
+
+    real = collect.analyse
+
+    def flaky(article, kb):
+        if "poison" in article.text:
+            raise ValueError("boom")
+        return real(article, kb)
+
+    monkeypatch.setattr(collect, "analyse", flaky)
+    items = [(f"a{i}", Article(source=f"a{i}", title=f"T{i}",
+                               text=f"story {i} about copper" + (" poison" if i == 1 else "")))
+             for i in range(3)]
+    with Store(tmp_path / "s.db") as store:
+        summary = collect.Collector(store, kb_small).add(items)
+        assert summary.line() == "2 new (2 new stories), 0 duplicate, 1 failed"
+        assert summary.failures == ["a1: analysis failed (ValueError: boom)"]

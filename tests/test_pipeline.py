@@ -130,3 +130,18 @@ def test_stated_market_moves(kb_full, text, group, direction):
 ])
 def test_moves_outside_markets_are_not_statements(kb_full, text):
     assert analyze(text, kb=kb_full).groups == ()
+
+
+def test_a_users_basket_is_reported_through_its_members(tmp_path, seed_text):
+    from stockgroups.ingest.text import read_text
+    from stockgroups.kb.loader import load_kb
+
+    (tmp_path / "groups_custom.csv").write_text(
+        "id,name,tickers,source,as_of\n"
+        "custom:my-uranium-basket,My uranium basket,CCJ|NXE|KAP.L,me,2026-11-25\n"
+        "custom:my-banks,My banks,JPM|BAC,me,2026-11-25\n", encoding="utf-8")
+    kb = load_kb(extra_dirs=[tmp_path])
+    groups = {g.id: g for g in run(read_text(seed_text.encode(), "seed.txt"), kb).groups}
+    basket = groups["custom:my-uranium-basket"]
+    assert basket.kind == "custom" and "CCJ" in basket.evidence[0]
+    assert "custom:my-banks" not in groups

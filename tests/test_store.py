@@ -152,5 +152,6 @@ def test_feed_state_roundtrip(fresh_store):
 
 
 def test_default_path_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("STOCKGROUPS_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert store_mod.default_db_path() == tmp_path / "stockgroups" / "stockgroups.db"

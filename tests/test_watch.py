@@ -235,3 +235,28 @@ def test_watch_picks_up_new_items_only(server, kb_small):
             ("new", 2), ("not-modified", 0), ("new", 1), ("not-modified", 0)]
         assert store.counts() == {"articles": 3, "stories": 3}
         assert sum(t.sleeps) == pytest.approx(900.0)  # three waits of 5 minutes, no more
+
+
+def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    server.pages["/feed.xml"] = (rss(server.base, STORIES[:1]), "application/rss+xml")
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(server.base + "/feed.xml\n")
+    entry = ("from stockgroups.cli import main; from stockgroups.commands_store import "
+             "register; register(main); main()")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", entry, "watch", "--feeds", str(feeds), "--every", "1h",
+         "--allow-private", "--db", str(tmp_path / "s.db")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    first = proc.stdout.readline()  # blocks until the first poll is reported
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert "/feed.xml: new, 1 new" in first
+    assert proc.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    assert "watched: 1 new" in out

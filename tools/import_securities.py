@@ -102,7 +102,7 @@ SIZE_RANK = {"Mega Cap": 0, "Large Cap": 1, "Mid Cap": 2, "Small Cap": 3, "Micro
 # FinanceDatabase industry label (GICS industry level) -> taxonomy industry, or a
 # keyword rule name (resolved by refine_industry from the company summary).
 FD_INDUSTRY_MAP: dict[str, str] = {
-    "Diversified Telecommunication Services": "industry:telecom-services",
+    "Diversified Telecommunication Services": "rule:telecom",
     "Telecommunications Services": "industry:telecom-services",
     "Wireless Telecommunication Services": "industry:telecom-services",
     "Entertainment": "rule:entertainment",
@@ -314,6 +314,9 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "electronics": ((r"\bsmartphones?\b|consumer electronics|personal computers", "industry:technology-hardware"),
                     (r"", "industry:electronic-components")),
     "entertainment": ((r"\bgames?\b|\bgaming\b", "industry:video-games"), (r"", "industry:media-entertainment")),
+    # The source files many internet platforms under telecom services.
+    "telecom": ((r"search engine|internet portal|social (?:media|network)|e-commerce|online (?:platform|marketplace)|messaging app", "industry:interactive-media"),
+                (r"", "industry:telecom-services")),
     "leisure": ((r"\bcasinos?\b|\bgaming\b|lottery|betting", "industry:casinos-gaming"),
                 (r"restaurant|\bcafes?\b|fast food|coffee shop|pizza", "industry:restaurants"),
                 (r"\bhotels?\b|resorts?|cruise|travel", "industry:hotels-resorts-cruise-lines"),
@@ -349,6 +352,7 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "005930.KS": "industry:technology-hardware",  # Samsung Electronics: chips and phones
     "000660.KS": "industry:semiconductors",  # SK Hynix
     "2317.TW": "industry:electronic-components",  # Hon Hai / Foxconn
+    "SIE.DE": "industry:industrial-conglomerates",  # Siemens: GICS industrial conglomerate
 }
 
 # Legal-form words: removed to get the name readers use.
@@ -366,7 +370,8 @@ PREFIX_RE = re.compile(r"^(?:The|Public Joint Stock Company|Joint Stock Company|
                        r"Public Joint-Stock Company|JSC|PT|Open Joint Stock Company)\s+", re.IGNORECASE)
 NOT_EQUITY_RE = re.compile(r"\b(?:warrants?|rights?|notes?|bonds?|debentures?|preferred|"
                            r"depositary shares? representing|etf|fund|trust units|"
-                           r"acquisition corp|% )\b|\d+(?:\.\d+)?%", re.IGNORECASE)
+                           r"acquisition corp|% |trust for|series \d{4}(?:-\d+)?)\b|\d+(?:\.\d+)?%",
+                           re.IGNORECASE)
 # After the legal form is gone, words that only say what the company does: the first word
 # alone is then the name readers use ("Toyota Motor" -> "Toyota"), if it is distinctive.
 GENERIC_TAIL = frozenset("""
@@ -476,7 +481,7 @@ def strip_accents(text: str) -> str:
 
 
 SHARE_DESCRIPTOR_RE = re.compile(
-    r"\s*(?:-\s*)?\b(?:American Depositary Shares|Ordinary Shares?|Common Stock|Common Shares|"
+    r"\s*(?:-\s*)?\b(?:Sponsored ADR|Unsponsored ADR|ADR\b|American Depositary Shares|Ordinary Shares?|Common Stock|Common Shares|"
     r"Class [A-Z]\b|Series [A-Z]\b|Depositary receipts|Subordinate Voting Shares|Voting Shares)"
     r".*$|\s*\((?:DE|The|publ)\)\s*$", re.IGNORECASE)
 
@@ -524,7 +529,7 @@ def clean_name(raw: str) -> str:
 
 def name_key(raw: str) -> str:
     """Normalised name for dedupe: accents, case, punctuation and legal forms removed."""
-    name = strip_accents(clean_name(raw)).lower().replace("&", " and ")
+    name = strip_accents(soft_name(legal_name(raw))).lower().replace("&", " and ")
     return re.sub(r"[^a-z0-9]+", " ", name).strip()
 
 
@@ -547,10 +552,27 @@ def clean_country(country_field: str, exchange: str, isin: str) -> str:
     return iso
 
 
+# London's international order book quotes foreign shares under codes like 0Y7S.L or
+# 80TE.L: never a company's primary line.
+LSE_IOB_RE = re.compile(r"^(?:0[A-Z0-9]{3}|\d{2}[A-Z0-9]{2})\.L$")
+# Brazilian depositary receipts of foreign shares trade in Sao Paulo as XXXX34.SA (31-35, 39).
+BDR_RE = re.compile(r"^[A-Z0-9]{4}3[1-59]\.SA$")
+# Second listings of companies the KB has under another ticker, and non-company lines.
+SKIP_TICKERS: dict[str, str] = {
+    "RUAL.ME": "Rusal: in the KB as 0486.HK",
+    "BEPC": "Brookfield Renewable Corporation: a share class of BEP",
+    "TPX-A.TO": "Molson Coors Canada: exchangeable shares of TAP",
+    "GJS": "a trust certificate, not a company",
+}
+
+
 def is_primary_candidate(listing: Listing) -> bool:
     """A listing on one of its country's home exchanges, of an ordinary share."""
     return (listing.exchange in HOME_EXCHANGES.get(listing.country, ())
-            and not NOT_EQUITY_RE.search(listing.name))
+            and not NOT_EQUITY_RE.search(listing.name)
+            and not LSE_IOB_RE.match(listing.symbol)
+            and not BDR_RE.match(listing.symbol)
+            and listing.symbol not in SKIP_TICKERS)
 
 
 def map_industry(label: str, text: str, table: dict[str, str]) -> str:
@@ -702,6 +724,9 @@ def build_aliases(company: Company, extra_names: Iterable[str], zipf: Callable[[
         verdict = alias_verdict(name, "", zipf, places, taken, zipf_abroad)
         if verdict in ("ambiguous", "generic"):
             return None
+    if verdict == "drop" and name.lower() in taken and company.legal_name.lower() not in taken:
+        name = company.legal_name  # "SoftBank" is taken by SoftBank Group: "SoftBank Corp."
+        verdict = alias_verdict(name, "", zipf, places, taken, zipf_abroad)
     if verdict == "drop" and len(name) >= 4:
         return None  # another entity already has this name: not ours to shadow
     ambiguous = [name] if verdict in ("ambiguous", "generic") else []
@@ -843,6 +868,36 @@ def word_zipf() -> tuple[Callable[[str], float], Callable[[str], float]]:
 
 # ---------------------------------------------------------------- build
 
+# Large companies the FinanceDatabase file lacks (no Hong Kong line for them): added by hand
+# from their HKEX listing, so stories about China's banks and insurers find them.
+MANUAL: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
+    ("1398.HK", "ICBC", "Industrial and Commercial Bank of China Limited", "CN", "industry:banks",
+     ("Industrial and Commercial Bank of China", "601398.SS")),
+    ("0939.HK", "China Construction Bank", "China Construction Bank Corporation", "CN", "industry:banks",
+     ("601939.SS",)),
+    ("3988.HK", "Bank of China", "Bank of China Limited", "CN", "industry:banks", ("601988.SS",)),
+    ("1288.HK", "Agricultural Bank of China", "Agricultural Bank of China Limited", "CN", "industry:banks",
+     ("601288.SS",)),
+    ("0941.HK", "China Mobile", "China Mobile Limited", "CN", "industry:telecom-services", ("600941.SS",)),
+    ("2628.HK", "China Life Insurance", "China Life Insurance Company Limited", "CN", "industry:insurance",
+     ("China Life", "601628.SS")),
+    ("1299.HK", "AIA Group", "AIA Group Limited", "HK", "industry:insurance", ()),
+)
+SOURCE_MANUAL = "HKEX and SSE listings (company names and codes); industry by Stock Groups team"
+
+
+def manual_companies() -> list[Company]:
+    out = []
+    for ticker, name, legal, country, industry, extra in MANUAL:
+        c = Company(ticker, name, legal, country, "HKEX", industry, 0, SOURCE_MANUAL,
+                    aliases=[e for e in extra if not e[0].isdigit()],
+                    alias_tickers=[e for e in extra if e[0].isdigit()])
+        c.rank = (0, 0, 0, ticker)
+        c.major = True
+        out.append(c)
+    return out
+
+
 def non_us_companies(listings: list[Listing], members: dict[str, str],
                      index_names: dict[str, str]) -> list[Company]:
     companies = []
@@ -882,7 +937,7 @@ def us_companies(rows: list[dict[str, str]]) -> list[Company]:
         sym = r["symbol"].strip().replace("/", ".").upper()
         if r.get("country") != "United States" or "^" in sym or not sym:
             continue
-        if NOT_EQUITY_RE.search(r["name"]) or r.get("industry") == "Blank Checks":
+        if NOT_EQUITY_RE.search(r["name"]) or r.get("industry") == "Blank Checks" or sym in SKIP_TICKERS:
             continue
         key = name_key(r["name"])
         if key in seen:  # second share class
@@ -919,7 +974,8 @@ def select(companies: list[Company], existing_tickers: set[str], existing_names:
 def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | None = None) -> list[dict[str, str]]:
     quotas = quotas or QUOTAS
     members, index_names = index_members()
-    companies = non_us_companies(read_non_us(non_us), members, index_names) + us_companies(read_us(us))
+    companies = (manual_companies() + non_us_companies(read_non_us(non_us), members, index_names)
+                 + us_companies(read_us(us)))
     ex_tickers, ex_names = existing_companies(data_dir)
     chosen = select(companies, ex_tickers, ex_names, quotas)
     # US listings of foreign companies (ADRs) become alias tickers of the home listing.
@@ -954,11 +1010,74 @@ def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | 
     return rows
 
 
+PEOPLE_OUT = DATA / "people_ceos.csv"
+PEOPLE_COLUMNS = ["id", "name", "aliases", "role", "country", "org", "company", "ambiguous", "source", "as_of"]
+PEOPLE_SOURCE = "Wikipedia company infobox (key people) via pytickersymbols 1.17 (MIT)"
+# "Robert B. Ford ( chairman & CEO )": a person's name, then their title in brackets.
+KEY_PERSON_RE = re.compile(r"([^()]+?)\s*\(([^()]*)\)")
+PERSON_NAME_RE = re.compile(r"^[A-Z][\w.'’\-]+(?: [A-Za-z][\w.'’\-]*){1,3}$")
+
+
+def ceo_of(key_people: str) -> str:
+    """The CEO named in an infobox 'key people' cell, or "" ("David Hutchison (chairman)
+    Simon Borrows ( CEO )" -> "Simon Borrows")."""
+    for name, role in KEY_PERSON_RE.findall(key_people or ""):
+        name = name.strip(" ,;&").strip()
+        role = role.lower()
+        if re.search(r"\bceo\b|chief executive", role) and not re.search(r"former|deputy|co-ceo|interim", role):
+            name = re.sub(r"^(?:Sir|Dr\.?|Prof\.?)\s+", "", name)
+            if PERSON_NAME_RE.match(name) and len(name) <= 40:
+                return name
+    return ""
+
+
+def build_people(data_dir: Path) -> list[dict[str, str]]:
+    """One row per CEO of a company in the KB whose index entry names one."""
+    try:
+        from pytickersymbols import PyTickerSymbols
+    except ImportError as exc:
+        raise SystemExit("pytickersymbols is needed for --people") from exc
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from stockgroups.kb.loader import load_kb
+
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:  # the KB as it is without our own output
+        for path in data_dir.glob("*.csv"):
+            if path.name != PEOPLE_OUT.name:
+                shutil.copy(path, tmp)
+        kb = load_kb(data_dir=Path(tmp))
+    taken = {info.name.lower() for info in kb.entities.values()}
+    rows: dict[str, dict[str, str]] = {}
+    for stock in PyTickerSymbols().get_all_stocks():
+        ceo = ceo_of(stock.get("metadata", {}).get("key_people", ""))
+        if not ceo or ceo.lower() in taken:
+            continue
+        company = next((kb.ticker_index[k.upper()] for k in
+                        [s.get("yahoo", "") for s in stock.get("symbols", [])] + [stock.get("symbol", "")]
+                        if k and k.upper() in kb.ticker_index), "")
+        if not company:
+            continue
+        info = kb.entities[company]
+        pid = "person:" + re.sub(r"[^a-z0-9]+", "-", strip_accents(ceo).lower()).strip("-")
+        if pid in kb.entities or pid in rows:
+            continue
+        rows[pid] = {"id": pid, "name": ceo, "aliases": "", "role": f"Chief executive of {info.name}",
+                     "country": info.country, "org": "", "company": company, "ambiguous": "",
+                     "source": PEOPLE_SOURCE, "as_of": AS_OF}
+    return sorted(rows.values(), key=lambda r: r["id"])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--non-us", type=Path, default=DEFAULT_NON_US)
     ap.add_argument("--us", type=Path, default=DEFAULT_US)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--people", action="store_true",
+                    help=f"also write the CEOs of imported companies to {PEOPLE_OUT.name}")
     args = ap.parse_args(argv)
     rows = build_rows(args.non_us, args.us, DATA)
     with args.out.open("w", newline="", encoding="utf-8") as fh:
@@ -967,6 +1086,13 @@ def main(argv: list[str] | None = None) -> int:
         w.writerows(rows)
     counts = Counter(r["country"] for r in rows)
     log.info("wrote %d companies to %s: %s", len(rows), args.out, dict(counts.most_common()))
+    if args.people:
+        people = build_people(DATA)
+        with PEOPLE_OUT.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=PEOPLE_COLUMNS)
+            w.writeheader()
+            w.writerows(people)
+        log.info("wrote %d people to %s", len(people), PEOPLE_OUT)
     return 0
 
 
