@@ -1,17 +1,17 @@
 """End-to-end ingest throughput, peak memory and search latency of the store.
 
-Writes N articles (default 100,000; ~200 words of real news vocabulary each, about one
-in eight a republished, spun or updated copy of an earlier story, dates spread over 60 days) as one JSON Lines
-archive, then runs the real `stockgroups ingest` in a child process into a fresh store
-(analysis, clustering, FTS indexing, one transaction per batch) and times it. Then it
-runs full-text queries against the result. Prints the figures the README quotes.
+Writes N articles (default 100,000; ~200 words of real news vocabulary each; about one
+in eight a republished, spun or updated copy of an earlier story; dates spread over 60
+days) as one JSON Lines archive, then runs the real `stockgroups ingest` in a child
+process into a fresh store (analysis, clustering, FTS indexing, one transaction per
+batch) and times it. Then it runs full-text queries against the result. Prints the figures the README quotes.
 
     .venv/bin/python benchmarks/bench_ingest.py [--n 100000] [--jobs 2]
 
 Measured on the 2-core dev machine, 100,000 articles, --jobs 2 (four runs): 992 to 1,148
-articles/s end to end, peak RSS 362-367 MB, search p50 9-10 ms and p95 29-31 ms, every
-planted copy's story found (87,506 stories for 87,506 planted), re-run of the same
-archive 5-6 s (all duplicates). With --jobs 1: ~655 articles/s (analysis is ~65% of it).
+articles/s end to end, peak RSS 362-367 MB, search p50 9-10 ms and p95 29-31 ms, 87,506
+stories for the 87,506 planted originals, re-run of the same archive 5-6 s (all
+duplicates). With --jobs 1: ~655 articles/s (analysis is ~65% of it).
 """
 from __future__ import annotations
 

@@ -471,7 +471,9 @@ class Reasoner:
             producers = {f.subject: f for f in self.kb.exposures_by_object.get(commodity, ())
                          if f.relation == "produces"}
             industry = self.kb.entities[commodity].get("producer_industry")
-            members = set(producers) | set(self.kb.companies_by_industry.get(industry, []))
+            # Only the country's own companies: the industry may have hundreds elsewhere.
+            home = set(self.kb.companies_by_country.get(country, ()))
+            members = (set(producers) | set(self.kb.companies_by_industry.get(industry, []))) & home
             for company in sorted(members):
                 info = self.kb.entities.get(company)
                 if info is None or info.kind != "company":
