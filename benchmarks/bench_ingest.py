@@ -4,7 +4,8 @@ Writes N articles (default 100,000; ~200 words of real news vocabulary each; abo
 in eight a republished, spun or updated copy of an earlier story; dates spread over 60
 days) as one JSON Lines archive, then runs the real `stockgroups ingest` in a child
 process into a fresh store (analysis, clustering, FTS indexing, one transaction per
-batch) and times it. Then it runs full-text queries against the result. Prints the figures the README quotes.
+batch) and times it. Then it runs full-text queries against the result. Prints the
+figures the README quotes.
 
     .venv/bin/python benchmarks/bench_ingest.py [--n 100000] [--jobs 2]
 
