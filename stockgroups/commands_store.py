@@ -21,7 +21,6 @@ import click
 from stockgroups import settings
 from stockgroups.errors import StockGroupsError
 
-DB_ENV = "STOCKGROUPS_DB"
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 CSV_FIELDS = ("article_id", "story_id", "original", "source", "url", "title", "published",
               "seen_at", "similarity", "story_novelty", "kb_version", "groups", "text")
@@ -34,10 +33,7 @@ def db_path(option: str | None) -> Path:
     """--db, else the `db` setting (STOCKGROUPS_DB), else the user's data folder."""
     if option:
         return Path(option).expanduser()
-    try:
-        configured = str(settings.get("db") or "")
-    except StopIteration:  # the setting is not declared (older settings.py): env only
-        configured = os.environ.get(DB_ENV, "")
+    configured = str(settings.get("db") or "")
     if configured:
         return Path(configured).expanduser()
     from stockgroups.store import default_db_path

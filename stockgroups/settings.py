@@ -21,6 +21,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_bytes", 10 * 1024 * 1024, "Largest input read, in bytes (files, stdin, URLs); larger inputs are refused."),
     Setting("fetch_timeout", 10.0, "Seconds to wait for a URL before giving up."),
     Setting("allow_private", False, "Allow fetching URLs on private, loopback or link-local addresses."),
+    Setting("db", "", "SQLite store for ingest, stories, search, export and watch; empty means "
+            "stockgroups.db in the user's folder ($STOCKGROUPS_HOME, else ~/.local/share/stockgroups)."),
     Setting("kb_dirs", lambda: str(user_kb_dir()),
             "Extra knowledge-base folders (os.pathsep separated) loaded over the shipped one; "
             "by default the user's own folder, where `stockgroups kb import` writes "
