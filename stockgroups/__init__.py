@@ -4,10 +4,10 @@ from stockgroups.model import Analysis, Article
 __version__ = "0.1.0"
 
 
-def analyze(source, kb=None):  # noqa: ANN001 - replaced by pipeline.analyze once wired
+def analyze(source, kb=None):
     from stockgroups.pipeline import analyze as _analyze
 
     return _analyze(source, kb=kb)
 
 
-__all__ = ["analyze", "Analysis", "Article", "__version__"]
+__all__ = ["Analysis", "Article", "__version__", "analyze"]

@@ -281,7 +281,7 @@ def analyse_safely(article: Article, kb: Any) -> Analysed | str:
     """analyse(), or the one-line reason it failed: one odd article must not end a run."""
     try:
         return analyse(article, kb)
-    except Exception as err:  # noqa: BLE001 - reported per article, the batch goes on
+    except Exception as err:
         log.debug("analysis failed on %s", article.source, exc_info=True)
         return f"{article.source}: analysis failed ({type(err).__name__}: {err})"
 

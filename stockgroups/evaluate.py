@@ -7,9 +7,9 @@ that is neither must nor may as a false positive.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from stockgroups.errors import InputError
 from stockgroups.kb.loader import KB

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, replace
 from stockgroups.segment import Sentences, sentences_of
@@ -129,7 +130,7 @@ def _share_factor(share: float, full: float = 0.25) -> float:
 class Reasoner:
     """Collects contributions for one analysis; `groups()` and `companies()` combine them."""
 
-    def __init__(self, kb: "KB", entities: tuple[Entity, ...], events: tuple[Event, ...],
+    def __init__(self, kb: KB, entities: tuple[Entity, ...], events: tuple[Event, ...],
                  mentions: tuple[Mention, ...], body: str) -> None:
         self.kb = kb
         self.entities = {e.id: e for e in entities}
@@ -207,7 +208,7 @@ class Reasoner:
                     self.fixed(ev, eff)
         self.statements()
 
-    def fixed(self, ev: Event, eff: "Effect") -> None:
+    def fixed(self, ev: Event, eff: Effect) -> None:
         subject = self._main_subject()
         strength = max(self.rel(subject), 0.6) if subject else 0.6
         where = self.kb.name(subject) if subject and subject.startswith("country:") else ""
@@ -220,7 +221,7 @@ class Reasoner:
             strength *= weight
         self.add(eff.target, self.strength(ev) * eff.weight * strength, direction, chain)
 
-    def _market_scaled(self, ev: Event, eff: "Effect") -> bool:
+    def _market_scaled(self, ev: Event, eff: Effect) -> bool:
         """Global industry groups move with a local macro shock or disaster only in proportion
         to how much of the listed universe sits in that country (a Turkish rate cut does not
         move the world's homebuilders; a Fed hike does)."""
@@ -276,7 +277,7 @@ class Reasoner:
             return self.target_countries()
         return self.subject_countries
 
-    def role_subject_country(self, ev: Event, eff: "Effect") -> None:
+    def role_subject_country(self, ev: Event, eff: Effect) -> None:
         for c in self.countries_for(ev):
             direction = ev.direction if eff.direction == "shock" else eff.direction
             score = self.strength(ev) * eff.weight * c.relevance
@@ -291,19 +292,19 @@ class Reasoner:
                     self.add_company(company, score * COUNTRY_COMPANY_DAMP, direction,
                                      chain + (f"{info.name} ({info.ticker}) is listed in and earns mostly in {c.name}",), c.id)
 
-    def _commodity_direction(self, commodity: str, eff: "Effect") -> str:
+    def _commodity_direction(self, commodity: str, eff: Effect) -> str:
         if eff.direction == "shock":
             return self.kb.entities[commodity].get("supply_shock_direction", "up") or "up"
         return eff.direction
 
-    def produced(self, country: str, scope: str) -> dict[str, tuple[float, "Fact | None", str, float]]:
+    def produced(self, country: str, scope: str) -> dict[str, tuple[float, Fact | None, str, float]]:
         """Commodities the event touches in the country: share, the fact, and what ties it in.
 
         A country-wide event (unrest, coup, war, sanctions) reaches every commodity the
         country produces in material share; a local one (a strike, a storm, a fire) only
         those the story ties to it by name or through a named site or company.
         """
-        best: dict[str, tuple[float, "Fact | None", str]] = {}
+        best: dict[str, tuple[float, Fact | None, str]] = {}
         for fact in self.kb.producers_by_country.get(country, []):
             if fact.weight > best.get(fact.object, (0.0, None, ""))[0]:
                 best[fact.object] = (fact.weight, fact, "")
@@ -362,7 +363,7 @@ class Reasoner:
         return any(f.object == country and f.relation in ("operates-in", "revenue-from")
                    for f in self.kb.exposures_by_subject.get(company, ()))
 
-    def commodity_moves(self, ev: Event, eff: "Effect") -> list[tuple[str, float, str, tuple[str, ...], str]]:
+    def commodity_moves(self, ev: Event, eff: Effect) -> list[tuple[str, float, str, tuple[str, ...], str]]:
         """(commodity, score, direction, chain, country) for the event's produced commodities."""
         moves = []
         scope = self.kb.event_categories.get(ev.type, ("", "local"))[1]
@@ -395,17 +396,17 @@ class Reasoner:
                 moves.append((fact.object, score, direction, chain, home))
         return moves
 
-    def role_produced_commodities(self, ev: Event, eff: "Effect") -> None:
+    def role_produced_commodities(self, ev: Event, eff: Effect) -> None:
         for commodity, score, direction, chain, _ in self.commodity_moves(ev, eff):
             self.add(commodity, score, direction, chain)
 
-    def role_subject_commodity(self, ev: Event, eff: "Effect") -> None:
+    def role_subject_commodity(self, ev: Event, eff: Effect) -> None:
         for e in self.subject_commodities:
             direction = self._commodity_direction(e.id, eff)
             self.add(e.id, self.strength(ev) * eff.weight * e.relevance, direction,
                      (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
 
-    def _commodity_basis(self, ev: Event, eff: "Effect") -> list[tuple[str, float, str, tuple[str, ...], str]]:
+    def _commodity_basis(self, ev: Event, eff: Effect) -> list[tuple[str, float, str, tuple[str, ...], str]]:
         """Commodity moves this event implies, whichever role produced them."""
         basis = {}
         for effect in self.kb.effects.get(ev.type, []):
@@ -419,7 +420,7 @@ class Reasoner:
                                             (self.event_line(ev), f"The story is about {e.name.lower()}"), ""))
         return list(basis.values())
 
-    def _industry_links(self, ev: Event, eff: "Effect", relation: str, damp: float) -> None:
+    def _industry_links(self, ev: Event, eff: Effect, relation: str, damp: float) -> None:
         for commodity, score, cdir, chain, country in self._commodity_basis(ev, eff):
             if relation == "consumer" and score < CONSUMER_MIN_BASIS:
                 continue  # a small move in an input does not move its users' shares
@@ -437,10 +438,10 @@ class Reasoner:
                     self._producer_companies(commodity, link.object, score * link.weight * damp,
                                              direction, chain, country)
 
-    def role_producer_industries(self, ev: Event, eff: "Effect") -> None:
+    def role_producer_industries(self, ev: Event, eff: Effect) -> None:
         self._industry_links(ev, eff, "producer", PRODUCER_DAMP)
 
-    def role_consumer_industries(self, ev: Event, eff: "Effect") -> None:
+    def role_consumer_industries(self, ev: Event, eff: Effect) -> None:
         self._industry_links(ev, eff, "consumer", CONSUMER_DAMP)
 
     def _producer_companies(self, commodity: str, industry: str, score: float, direction: str,
@@ -463,7 +464,7 @@ class Reasoner:
                 via = info.industry if info.industry == industry or not fact else commodity
                 self.producer_hits[key] = (score * weight, direction, chain + (line,), via)
 
-    def role_local_producers(self, ev: Event, eff: "Effect") -> None:
+    def role_local_producers(self, ev: Event, eff: Effect) -> None:
         for commodity, score, cdir, chain, country in self._commodity_basis(ev, eff):
             if not country:
                 continue
@@ -514,7 +515,7 @@ class Reasoner:
                 return True
         return False
 
-    def role_subject_company(self, ev: Event, eff: "Effect") -> None:
+    def role_subject_company(self, ev: Event, eff: Effect) -> None:
         for e in self.subject_companies:
             direction = ev.direction if eff.direction == "shock" else eff.direction
             chain = (self.event_line(ev), f"{e.name} is the company in the story", eff.why)
@@ -530,7 +531,7 @@ class Reasoner:
                          chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}"
                                   + ("; its rivals gain" if peers_apart else ""),))
 
-    def role_peers(self, ev: Event, eff: "Effect") -> None:
+    def role_peers(self, ev: Event, eff: Effect) -> None:
         # Rivals moving against the company in the story leave its industry mixed.
         own = {x.direction for x in self.kb.effects.get(ev.type, ()) if x.target == "subject-company"}
         direction = "mixed" if {eff.direction} | own == {"up", "down"} else eff.direction
@@ -540,7 +541,7 @@ class Reasoner:
                 self.add(info.industry, self.strength(ev) * eff.weight * e.relevance, direction,
                          (self.event_line(ev), f"{info.name} is in {self.kb.name(info.industry).lower()}", eff.why))
 
-    def _linked_companies(self, ev: Event, eff: "Effect", want: str) -> None:
+    def _linked_companies(self, ev: Event, eff: Effect, want: str) -> None:
         for e in self.subject_companies:
             pairs = []
             for f in self.kb.exposures_by_subject.get(e.id, ()):
@@ -569,18 +570,18 @@ class Reasoner:
                     names = ", ".join(n for n, _ in members[:4])
                     self.add(industry, score, direction, (self.event_line(ev), f"{e.name}'s {want} include {names}", eff.why))
 
-    def role_suppliers(self, ev: Event, eff: "Effect") -> None:
+    def role_suppliers(self, ev: Event, eff: Effect) -> None:
         self._linked_companies(ev, eff, "suppliers")
 
-    def role_customers(self, ev: Event, eff: "Effect") -> None:
+    def role_customers(self, ev: Event, eff: Effect) -> None:
         self._linked_companies(ev, eff, "customers")
 
-    def role_subject_industry(self, ev: Event, eff: "Effect") -> None:
+    def role_subject_industry(self, ev: Event, eff: Effect) -> None:
         for e in self.subject_industries:
             self.add(e.id, self.strength(ev) * eff.weight * e.relevance, eff.direction if eff.direction != "shock" else ev.direction,
                      (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
 
-    def role_actor_countries(self, ev: Event, eff: "Effect") -> None:
+    def role_actor_countries(self, ev: Event, eff: Effect) -> None:
         """Countries acting in the event's own sentences (troops sent by the Russian-led CSTO)."""
         subjects = {c.id for c in self.subject_countries}
         cue_sentences = self.cue_sentences(ev)
@@ -725,7 +726,7 @@ def _combine(contribs: list[Contribution], mixed_minority: float = 0.3,
 
 
 def find_exposures(entities: tuple[Entity, ...], events: tuple[Event, ...], mentions: tuple[Mention, ...],
-                   body: str, kb: "KB") -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+                   body: str, kb: KB) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The groups and companies the story moves; nothing when no event or statement moves them."""
     reasoner = Reasoner(kb, entities, events, mentions, body)
     reasoner.run()

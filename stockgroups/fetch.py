@@ -57,7 +57,7 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
             "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain,"
             "application/json;q=0.9,*/*;q=0.5", "Accept-Encoding": "identity"})
         remaining = _remaining(deadline, url, timeout)
-        response = _open(opener or _pinned_opener(ip), request, remaining, url, timeout)
+        response = _open(opener or pinned_opener(ip), request, remaining, url, timeout)
         try:
             status = getattr(response, "status", None) or response.getcode()
             if status in REDIRECT_CODES:
@@ -233,7 +233,14 @@ def format_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _pinned_opener(ip: str) -> urllib.request.OpenerDirector:
+def checked_ip(url: str, *, allow_private: bool = False, resolver: Resolver | None = None) -> str:
+    """The address to connect to for `url`, after the scheme and private-address checks;
+    with pinned_opener(), the building blocks for callers that need their own requests
+    (conditional GETs in watch.py) under the same guard."""
+    return _check_target(url, url, allow_private, resolver or _getaddrinfo)
+
+
+def pinned_opener(ip: str) -> urllib.request.OpenerDirector:
     """An opener whose connections go to `ip` only, with no redirect or proxy handling."""
     opener = urllib.request.OpenerDirector()
     opener.add_handler(_PinnedHTTPHandler(ip))

@@ -64,10 +64,10 @@ class Candidate:
 @dataclass
 class AliasMatcher:
     automaton: ahocorasick.Automaton
-    kb: "KB"
+    kb: KB
 
 
-def build_matcher(kb: "KB") -> AliasMatcher:
+def build_matcher(kb: KB) -> AliasMatcher:
     """One automaton over every alias of every entity; values list the candidates."""
     table: dict[str, list[Candidate]] = {}
     for info in kb.entities.values():
@@ -116,7 +116,7 @@ def _count(cues: frozenset[str], window: str) -> int:
     return len(rx.findall(window)) if rx else 0
 
 
-def context_support(entity: str, lower: str, body: str, start: int, end: int, kb: "KB",
+def context_support(entity: str, lower: str, body: str, start: int, end: int, kb: KB,
                     confirmed: bool) -> int:
     """How strongly the words around an ambiguous mention say it is this entity."""
     kind = entity.split(":", 1)[0]
@@ -134,7 +134,7 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
     return score
 
 
-def find_mentions(body: str, kb: "KB") -> list[Mention]:
+def find_mentions(body: str, kb: KB) -> list[Mention]:
     """Every accepted entity mention in body, in text order."""
     matcher: AliasMatcher = kb.matcher
     lower = _lower_same_length(body)
@@ -180,7 +180,7 @@ def _case_ok(alias: str, surface: str) -> bool:
     return len(alias) > EXACT_CASE_MAX_LEN and surface.isupper() and not alias.isupper()
 
 
-def find_tickers(body: str, kb: "KB") -> list[Mention]:
+def find_tickers(body: str, kb: KB) -> list[Mention]:
     """Tickers written as "(NYSE: ETN)" or "$CVX", resolved to companies."""
     found = []
     for m in TICKER_RE.finditer(body):

@@ -126,5 +126,15 @@ def replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
 
 
-__all__ = ["Article", "Mention", "Entity", "Event", "GroupHit", "CompanyHit", "Analysis",
-           "DIRECTIONS", "replace", "field"]
+__all__ = [
+    "DIRECTIONS",
+    "Analysis",
+    "Article",
+    "CompanyHit",
+    "Entity",
+    "Event",
+    "GroupHit",
+    "Mention",
+    "field",
+    "replace",
+]

@@ -5,8 +5,8 @@ when this module loads, so a stage placed before its inputs exist fails at start
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from stockgroups.clean import clean_text
 from stockgroups.custom import custom_hits
@@ -95,7 +95,7 @@ def run(article: Article, kb: KB | None = None, stages: tuple[Stage, ...] = STAG
     return analysis
 
 
-def analyze(source: "Article | str | dict", kb: KB | None = None) -> Analysis:
+def analyze(source: Article | str | dict, kb: KB | None = None) -> Analysis:
     """Analyse one article: an Article, a dict like the JSON input, or plain text (title first)."""
     if isinstance(source, Article):
         article = source

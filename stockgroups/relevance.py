@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from stockgroups.model import Entity, Mention
 from stockgroups.segment import LEAD_CHARS, sentences_of
@@ -38,7 +39,7 @@ INSTITUTION_KINDS = frozenset({"regulator", "government-body", "agency", "centra
 INSTITUTIONAL_SHARE = 0.5
 
 
-def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "KB") -> tuple[Entity, ...]:
+def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: KB) -> tuple[Entity, ...]:
     """Entities sorted by relevance (0..1, relative to the story's main subject)."""
     mentions = list(mentions)
     if not mentions:
@@ -92,7 +93,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: "
     return tuple(entities)
 
 
-def _listed(mentions: list[Mention], kb: "KB", body: str) -> set[int]:
+def _listed(mentions: list[Mention], kb: KB, body: str) -> set[int]:
     """Indexes of mentions that stand in a run of LIST_MIN or more names of one kind."""
     out: set[int] = set()
     run = [0]

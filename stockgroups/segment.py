@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 import re
+from functools import lru_cache
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before white space and
 # a capital, digit or quote; or at a line break. "U.S." and "Inc." before a capital are rare

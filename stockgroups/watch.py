@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 import time
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -128,28 +127,11 @@ class _ConditionalOpener:
     def open(self, request: urllib.request.Request, timeout: float) -> Any:
         for name, value in self.headers.items():
             request.add_header(name, value)
-        host = urlsplit(request.full_url).hostname or ""
-        ip = _checked_ip(host, request.full_url, self.allow_private)
-        response = fetch_mod._pinned_opener(ip).open(request, timeout=timeout)
+        ip = fetch_mod.checked_ip(request.full_url, allow_private=self.allow_private)
+        response = fetch_mod.pinned_opener(ip).open(request, timeout=timeout)
         self.status = getattr(response, "status", None) or response.getcode()
         self.reply_headers = response.headers
         return response
-
-
-def _checked_ip(host: str, url: str, allow_private: bool) -> str:
-    numeric = fetch_mod.parse_ip_host(host)
-    if numeric is not None:
-        ips = [str(numeric)]
-    else:
-        try:
-            ips = [info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
-        except (socket.gaierror, UnicodeError) as err:
-            raise FetchError(f"{url}: cannot resolve {host} ({err})") from None
-    if not ips:
-        raise FetchError(f"{url}: cannot resolve {host}")
-    if not allow_private and not all(fetch_mod.is_public_address(ip) for ip in ips):
-        raise FetchError(f"{url}: refused: {host} is a private or reserved address")
-    return ips[0]
 
 
 def conditional_get(url: str, *, etag: str | None = None, last_modified: str | None = None,

@@ -5,11 +5,10 @@ saying, in one line, why it could not be read.
 """
 from __future__ import annotations
 
-import logging
-
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import sys

@@ -10,9 +10,9 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from stockgroups.errors import KBError
 
@@ -151,7 +151,7 @@ class KB:
         return info.name if info else entity_id
 
     @property
-    def event_matcher(self):  # noqa: ANN201 - stockgroups.events.EventMatcher
+    def event_matcher(self):
         if self._event_matcher is None:
             from stockgroups.events import compile_event_types
 
@@ -172,7 +172,7 @@ class KB:
         return {slug: scope for slug, (_, scope) in self.event_categories.items()}
 
     @property
-    def matcher(self):  # noqa: ANN201 - stockgroups.link.AliasMatcher
+    def matcher(self):
         if self._matcher is None:
             from stockgroups.link import build_matcher
 
