@@ -156,7 +156,12 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
 
     summary, results = run_eval(eval_dir, kb, analyze_path)
     floors_path = floors or eval_dir / "floors.json"
-    pinned = json.loads(floors_path.read_text()) if floors_path.exists() else {}
+    try:
+        pinned = json.loads(floors_path.read_text(encoding="utf-8")) if floors_path.exists() else {}
+        if not isinstance(pinned, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{floors_path}: cannot read the floors ({exc})") from None
     below = check_floors(summary, pinned)
     if fmt == "json":
         click.echo(json.dumps({"summary": summary, "below_floor": below}))

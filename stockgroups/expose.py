@@ -96,12 +96,16 @@ SECTOR_MIXED_MINORITY = 0.45
 STATEMENT_WEIGHT = 0.75
 MOVE_WORDS = re.compile(
     r"\b(?:(?P<up>rose|rise[sn]?|rising|jump(?:ed|s)?|surg(?:ed|es|ing)|soar(?:ed|s|ing)?|"
-    r"rall(?:ied|ies|y)|gain(?:ed|s)?|climb(?:ed|s)?|spik(?:ed|es)|advanc(?:ed|es)|rebound(?:ed|s)?)"
+    r"rall(?:ied|ies|y)|gain(?:ed|s)?|climb(?:ed|s)?|spik(?:ed|es)|advanc(?:ed|es)|rebound(?:ed|s)?|"
+    r"top(?:ped|s)|doubl(?:ed|es)|tripl(?:ed|es)|record high|all-time high|added \d)"
     r"|(?P<down>fell|fall(?:s|ing)?|drop(?:ped|s)?|plung(?:ed|es|ing)|tumbl(?:ed|es|ing)|slump(?:ed|s)?|"
-    r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|crash(?:ed|es)|plummet(?:ed|s)?|sli(?:pped|ps)))\b",
+    r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|crash(?:ed|es)|plummet(?:ed|s)?|sli(?:pped|ps)|"
+    r"lost \d|shed \d|record low))\b",
     re.IGNORECASE)
 STATED_KINDS = ("company", "commodity", "industry")
 EQUITY_WORDS = re.compile(r"\b(stocks?|shares|equities|bourse|stock market|index|benchmark)\b", re.IGNORECASE)
+STATED_INDUSTRY_DAMP = 0.45
+STATED_CONSUMER_MIN_WEIGHT = 0.5  # only heavy users feel a stated price move  # one company's stated move says a little about its industry
 STATED_MAX_GAP = 60  # "Kazatomprom, whose London-listed shares fell": name and verb stay close
 STATED_BARE_GAP = 12  # "oil jumped" needs no "prices" between the name and the verb
 MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bonds?|currency|"
@@ -613,6 +617,7 @@ class Reasoner:
     def statements(self) -> None:
         """'Chevron shares fell 3%', 'uranium prices rose': a stated move, given to the name
         nearest before the verb in the same sentence (no other name between them)."""
+        stated: dict[str, list[Contribution]] = {}
         movable = [m for m in self.mentions
                    if (info := self.kb.entities.get(m.entity)) and (
                        info.kind in STATED_KINDS or info.kind == "country"
@@ -646,8 +651,30 @@ class Reasoner:
                 line = f"The story says: \"{sentence.strip()[:160]}\""
                 if info.kind == "company":
                     self.add_company(info.id, score, direction, (line,), info.id)
+                    if info.industry:
+                        # Several companies of one industry moving together move the industry.
+                        self.add(info.industry, score * STATED_INDUSTRY_DAMP, direction,
+                                 (line, f"{info.name} ({info.ticker}) is in {self.kb.name(info.industry).lower()}"))
                 else:
                     self.add(info.id, score, direction, (line,))
+                    if info.kind == "commodity" and self.rel(info.id) >= SUBJECT_MIN:
+                        stated.setdefault(info.id, []).append(Contribution(info.id, score, direction, (line,)))
+        # A price move the story is about reaches the commodity's producers and users (when
+        # no event already carries it there through its own rules).
+        carried = any(x.target in ("producer-industries", "consumer-industries")
+                      for ev in self.events for x in self.kb.effects.get(ev.type, ()))
+        for commodity, contribs in ({} if carried else stated).items():
+            score, cdir, chain = _combine(contribs, MIXED_MINORITY)
+            if cdir not in ("up", "down"):
+                continue
+            for link in self.kb.links_by_commodity.get(commodity, ()):
+                producer = link.relation == "producer"
+                if not producer and (score < CONSUMER_MIN_BASIS or link.weight < STATED_CONSUMER_MIN_WEIGHT):
+                    continue
+                direction = cdir if producer else FLIP[cdir]
+                damp = PRODUCER_DAMP if producer else CONSUMER_DAMP
+                line = f"{self.kb.name(link.object)}: {link.why} ({self.kb.name(commodity).lower()} {cdir})"
+                self.add(link.object, score * link.weight * damp, direction, chain[:1] + (line,))
 
     # -- combination ---------------------------------------------------------------------
     def groups(self) -> tuple[GroupHit, ...]:
