@@ -66,6 +66,7 @@ LOCAL_SHARE_FULL = 0.06
 # (names it, or names a field, mine or company producing it there).
 MATERIAL_SHARE = 0.10
 TIED_SHARE_MIN = 0.01
+PRIMARY_COUNTRY_MIN = 0.8  # a second subject country this central counts as a main one
 # A commodity the story itself links to a country-wide event counts at least this much.
 TIED_FACTOR = 0.5
 # A local event touches one site, not the whole country: its weight is the site's own share
@@ -313,6 +314,10 @@ class Reasoner:
             if fact.weight > best.get(fact.object, (0.0, None, ""))[0]:
                 best[fact.object] = (fact.weight, fact, "")
         ties = self._ties(country)
+        # Only the story's main country loses output across the board; a second country
+        # (Washington reacting to an attack on Saudi oil) only for what the story ties to it.
+        primary = bool(self.subject_countries) and country == self.subject_countries[0].id \
+            or any(c.id == country and c.relevance >= PRIMARY_COUNTRY_MIN for c in self.subject_countries)
         out = {}
         for commodity in set(best) | set(ties):
             share, fact, _ = best.get(commodity, (0.0, None, ""))
@@ -320,7 +325,7 @@ class Reasoner:
             if scope == "local":
                 if tie:
                     out[commodity] = (max(site_share, min(share, LOCAL_SHARE_CAP)), fact, tie, tie_rel)
-            elif share >= MATERIAL_SHARE or (tie and (share >= TIED_SHARE_MIN or fact is None)):
+            elif (share >= MATERIAL_SHARE and primary) or (tie and (share >= TIED_SHARE_MIN or fact is None)):
                 out[commodity] = (share, fact, tie, tie_rel)
         return out
 
@@ -338,8 +343,10 @@ class Reasoner:
             if ent.relevance < NAMED_TIE_MIN_RELEVANCE and not self._named_with_event(eid):
                 continue  # a port or field named in passing does not tie its cargo to the event
             for fact in self.kb.exposures_by_subject.get(eid, ()):
-                if fact.relation in ("produces", "supplier-to") and fact.object.startswith("commodity:") and (
-                        info.country in (code, "") or self._operates_in(eid, country)):
+                # A place in the country (or a sea lane, which has none), or a company of the
+                # country: a foreign company's output elsewhere is not at risk here.
+                local = info.country == code or (info.kind == "place" and not info.country)
+                if fact.relation in ("produces", "supplier-to") and fact.object.startswith("commodity:") and local:
                     line = f"{info.name}: {fact.why}"
                     old = ties.get(fact.object, ("", -1.0, 0.0))
                     if fact.weight >= old[1]:
@@ -362,10 +369,6 @@ class Reasoner:
         """Is the entity named in the title or in a sentence that reports one of the events?"""
         near = {0}.union(*(self.cue_sentences(ev) for ev in self.events))
         return any(m.entity == entity and self.sentences.index(m.start) in near for m in self.mentions)
-
-    def _operates_in(self, company: str, country: str) -> bool:
-        return any(f.object == country and f.relation in ("operates-in", "revenue-from")
-                   for f in self.kb.exposures_by_subject.get(company, ()))
 
     def commodity_moves(self, ev: Event, eff: Effect) -> list[tuple[str, float, str, tuple[str, ...], str]]:
         """(commodity, score, direction, chain, country) for the event's produced commodities."""
