@@ -265,18 +265,14 @@ def test_no_cues_no_events(matcher: EventMatcher) -> None:
 
 # --- the seed story ------------------------------------------------------------------------
 
-def _seed() -> tuple[str, str]:
-    paths = sorted(SEEDS.glob("*.txt"))
-    if not paths:
-        pytest.skip("no seed story in ../shared/seeds")
-    lines = paths[0].read_text(encoding="utf-8").splitlines()
-    body = [line for line in lines if line.strip()]
-    title = next(line for line in body if "unrest" in line.lower())
-    return title, "\n".join(lines[lines.index(title) + 1:])
+def _seed(seed_text: str) -> tuple[str, str]:
+    from stockgroups.ingest.text import split_title
+
+    return split_title(seed_text)
 
 
-def test_seed_story_is_severe_civil_unrest(matcher: EventMatcher) -> None:
-    title, text = _seed()
+def test_seed_story_is_severe_civil_unrest(matcher: EventMatcher, seed_text: str) -> None:
+    title, text = _seed(seed_text)
     events = find_events(title, text, matcher)
     assert events[0].type == "civil-unrest"
     assert events[0].severity >= 0.7
