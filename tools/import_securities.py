@@ -353,6 +353,8 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "000660.KS": "industry:semiconductors",  # SK Hynix
     "2317.TW": "industry:electronic-components",  # Hon Hai / Foxconn
     "SIE.DE": "industry:industrial-conglomerates",  # Siemens: GICS industrial conglomerate
+    "COALINDIA.NS": "industry:coal",  # Coal India: labelled steel; the world's largest coal miner
+    "HAR.JO": "industry:gold-miners",  # Harmony Gold: labelled uranium (a by-product)
 }
 
 # Legal-form words: removed to get the name readers use.
