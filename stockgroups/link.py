@@ -83,9 +83,20 @@ def build_matcher(kb: KB) -> AliasMatcher:
             table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous))
     automaton = ahocorasick.Automaton()
     for key, cands in table.items():
-        automaton.add_word(key, (len(key), tuple(cands)))
+        padded = " " + _fold(key)  # a leading space: matches can only start at a word start
+        existing = automaton.get(padded, None)
+        merged = tuple(cands) if existing is None else existing[1] + tuple(cands)
+        automaton.add_word(padded, (len(padded), merged))
     automaton.make_automaton()
     return AliasMatcher(automaton, kb)
+
+
+_NON_WORD = re.compile(r"[\W_]")
+
+
+def _fold(text: str) -> str:
+    """Every non-word character as a space, same length: "U.S.," -> "u s  " for matching."""
+    return _NON_WORD.sub(" ", text)
 
 
 def _lower_same_length(text: str) -> str:
@@ -138,15 +149,28 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
     """Every accepted entity mention in body, in text order."""
     matcher: AliasMatcher = kb.matcher
     lower = _lower_same_length(body)
+    folded = " " + _fold(lower)  # offsets: folded[i + 1] is lower[i]
     raw: list[tuple[int, int, tuple[Candidate, ...]]] = []
-    for last, (length, cands) in matcher.automaton.iter_long(lower):
-        start, end = last - length + 1, last + 1
-        if not _on_boundary(lower, start, end):
+    size = len(lower)
+    found = []
+    for last, (length, cands) in matcher.automaton.iter(folded):
+        start, end = last - length + 1, last  # the padded space stands just before the word
+        if end < size and (lower[end].isalnum() or lower[end] == "_"):
+            continue  # the word goes on: "Russia" in "Russian"
+        found.append((start, -end, cands))
+    # Leftmost-longest among the matches that end on a word boundary: "US Midwest" keeps
+    # "US" when the longer key "US.MI" stops inside "Midwest".
+    found.sort(key=lambda x: (x[0], x[1]))
+    taken_to = -1
+    for start, neg_end, cands in found:
+        end = -neg_end
+        if start < taken_to:
             continue
         surface = body[start:end]
         kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
         if kept:
             raw.append((start, end, kept))
+            taken_to = end
 
     sure = {c.entity for _, _, cands in raw for c in cands if not c.ambiguous and len(cands) == 1}
     mentions: list[Mention] = []
