@@ -145,6 +145,7 @@ class Reasoner:
         self.body = body
         self._sentences: Sentences | None = None
         self._cue_sentences: dict[str, set[int]] = {}
+        self._basis: dict[str, list[tuple[str, float, str, tuple[str, ...], str]]] = {}
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
         self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
         self.producer_hits: dict[tuple[str, str], tuple[float, str, tuple[str, ...], str]] = {}
@@ -414,7 +415,13 @@ class Reasoner:
                      (self.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
 
     def _commodity_basis(self, ev: Event, eff: Effect) -> list[tuple[str, float, str, tuple[str, ...], str]]:
-        """Commodity moves this event implies, whichever role produced them."""
+        """Commodity moves this event implies, whichever role produced them (computed once
+        per event: several roles ask)."""
+        if ev.type not in self._basis:
+            self._basis[ev.type] = self._compute_basis(ev)
+        return self._basis[ev.type]
+
+    def _compute_basis(self, ev: Event) -> list[tuple[str, float, str, tuple[str, ...], str]]:
         basis = {}
         for effect in self.kb.effects.get(ev.type, []):
             if effect.target == "produced-commodities":
@@ -727,6 +734,9 @@ class Reasoner:
 def _combine(contribs: list[Contribution], mixed_minority: float = 0.3,
              mixed_counts: bool = False) -> tuple[float, str, tuple[str, ...]]:
     """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
+    if len(contribs) == 1:  # the common case, and the same answer
+        c = contribs[0]
+        return c.score, c.direction, c.chain[:8]
     contribs = sorted(contribs, key=lambda c: -c.score)
     miss = 1.0
     votes: dict[str, float] = defaultdict(float)

@@ -50,6 +50,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
     counts: dict[str, int] = defaultdict(int)
     roles: dict[str, set[str]] = defaultdict(set)
     institutional: dict[str, float] = defaultdict(float)
+    passing: dict[int, bool] = {}  # sentence index -> is it a sentence of thanks, travel...
     for i, m in enumerate(mentions):
         info = kb.entities.get(m.entity)
         if info is None:
@@ -65,7 +66,10 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
         if i in listed:
             w *= LISTED_WEIGHT
             roles[m.entity].add("listed")
-        if PASSING_CUES.search(sentences.text(sentences.index(m.start))):
+        i_sentence = sentences.index(m.start)
+        if i_sentence not in passing:
+            passing[i_sentence] = PASSING_CUES.search(sentences.text(i_sentence)) is not None
+        if passing[i_sentence]:
             w *= PASSING_WEIGHT
             roles[m.entity].add("passing")
         raw[m.entity] += w
