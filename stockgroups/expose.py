@@ -12,6 +12,7 @@ combined (noisy-or for the score, weighted vote for the direction).
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -634,41 +635,41 @@ class Reasoner:
                        or (info.kind == "place" and info.get("kind") == "index"))]
         if not movable:
             return
-        for i, (s_start, s_end) in enumerate(self.sentences.spans):
-            sentence = self.body[s_start:s_end]
-            in_sentence = [m for m in movable if s_start <= m.start < s_end]
-            if not in_sentence:
+        ends = [m.end for m in movable]
+        for verb in MOVE_WORDS.finditer(self.body):
+            at = verb.start()
+            k = bisect.bisect_right(ends, at) - 1  # the last name ending before the verb
+            if k < 0:
                 continue
-            for verb in MOVE_WORDS.finditer(sentence):
-                at = s_start + verb.start()
-                before = [m for m in in_sentence if m.end <= at]
-                if not before:
+            m = movable[k]
+            s_start, s_end = self.sentences.spans[self.sentences.index(at)]
+            if m.start < s_start:
+                continue  # the name is in an earlier sentence
+            sentence = self.body[s_start:s_end]
+            gap = self.body[m.end:at]
+            if len(gap) > STATED_MAX_GAP or not (MARKET_WORDS.search(gap) or len(gap) <= STATED_BARE_GAP):
+                continue
+            direction = "up" if verb.group("up") else "down"
+            info = self.kb.entities[m.entity]
+            if info.kind in ("country", "place"):
+                # "Japanese stocks fell", "the Nikkei slid": the country's equities moved.
+                if not EQUITY_WORDS.search(gap) and info.get("kind") != "index":
                     continue
-                m = before[-1]
-                gap = self.body[m.end:at]
-                if len(gap) > STATED_MAX_GAP or not (MARKET_WORDS.search(gap) or len(gap) <= STATED_BARE_GAP):
+                info = self.kb.entities.get(f"country:{info.country}") if info.kind == "place" else info
+                if info is None:
                     continue
-                direction = "up" if verb.group("up") else "down"
-                info = self.kb.entities[m.entity]
-                if info.kind in ("country", "place"):
-                    # "Japanese stocks fell", "the Nikkei slid": the country's equities moved.
-                    if not EQUITY_WORDS.search(gap) and info.get("kind") != "index":
-                        continue
-                    info = self.kb.entities.get(f"country:{info.country}") if info.kind == "place" else info
-                    if info is None:
-                        continue
-                score = STATEMENT_WEIGHT * max(self.rel(m.entity), 0.4)
-                line = f"The story says: \"{sentence.strip()[:160]}\""
-                if info.kind == "company":
-                    self.add_company(info.id, score, direction, (line,), info.id)
-                    if info.industry:
-                        # Several companies of one industry moving together move the industry.
-                        self.add(info.industry, score * STATED_INDUSTRY_DAMP, direction,
-                                 (line, f"{info.name} ({info.ticker}) is in {self.kb.name(info.industry).lower()}"))
-                else:
-                    self.add(info.id, score, direction, (line,))
-                    if info.kind == "commodity" and self.rel(info.id) >= SUBJECT_MIN:
-                        stated.setdefault(info.id, []).append(Contribution(info.id, score, direction, (line,)))
+            score = STATEMENT_WEIGHT * max(self.rel(m.entity), 0.4)
+            line = f"The story says: \"{sentence.strip()[:160]}\""
+            if info.kind == "company":
+                self.add_company(info.id, score, direction, (line,), info.id)
+                if info.industry:
+                    # Several companies of one industry moving together move the industry.
+                    self.add(info.industry, score * STATED_INDUSTRY_DAMP, direction,
+                             (line, f"{info.name} ({info.ticker}) is in {self.kb.name(info.industry).lower()}"))
+            else:
+                self.add(info.id, score, direction, (line,))
+                if info.kind == "commodity" and self.rel(info.id) >= SUBJECT_MIN:
+                    stated.setdefault(info.id, []).append(Contribution(info.id, score, direction, (line,)))
         # A price move the story is about reaches the commodity's producers and users (when
         # no event already carries it there through its own rules).
         carried = any(x.target in ("producer-industries", "consumer-industries")
