@@ -1,6 +1,7 @@
 """The command line: one command per user task, each parsing, calling the library, printing."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -20,9 +21,13 @@ def _kb():
 
     extra = [d for d in str(settings.get("kb_dirs")).split(os.pathsep) if d]
     try:
-        return load_kb(extra_dirs=extra)
+        kb = load_kb(extra_dirs=extra)
     except StockGroupsError as exc:
         raise click.ClickException(str(exc)) from None
+    # The KB lives as long as the process: keep the garbage collector from walking its
+    # hundred thousand objects again at every collection (about a tenth of analysis time).
+    gc.freeze()
+    return kb
 
 
 def _err(message: str) -> None:

@@ -96,14 +96,16 @@ MIXED_MINORITY = 0.3
 SECTOR_MIXED_MINORITY = 0.45
 # Direct statements: "Chevron shares fell 3%", "oil prices jumped".
 STATEMENT_WEIGHT = 0.75
-MOVE_WORDS = re.compile(
-    r"\b(?:(?P<up>rose|rise[sn]?|rising|jump(?:ed|s)?|surg(?:ed|es|ing)|soar(?:ed|s|ing)?|"
-    r"rall(?:ied|ies|y)|gain(?:ed|s)?|climb(?:ed|s)?|spik(?:ed|es)|advanc(?:ed|es)|rebound(?:ed|s)?|"
-    r"top(?:ped|s)|doubl(?:ed|es)|tripl(?:ed|es)|record high|all-time high|added \d)"
-    r"|(?P<down>fell|fall(?:s|ing)?|drop(?:ped|s)?|plung(?:ed|es|ing)|tumbl(?:ed|es|ing)|slump(?:ed|s)?|"
-    r"sank|sink(?:s|ing)?|slid(?:e|es)?|declin(?:ed|es)|crash(?:ed|es)|plummet(?:ed|s)?|sli(?:pped|ps)|"
-    r"lost \d|shed \d|record low))\b",
-    re.IGNORECASE)
+# Words that state a move, looked up word by word (one set lookup beats a long regex).
+MOVE_UP = frozenset("""rose rise rises risen rising jump jumped jumps surged surges surging soar soared
+    soars soaring rally rallied rallies gain gained gains climb climbed climbs spiked spikes advanced
+    advances rebound rebounded rebounds topped tops doubled doubles tripled triples""".split())
+MOVE_DOWN = frozenset("""fell fall falls falling drop dropped drops plunged plunges plunging tumbled tumbles
+    tumbling slump slumped slumps sank sink sinks sinking slid slide slides declined declines crashed
+    crashes plummet plummeted plummets slipped slips""".split())
+MOVE_ALL = MOVE_UP | MOVE_DOWN
+MOVE_PHRASES = re.compile(r"\b(?:(?P<up>record high|all-time high|added \d)|(?P<down>record low|lost \d|shed \d))")
+WORD = re.compile(r"[a-z]+")
 STATED_KINDS = ("company", "commodity", "industry")
 EQUITY_WORDS = re.compile(r"\b(stocks?|shares|equities|bourse|stock market|index|benchmark)\b", re.IGNORECASE)
 STATED_INDUSTRY_DAMP = 0.45
@@ -636,8 +638,15 @@ class Reasoner:
         if not movable:
             return
         ends = [m.end for m in movable]
-        for verb in MOVE_WORDS.finditer(self.body):
-            at = verb.start()
+        lower = self.body.lower()
+        said = MOVE_ALL.intersection(WORD.findall(lower))  # most stories state no move at all
+        verbs = []
+        if said:
+            rx = re.compile(r"\b(?:" + "|".join(sorted(said)) + r")\b")
+            verbs = [(w.start(), w.group() in MOVE_UP) for w in rx.finditer(lower)]
+        verbs += [(p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower)]
+        verbs.sort()
+        for at, rising in verbs:
             k = bisect.bisect_right(ends, at) - 1  # the last name ending before the verb
             if k < 0:
                 continue
@@ -649,7 +658,7 @@ class Reasoner:
             gap = self.body[m.end:at]
             if len(gap) > STATED_MAX_GAP or not (MARKET_WORDS.search(gap) or len(gap) <= STATED_BARE_GAP):
                 continue
-            direction = "up" if verb.group("up") else "down"
+            direction = "up" if rising else "down"
             info = self.kb.entities[m.entity]
             if info.kind in ("country", "place"):
                 # "Japanese stocks fell", "the Nikkei slid": the country's equities moved.

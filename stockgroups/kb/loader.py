@@ -83,9 +83,13 @@ class EntityInfo:
     members: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()  # other columns, for display (role, kind...)
+    _extra: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_extra", dict(self.extra))  # looked up in hot loops
 
     def get(self, key: str, default: str = "") -> str:
-        return dict(self.extra).get(key, default)
+        return self._extra.get(key, default)
 
 
 @dataclass(frozen=True)
