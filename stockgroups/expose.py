@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, replace
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention
 from stockgroups.segment import Sentences, sentences_of
 
 if TYPE_CHECKING:
@@ -97,12 +97,8 @@ SECTOR_MIXED_MINORITY = 0.45
 # Direct statements: "Chevron shares fell 3%", "oil prices jumped".
 STATEMENT_WEIGHT = 0.75
 # Words that state a move, looked up word by word (one set lookup beats a long regex).
-MOVE_UP = frozenset("""rose rise rises risen rising jump jumped jumps surged surges surging soar soared
-    soars soaring rally rallied rallies gain gained gains climb climbed climbs spiked spikes advanced
-    advances rebound rebounded rebounds topped tops doubled doubles tripled triples""".split())
-MOVE_DOWN = frozenset("""fell fall falls falling drop dropped drops plunged plunges plunging tumbled tumbles
-    tumbling slump slumped slumps sank sink sinks sinking slid slide slides declined declines crashed
-    crashes plummet plummeted plummets slipped slips""".split())
+MOVE_UP = frozenset(["rose", "rise", "rises", "risen", "rising", "jump", "jumped", "jumps", "surged", "surges", "surging", "soar", "soared", "soars", "soaring", "rally", "rallied", "rallies", "gain", "gained", "gains", "climb", "climbed", "climbs", "spiked", "spikes", "advanced", "advances", "rebound", "rebounded", "rebounds", "topped", "tops", "doubled", "doubles", "tripled", "triples"])
+MOVE_DOWN = frozenset(["fell", "fall", "falls", "falling", "drop", "dropped", "drops", "plunged", "plunges", "plunging", "tumbled", "tumbles", "tumbling", "slump", "slumped", "slumps", "sank", "sink", "sinks", "sinking", "slid", "slide", "slides", "declined", "declines", "crashed", "crashes", "plummet", "plummeted", "plummets", "slipped", "slips"])
 MOVE_ALL = MOVE_UP | MOVE_DOWN
 MOVE_PHRASES = re.compile(r"\b(?:(?P<up>record high|all-time high|added \d)|(?P<down>record low|lost \d|shed \d))")
 WORD = re.compile(r"[a-z]+")
@@ -156,7 +152,7 @@ class Reasoner:
         # even when aluminium is named more often.
         countries = [e for e in entities if e.kind == "country"]
         top_country = countries[0].relevance if countries else 0.0
-        self.subject_countries = [replace(e, relevance=e.relevance / top_country) for e in countries
+        self.subject_countries = [_rescaled(e, top_country) for e in countries
                                   if top_country >= COUNTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_country
                                   ][:SUBJECT_MAX_COUNTRIES]
         self._targets: list[Entity] | None = None
@@ -164,13 +160,13 @@ class Reasoner:
         # Vertex even though the FDA and the US are named more.
         companies = [e for e in entities if e.kind == "company"]
         top_company = companies[0].relevance if companies else 0.0
-        self.subject_companies = [replace(e, relevance=e.relevance / top_company) for e in companies
+        self.subject_companies = [_rescaled(e, top_company) for e in companies
                                   if top_company >= COMPANY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_company]
         industries = [e for e in entities if e.kind == "industry"]
         top_industry = industries[0].relevance if industries else 0.0
         # An industry is the story's subject when it is named where the event is reported (or
         # often): "Insurers face losses" in a wildfire story, not "rating agencies" in passing.
-        self.subject_industries = [replace(e, relevance=e.relevance / top_industry) for e in industries
+        self.subject_industries = [_rescaled(e, top_industry) for e in industries
                                    if top_industry >= INDUSTRY_SUBJECT_FLOOR and e.relevance >= SUBJECT_MIN * top_industry
                                    and (e.relevance >= SUBJECT_MIN or self._named_with_event(e.id))]
         self.subject_commodities = [e for e in entities if e.kind == "commodity" and e.relevance >= COMMODITY_SUBJECT_MIN]
@@ -277,7 +273,7 @@ class Reasoner:
                        and "institutional" not in e.roles and e.id not in actors]
             targets.sort(key=lambda e: -e.relevance)
             top = targets[0].relevance if targets else 0.0
-            self._targets = [replace(e, relevance=e.relevance / top) for e in targets
+            self._targets = [_rescaled(e, top) for e in targets
                              if top >= TARGET_FLOOR and e.relevance >= SUBJECT_MIN * top][:SUBJECT_MAX_COUNTRIES]
         return self._targets
 
@@ -741,6 +737,16 @@ class Reasoner:
         return tuple(hits[:MAX_COMPANIES])
 
 
+def _states_a_move(body: str) -> bool:
+    lower = body.lower()
+    return bool(MOVE_ALL.intersection(WORD.findall(lower))) or MOVE_PHRASES.search(lower) is not None
+
+
+def _rescaled(e: Entity, top: float) -> Entity:
+    """The entity with its relevance judged against the top one of its kind."""
+    return Entity(e.id, e.kind, e.name, e.mentions, e.relevance / top, e.roles)
+
+
 def _combine(contribs: list[Contribution], mixed_minority: float = 0.3,
              mixed_counts: bool = False) -> tuple[float, str, tuple[str, ...]]:
     """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
@@ -778,6 +784,8 @@ def _combine(contribs: list[Contribution], mixed_minority: float = 0.3,
 def find_exposures(entities: tuple[Entity, ...], events: tuple[Event, ...], mentions: tuple[Mention, ...],
                    body: str, kb: KB) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The groups and companies the story moves; nothing when no event or statement moves them."""
+    if not events and not _states_a_move(body):
+        return (), ()  # nothing happens and nothing moves: most traps end here, cheaply
     reasoner = Reasoner(kb, entities, events, mentions, body)
     reasoner.run()
     return reasoner.groups(), reasoner.companies()
