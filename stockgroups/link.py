@@ -106,14 +106,6 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _on_boundary(text: str, start: int, end: int) -> bool:
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        return False
-    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
-        return False
-    return True
-
-
 @lru_cache(maxsize=4096)
 def _cue_regex(cues: frozenset[str]) -> re.Pattern[str] | None:
     if not cues:
