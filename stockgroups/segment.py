@@ -8,19 +8,24 @@ from functools import lru_cache
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before white space and
 # a capital, digit or quote; or at a line break. "U.S." and "Inc." before a capital are rare
 # enough in wire copy that a split there costs little.
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[A-Z0-9\"“‘(])|\n+")
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?(?=\s+[A-Z0-9\"“‘(])|\n")
 # The lead: the title and the first paragraph carry the story's subject.
 LEAD_CHARS = 400
 
 
 def sentence_spans(body: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
+    spans, start, size = [], 0, len(body)
     for m in SENTENCE_END.finditer(body):
-        if m.start() > start:
-            spans.append((start, m.start()))
+        end = m.end()
+        if body[end - 1] == "\n":
+            end -= 1
+        if end > start:
+            spans.append((start, end))
         start = m.end()
-    if start < len(body):
-        spans.append((start, len(body)))
+        while start < size and body[start].isspace():
+            start += 1
+    if start < size:
+        spans.append((start, size))
     return spans
 
 
