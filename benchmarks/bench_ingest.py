@@ -160,7 +160,7 @@ def ingest(archive: Path, db: Path, jobs: int) -> tuple[float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--keep", metavar="DIR", help="keep the archive and store here")
     args = parser.parse_args()
