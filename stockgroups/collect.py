@@ -30,7 +30,7 @@ from stockgroups.feeds import parse_feed, parse_opml, sniff
 from stockgroups.fetch import DEFAULT_MAX_BYTES, fetch, format_size
 from stockgroups.ingest.html import read_html
 from stockgroups.ingest.jsonin import iter_json
-from stockgroups.ingest.sources import iter_articles, parse_bytes
+from stockgroups.ingest.sources import iter_articles, parse_bytes, read_file
 from stockgroups.model import Article
 from stockgroups.store import ArticleRow, Store
 
@@ -117,7 +117,7 @@ class Sources:
         if path.lower().endswith(JSONL_SUFFIXES):
             yield from self._jsonl(path)
             return
-        yield from self._bytes(_read_file(path, self.max_bytes), path, None, None)
+        yield from self._bytes(read_file(path, self.max_bytes), path, None, None)
 
     def _bytes(self, data: bytes, source: str, ctype: str | None, url: str | None,
                opml_ok: bool = True) -> Iterator[Item]:
@@ -211,25 +211,6 @@ class Sources:
                 raise InputError(f"{path}: corrupt or truncated ({err})") from None
             if not seen:
                 raise InputError(f"{path}: empty input")
-
-
-def _read_file(path: str, max_bytes: int) -> bytes:
-    try:
-        if os.stat(path).st_size > max_bytes:
-            raise InputError(f"{path}: larger than the {format_size(max_bytes)} limit")
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
-    if len(data) > max_bytes:
-        raise InputError(f"{path}: larger than the {format_size(max_bytes)} limit")
-    return data
 
 
 def _walk(folder: str) -> Iterator[str]:

@@ -7,20 +7,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import click
 import pytest
+from localserver import LocalServer, QuietHandler
 from click.testing import CliRunner
 
 from stockgroups.commands_store import register
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 NEWS = FEEDS / "news"
-SERVER_LIFETIME_S = 20.0
 ENTRY = ("from stockgroups.cli import main; from stockgroups.commands_store import register; "
          "register(main); main()")
 
@@ -172,7 +170,7 @@ class Site:
         self.hits: list[str] = []
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 outer.hits.append(self.path)
                 body = pages.get(self.path)
@@ -187,25 +185,11 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.timeout = 0.05
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        deadline = time.monotonic() + SERVER_LIFETIME_S
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            self.httpd.handle_request()
-        self.httpd.server_close()
+        self._server = LocalServer(Handler)
+        self.base = self._server.base
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
 
 def test_teaser_feed_fetches_pages_where_robots_allow(cli, db):

@@ -1,12 +1,10 @@
 """Polling: durations, politeness, backoff, robots.txt, and a real local feed server."""
 from __future__ import annotations
 
-import threading
-import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from localserver import LocalServer, QuietHandler
 
 from stockgroups.collect import Collector, Sources
 from stockgroups.errors import FetchError, InputError
@@ -22,7 +20,6 @@ from stockgroups.watch import (
     read_feed_list,
 )
 
-SERVER_LIFETIME_S = 20.0  # the test server stops by itself after this, whatever happens
 
 
 class FakeTime:
@@ -49,7 +46,7 @@ class FeedServer:
         self.version = 0
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 outer.requests.append((self.path, self.headers.get("If-None-Match")))
                 if self.path not in outer.pages:
@@ -70,25 +67,11 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.timeout = 0.05
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        deadline = time.monotonic() + SERVER_LIFETIME_S
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            self.httpd.handle_request()
-        self.httpd.server_close()
+        self._server = LocalServer(Handler)
+        self.base = self._server.base
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
 
 @pytest.fixture

@@ -122,6 +122,11 @@ def _from_url(url: str, get: Fetcher, max_bytes: int) -> list[Item]:
 
 
 def _from_file(path: str, max_bytes: int) -> list[Item]:
+    return parse_bytes(read_file(path, max_bytes), path, max_bytes=max_bytes)
+
+
+def read_file(path: str, max_bytes: int) -> bytes:
+    """A file's bytes, refused with a one-line InputError when missing, unreadable or too big."""
     try:
         if os.stat(path).st_size > max_bytes:
             raise InputError(f"{path}: larger than the {format_size(max_bytes)} limit")
@@ -137,7 +142,7 @@ def _from_file(path: str, max_bytes: int) -> list[Item]:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
     if len(data) > max_bytes:
         raise InputError(f"{path}: larger than the {format_size(max_bytes)} limit")
-    return parse_bytes(data, path, max_bytes=max_bytes)
+    return data
 
 
 def _walk(folder: str) -> Iterator[str]:
