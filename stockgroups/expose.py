@@ -81,7 +81,8 @@ LOCAL_PRODUCER_DAMP = 0.9
 OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
 OPERATOR_FULL_EXPOSURE = 0.3
 COUNTRY_LIST_MAX = 30  # a country with at most this many KB companies has them listed under it
-COUNTRY_COMPANY_DAMP = 0.7  # ... hit fully when that country is this share of its business
+COUNTRY_COMPANY_DAMP = 0.7
+COUNTRY_INDUSTRY_MEMBERS = 5  # companies named for an industry moved in the story's country  # ... hit fully when that country is this share of its business
 # Reporting thresholds: below these a hit is noise.
 GROUP_MIN_SCORE = 0.33
 COMPANY_MIN_SCORE = 0.12
@@ -721,6 +722,23 @@ class Reasoner:
         hits.sort(key=lambda h: (-h.score, h.id))
         return tuple(hits[:MAX_GROUPS])
 
+    def members_of(self, groups: tuple[GroupHit, ...]) -> None:
+        """An industry moved in the story's country names that country's companies in it
+        (a BoJ hike: Japan's banks), a few, in the order the KB lists them."""
+        if not self.subject_countries:
+            return
+        country = self.subject_countries[0]
+        listed = set(self.kb.companies_by_country.get(country.id, ()))
+        for g in groups:
+            if g.kind != "industry" or g.direction not in ("up", "down"):
+                continue
+            members = [c for c in self.kb.companies_by_industry.get(g.id, ()) if c in listed]
+            for company in members[:COUNTRY_INDUSTRY_MEMBERS]:
+                info = self.kb.entities[company]
+                self.add_company(company, g.score * COUNTRY_COMPANY_DAMP, g.direction,
+                                 g.evidence[:2] + (f"{info.name} ({info.ticker}) is a {g.name.lower()} company in {country.name}",),
+                                 g.id)
+
     def companies(self) -> tuple[CompanyHit, ...]:
         for (_, company), (score, direction, chain, via) in self.producer_hits.items():
             self.add_company(company, score, direction, chain, via)
@@ -788,4 +806,6 @@ def find_exposures(entities: tuple[Entity, ...], events: tuple[Event, ...], ment
         return (), ()  # nothing happens and nothing moves: most traps end here, cheaply
     reasoner = Reasoner(kb, entities, events, mentions, body)
     reasoner.run()
-    return reasoner.groups(), reasoner.companies()
+    groups = reasoner.groups()
+    reasoner.members_of(groups)
+    return groups, reasoner.companies()
