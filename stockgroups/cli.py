@@ -177,10 +177,11 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
             click.echo(f"{key:20} {value:>8}" + (f"   (floor {floor})" if floor is not None else ""))
         if verbose:
             for r in results:
-                if r.fp or r.fn or r.wrong_direction or r.companies_missed:
+                if r.fp or r.fn or r.wrong_direction or r.companies_missed or r.companies_wrong_direction:
                     click.echo(f"\n{r.file}")
                     for name, items in (("missed", r.fn), ("extra", r.fp), ("direction", r.wrong_direction),
-                                        ("companies missed", r.companies_missed)):
+                                        ("companies missed", r.companies_missed),
+                                        ("company direction", r.companies_wrong_direction)):
                         if items:
                             click.echo(f"  {name}: {', '.join(items)}")
     if below:

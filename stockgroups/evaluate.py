@@ -16,7 +16,7 @@ from stockgroups.kb.loader import KB
 from stockgroups.model import Analysis
 
 METRICS = ("precision", "recall", "f1", "direction_accuracy", "trap_clean", "must_not_clean",
-           "company_recall")
+           "company_recall", "company_direction")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class CaseResult:
     companies_found: int = 0
     companies_expected: int = 0
     companies_missed: list[str] = field(default_factory=list)
+    companies_wrong_direction: list[str] = field(default_factory=list)
 
 
 def load_labels(path: Path) -> list[dict]:
@@ -75,9 +76,12 @@ def score_case(label: dict, analysis: Analysis, kb: KB | None = None) -> CaseRes
         company = kb.ticker_index.get(ticker.upper())
         return kb.entities[company].ticker if company else ticker
 
+    by_ticker = {c.ticker: c.direction for c in analysis.companies}
     res.companies_expected = len(expected)
     res.companies_found = sum(1 for t in expected if canonical(t) in tickers)
     res.companies_missed = [t for t in expected if canonical(t) not in tickers]
+    res.companies_wrong_direction = [f"{t} {by_ticker[canonical(t)]} (want {d})" for t, d in expected.items()
+                                     if canonical(t) in by_ticker and by_ticker[canonical(t)] != d]
     return res
 
 
@@ -100,6 +104,8 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
         "trap_clean": round(sum(1 for r in traps if not (r.tp or r.fp)) / len(traps), 4) if traps else 1.0,
         "must_not_clean": round(sum(1 for r in results if not r.must_not_hit) / len(results), 4) if results else 1.0,
         "company_recall": round(sum(r.companies_found for r in results) / exp, 4) if exp else 1.0,
+        "company_direction": round(1 - sum(len(r.companies_wrong_direction) for r in results) / found, 4)
+        if (found := sum(r.companies_found for r in results)) else 1.0,
     }
 
 

@@ -82,7 +82,8 @@ OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
 OPERATOR_FULL_EXPOSURE = 0.3
 COUNTRY_LIST_MAX = 30  # a country with at most this many KB companies has them listed under it
 COUNTRY_COMPANY_DAMP = 0.7
-COUNTRY_INDUSTRY_MEMBERS = 5  # companies named for an industry moved in the story's country  # ... hit fully when that country is this share of its business
+COUNTRY_INDUSTRY_MEMBERS = 5
+NAMED_MEMBER_DAMP = 0.8  # a named company moves with its industry, a little less  # companies named for an industry moved in the story's country  # ... hit fully when that country is this share of its business
 # Reporting thresholds: below these a hit is noise.
 GROUP_MIN_SCORE = 0.33
 COMPANY_MIN_SCORE = 0.12
@@ -725,6 +726,15 @@ class Reasoner:
     def members_of(self, groups: tuple[GroupHit, ...]) -> None:
         """An industry moved in the story's country names that country's companies in it
         (a BoJ hike: Japan's banks), a few, in the order the KB lists them."""
+        # A company the story names, in an industry the story moves, moves with it.
+        hit = {g.id: g for g in groups if g.kind == "industry" and g.direction in ("up", "down")}
+        for e in self.entities.values():
+            info = self.kb.entities.get(e.id)
+            if e.kind == "company" and e.mentions and info and info.industry in hit:
+                g = hit[info.industry]
+                self.add_company(e.id, g.score * NAMED_MEMBER_DAMP, g.direction,
+                                 g.evidence[:2] + (f"{info.name} ({info.ticker}), named in the story, is a {g.name.lower()} company",),
+                                 g.id)
         if not self.subject_countries:
             return
         country = self.subject_countries[0]
