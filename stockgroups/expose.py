@@ -33,6 +33,8 @@ COMPANY_SUBJECT_FLOOR = 0.15
 COUNTRY_SUBJECT_FLOOR = 0.35  # the top country must be at least this central to be the subject
 TARGET_FLOOR = 0.2
 SUBJECT_INDUSTRY_DAMP = 0.6
+INDEX_HEAVYWEIGHT = 0.15  # a company this big a share of its home index moves the country
+INDEX_FULL_WEIGHT = 0.3
 LINKED_INDUSTRY_MIN = 3  # customers or suppliers from one industry before the industry moves  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
 # "Washington imposed sanctions", "the EU slapped tariffs": the name before these verbs
 # acts on another country; it is not the one hit.
@@ -534,7 +536,9 @@ class Reasoner:
         for e in self.subject_companies:
             direction = ev.direction if eff.direction == "shock" else eff.direction
             chain = (self.event_line(ev), f"{e.name} is the company in the story", eff.why)
-            self.add_company(e.id, self.strength(ev) * eff.weight * e.relevance, direction, chain, e.id)
+            score = self.strength(ev) * eff.weight * e.relevance
+            self.add_company(e.id, score, direction, chain, e.id)
+            self._heavyweight(e.id, score, direction, chain[:2])
             info = self.kb.entities[e.id]
             # The company's industry moves with it; when the event moves peers the other way
             # (a recall or a strike at one company helps its rivals) the industry is mixed.
@@ -545,6 +549,15 @@ class Reasoner:
                          "mixed" if peers_apart else direction,
                          chain + (f"{info.name} is in {self.kb.name(info.industry).lower()}"
                                   + ("; its rivals gain" if peers_apart else ""),))
+
+    def _heavyweight(self, company: str, score: float, direction: str, chain: tuple[str, ...]) -> None:
+        """A heavyweight of its home index moves the country's stocks (TSMC and Taiwan)."""
+        for fact in self.kb.exposures_by_subject.get(company, ()):
+            if fact.relation == "member-of" and fact.weight >= INDEX_HEAVYWEIGHT:
+                index = self.kb.entities[fact.object]
+                if index.country:
+                    self.add(f"country:{index.country}", score * min(1.0, fact.weight / INDEX_FULL_WEIGHT),
+                             direction, chain + (fact.why,))
 
     def role_peers(self, ev: Event, eff: Effect) -> None:
         # Rivals moving against the company in the story leave its industry mixed.
@@ -669,6 +682,7 @@ class Reasoner:
             line = f"The story says: \"{sentence.strip()[:160]}\""
             if info.kind == "company":
                 self.add_company(info.id, score, direction, (line,), info.id)
+                self._heavyweight(info.id, score, direction, (line,))
                 if info.industry:
                     # Several companies of one industry moving together move the industry.
                     self.add(info.industry, score * STATED_INDUSTRY_DAMP, direction,

@@ -145,3 +145,11 @@ def test_a_users_basket_is_reported_through_its_members(tmp_path, seed_text):
     basket = groups["custom:my-uranium-basket"]
     assert basket.kind == "custom" and "CCJ" in basket.evidence[0]
     assert "custom:my-banks" not in groups
+
+
+def test_an_index_heavyweight_moves_its_country(kb_full):
+    text = ("TSMC shares jump\n\nShares of Taiwan Semiconductor Manufacturing Co surged 9% on Friday "
+            "after the chipmaker raised its revenue forecast.")
+    groups = {g.id: g for g in analyze(text, kb=kb_full).groups}
+    assert groups["country:TW"].direction == "up"
+    assert any("Taiex" in line for line in groups["country:TW"].evidence)
