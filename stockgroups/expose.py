@@ -67,7 +67,7 @@ SHARE_FULL = 0.25
 LOCAL_SHARE_FULL = 0.06
 # Below MATERIAL_SHARE a commodity is moved only when the story ties it to the country
 # (names it, or names a field, mine or company producing it there).
-MATERIAL_SHARE = 0.10
+MATERIAL_SHARE = 0.15
 TIED_SHARE_MIN = 0.01
 PRIMARY_COUNTRY_MIN = 0.8  # a second subject country this central counts as a main one
 # A commodity the story itself links to a country-wide event counts at least this much.
