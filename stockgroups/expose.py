@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
 # Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
 SUBJECT_MIN = 0.5
-SUBJECT_MAX_COUNTRIES = 2
-COMPANY_SUBJECT_FLOOR = 0.15
+SUBJECT_MAX_COUNTRIES = 2  # a story is about one or two countries; more are context
+COMPANY_SUBJECT_FLOOR = 0.15  # the top company must be at least this central to be the subject
 COUNTRY_SUBJECT_FLOOR = 0.35  # the top country must be at least this central to be the subject
-TARGET_FLOOR = 0.2
-SUBJECT_INDUSTRY_DAMP = 0.6
+TARGET_FLOOR = 0.2  # the target country of a sanction must be at least this central
+SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself
 INDEX_HEAVYWEIGHT = 0.15  # a company this big a share of its home index moves the country
 INDEX_FULL_WEIGHT = 0.3
-LINKED_INDUSTRY_MIN = 3  # customers or suppliers from one industry before the industry moves  # a company's news moves its industry, less than itself  # the target country of a sanction must be at least this central
+LINKED_INDUSTRY_MIN = 3  # customers or suppliers from one industry before the industry moves
 # "Washington imposed sanctions", "the EU slapped tariffs": the name before these verbs
 # acts on another country; it is not the one hit.
 ACTOR_VERBS = re.compile(r"\b(impos\w*|announc\w*|slap\w*|levi\w*|plac\w*|expand\w*|tighten\w*|"
@@ -43,7 +43,7 @@ ACTOR_VERBS = re.compile(r"\b(impos\w*|announc\w*|slap\w*|levi\w*|plac\w*|expand
                          re.IGNORECASE)
 ACTOR_MAX_GAP = 80
 # Event categories whose subject country is the one acted upon (not the actor).
-TARGETED_CATEGORIES = ("regulatory",)  # the top company must be at least this central to be the subject  # a story is about one or two countries; more are context
+TARGETED_CATEGORIES = ("regulatory",)
 INDUSTRY_SUBJECT_MIN = 0.3  # "airlines" named in a story about jet fuel is a subject
 INDUSTRY_SUBJECT_FLOOR = 0.2  # the most-named industry must be at least this central
 COMMODITY_SUBJECT_MIN = 0.25
@@ -81,11 +81,11 @@ CONSUMER_DAMP = 0.6
 CONSUMER_MIN_BASIS = 0.3
 LOCAL_PRODUCER_DAMP = 0.9
 OPERATOR_DAMP = 0.7  # a foreign company with operations in the country
-OPERATOR_FULL_EXPOSURE = 0.3
+OPERATOR_FULL_EXPOSURE = 0.3  # ... hit fully when that country is this share of its business
 COUNTRY_LIST_MAX = 30  # a country with at most this many KB companies has them listed under it
 COUNTRY_COMPANY_DAMP = 0.7
-COUNTRY_INDUSTRY_MEMBERS = 5
-NAMED_MEMBER_DAMP = 0.8  # a named company moves with its industry, a little less  # companies named for an industry moved in the story's country  # ... hit fully when that country is this share of its business
+COUNTRY_INDUSTRY_MEMBERS = 5  # companies named for an industry moved in the story's country
+NAMED_MEMBER_DAMP = 0.8  # a named company moves with its industry, a little less
 # Reporting thresholds: below these a hit is noise.
 GROUP_MIN_SCORE = 0.33
 COMPANY_MIN_SCORE = 0.12
@@ -108,8 +108,8 @@ MOVE_PHRASES = re.compile(r"\b(?:(?P<up>record high|all-time high|added \d)|(?P<
 WORD = re.compile(r"[a-z]+")
 STATED_KINDS = ("company", "commodity", "industry")
 EQUITY_WORDS = re.compile(r"\b(stocks?|shares|equities|bourse|stock market|index|benchmark)\b", re.IGNORECASE)
-STATED_INDUSTRY_DAMP = 0.5
-STATED_CONSUMER_MIN_WEIGHT = 0.5  # only heavy users feel a stated price move  # one company's stated move says a little about its industry
+STATED_INDUSTRY_DAMP = 0.5  # one company's stated move says a little about its industry
+STATED_CONSUMER_MIN_WEIGHT = 0.5  # only heavy users feel a stated price move
 STATED_MAX_GAP = 60  # "Kazatomprom, whose London-listed shares fell": name and verb stay close
 STATED_BARE_GAP = 12  # "oil jumped" needs no "prices" between the name and the verb
 MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bonds?|currency|"
@@ -139,15 +139,17 @@ class Reasoner:
     """Collects contributions for one analysis; `groups()` and `companies()` combine them."""
 
     def __init__(self, kb: KB, entities: tuple[Entity, ...], events: tuple[Event, ...],
-                 mentions: tuple[Mention, ...], body: str) -> None:
+                 mentions: tuple[Mention, ...], body: str, said: frozenset[str] | None = None) -> None:
         self.kb = kb
+        self.said = _moves_said(body)[0] if said is None else said  # move words the body uses
         self.entities = {e.id: e for e in entities}
         self.events = [e for e in events if e.severity >= EVENT_MIN_SEVERITY][:MAX_EVENTS]
         self.main_event = self.events[0] if self.events else None
         self.mentions = mentions
         self.body = body
         self._sentences: Sentences | None = None
-        self._cue_sentences: dict[str, set[int]] = {}
+        self._cue_positions: dict[str, list[int]] = {}
+        self._near_events: set[int] | None = None
         self._basis: dict[str, list[tuple[str, float, str, tuple[str, ...], str]]] = {}
         self.contribs: dict[str, list[Contribution]] = defaultdict(list)
         self.company_contribs: dict[str, list[tuple[Contribution, str]]] = defaultdict(list)
@@ -179,9 +181,7 @@ class Reasoner:
     def strength(self, ev: Event) -> float:
         """How hard an event pushes: the main event at least EVENT_FLOOR, its severity the
         rest; a side event ("terrorists" in an unrest story) by its severity alone."""
-        if ev is not self.main_event:
-            return ev.severity
-        return EVENT_FLOOR + (1.0 - EVENT_FLOOR) * ev.severity
+        return _full_strength(ev) if ev is self.main_event else ev.severity
 
     def add(self, target: str, score: float, direction: str, chain: Iterable[str]) -> None:
         if score > 0 and target in self.kb.entities:
@@ -219,7 +219,7 @@ class Reasoner:
 
     def fixed(self, ev: Event, eff: Effect) -> None:
         subject = self._main_subject()
-        strength = max(self.rel(subject), 0.6) if subject else 0.6
+        reach = max(self.rel(subject), 0.6) if subject else 0.6
         where = self.kb.name(subject) if subject and subject.startswith("country:") else ""
         direction = ev.direction if eff.direction == "shock" else eff.direction
         chain = [self.event_line(ev, where), eff.why]
@@ -227,8 +227,8 @@ class Reasoner:
             weight = self._market_weight(subject)
             if weight < 1.0:
                 chain.append(f"{where} is a small part of the listed {self.kb.name(eff.target).lower()} universe")
-            strength *= weight
-        self.add(eff.target, self.strength(ev) * eff.weight * strength, direction, chain)
+            reach *= weight
+        self.add(eff.target, self.strength(ev) * eff.weight * reach, direction, chain)
 
     def _market_scaled(self, ev: Event, eff: Effect) -> bool:
         """Global industry groups move with a local macro shock or disaster only in proportion
@@ -252,20 +252,16 @@ class Reasoner:
     def _actors(self, ev: Event) -> set[str]:
         """Countries that act in the event's sentences: "the United States imposed sanctions"."""
         actors: set[str] = set()
-        lower = self.body.lower()
-        for cue in ev.cues:
-            head = cue.split("~")[0].strip().lower()
-            for hit in re.finditer(re.escape(head), lower):
-                i = self.sentences.index(hit.start())
-                s_start = self.sentences.spans[i][0]
-                for m in self.mentions:
-                    if not (s_start <= m.end <= hit.start()):
-                        continue
-                    info = self.kb.entities.get(m.entity)
-                    country = m.entity if info and info.kind == "country" else (
-                        f"country:{info.country}" if info and info.country else "")
-                    if country and ACTOR_VERBS.search(self.body[m.end:hit.start()]) and hit.start() - m.end <= ACTOR_MAX_GAP:
-                        actors.add(country)
+        for at in self.cue_positions(ev):
+            s_start = self.sentences.spans[self.sentences.index(at)][0]
+            for m in self.mentions:
+                if not (s_start <= m.end <= at):
+                    continue
+                info = self.kb.entities.get(m.entity)
+                country = m.entity if info and info.kind == "country" else (
+                    f"country:{info.country}" if info and info.country else "")
+                if country and at - m.end <= ACTOR_MAX_GAP and ACTOR_VERBS.search(self.body[m.end:at]):
+                    actors.add(country)
         return actors
 
     def target_countries(self) -> list[Entity]:
@@ -357,21 +353,24 @@ class Reasoner:
                         ties[fact.object] = (line, fact.weight, max(ent.relevance, old[2]))
         return ties
 
+    def cue_positions(self, ev: Event) -> list[int]:
+        """Offsets in the body where the event's cues start (once per event)."""
+        if ev.type not in self._cue_positions:
+            lower = self.body.lower()
+            heads = {cue.split("~")[0].strip().lower() for cue in ev.cues}  # "troops ~ flown in"
+            self._cue_positions[ev.type] = sorted(m.start() for head in heads
+                                                  for m in re.finditer(re.escape(head), lower))
+        return self._cue_positions[ev.type]
+
     def cue_sentences(self, ev: Event) -> set[int]:
         """Indexes of the sentences where the event's cues stand."""
-        if ev.type not in self._cue_sentences:
-            lower = self.body.lower()
-            found = set()
-            for cue in ev.cues:
-                head = cue.split("~")[0].strip().lower()  # "troops ~ flown in": the first part
-                for m in re.finditer(re.escape(head), lower):
-                    found.add(self.sentences.index(m.start()))
-            self._cue_sentences[ev.type] = found
-        return self._cue_sentences[ev.type]
+        return {self.sentences.index(at) for at in self.cue_positions(ev)}
 
     def _named_with_event(self, entity: str) -> bool:
         """Is the entity named in the title or in a sentence that reports one of the events?"""
-        near = {0}.union(*(self.cue_sentences(ev) for ev in self.events))
+        if self._near_events is None:
+            self._near_events = {0}.union(*(self.cue_sentences(ev) for ev in self.events))
+        near = self._near_events
         return any(m.entity == entity and self.sentences.index(m.start) in near for m in self.mentions)
 
     def commodity_moves(self, ev: Event, eff: Effect) -> list[tuple[str, float, str, tuple[str, ...], str]]:
@@ -616,7 +615,7 @@ class Reasoner:
         found: dict[tuple[str, int], str] = {}
         # Sending troops involves a country whatever the rest of the story: a side event
         # still counts at the main event's floor.
-        strength = max(self.strength(ev), EVENT_FLOOR + (1.0 - EVENT_FLOOR) * ev.severity)
+        strength = _full_strength(ev)
         for m in self.mentions:
             i = self.sentences.index(m.start)
             if i not in cue_sentences:
@@ -650,10 +649,9 @@ class Reasoner:
             return
         ends = [m.end for m in movable]
         lower = self.body.lower()
-        said = MOVE_ALL.intersection(WORD.findall(lower))  # most stories state no move at all
         verbs = []
-        if said:
-            rx = re.compile(r"\b(?:" + "|".join(sorted(said)) + r")\b")
+        if self.said:  # most stories state no move at all
+            rx = re.compile(r"\b(?:" + "|".join(sorted(self.said)) + r")\b")
             verbs = [(w.start(), w.group() in MOVE_UP) for w in rx.finditer(lower)]
         verbs += [(p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower)]
         verbs.sort()
@@ -779,9 +777,15 @@ class Reasoner:
         return tuple(hits[:MAX_COMPANIES])
 
 
-def _states_a_move(body: str) -> bool:
+def _moves_said(body: str) -> tuple[frozenset[str], bool]:
+    """The move words the body uses, and whether it has a move phrase ("record high")."""
     lower = body.lower()
-    return bool(MOVE_ALL.intersection(WORD.findall(lower))) or MOVE_PHRASES.search(lower) is not None
+    return frozenset(MOVE_ALL.intersection(WORD.findall(lower))), MOVE_PHRASES.search(lower) is not None
+
+
+def _full_strength(ev: Event) -> float:
+    """A main event pushes with at least EVENT_FLOOR; its severity adds the rest."""
+    return EVENT_FLOOR + (1.0 - EVENT_FLOOR) * ev.severity
 
 
 def _rescaled(e: Entity, top: float) -> Entity:
@@ -826,9 +830,10 @@ def _combine(contribs: list[Contribution], mixed_minority: float = 0.3,
 def find_exposures(entities: tuple[Entity, ...], events: tuple[Event, ...], mentions: tuple[Mention, ...],
                    body: str, kb: KB) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The groups and companies the story moves; nothing when no event or statement moves them."""
-    if not events and not _states_a_move(body):
+    said, phrased = _moves_said(body)
+    if not events and not said and not phrased:
         return (), ()  # nothing happens and nothing moves: most traps end here, cheaply
-    reasoner = Reasoner(kb, entities, events, mentions, body)
+    reasoner = Reasoner(kb, entities, events, mentions, body, said)
     reasoner.run()
     groups = reasoner.groups()
     reasoner.members_of(groups)

@@ -64,8 +64,6 @@ EXPOSURE_RELATIONS = frozenset({
 AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-_&]*$")
 CUSTOM_ID_RE = re.compile(r"^custom:[a-z0-9][a-z0-9\-_]*$")
-# Aliases this short are matched with their exact case: "US", "BP", "EU" are words too.
-EXACT_CASE_MAX_LEN = 3
 
 
 @dataclass(frozen=True)
@@ -170,10 +168,6 @@ class KB:
             self._event_info = {row["id"].split(":", 1)[1]: (row.get("category", ""), row.get("scope") or "local")
                                 for row in self.event_rows}
         return self._event_info
-
-    @property
-    def event_scopes(self) -> dict[str, str]:
-        return {slug: scope for slug, (_, scope) in self.event_categories.items()}
 
     @property
     def matcher(self):
