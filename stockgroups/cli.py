@@ -192,15 +192,10 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
 
 def _register_commands() -> None:
     """Commands that live in their own modules (knowledge base, store)."""
-    from stockgroups import commands_kb
+    from stockgroups import commands_kb, commands_store
 
     commands_kb.register(main)
-    try:
-        from stockgroups import commands_store
-    except ImportError:  # the store's optional parts are not installed
-        return
-    if hasattr(commands_store, "register"):
-        commands_store.register(main)
+    commands_store.register(main)
 
 
 _register_commands()
