@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-ENTRY = ("from stockgroups.cli import main; from stockgroups.commands_store import register; "
+ENTRY = ("from stockgroups.interfaces.cli.main import main; from stockgroups.interfaces.cli.store import register; "
          "register(main); main()")
 
 PLACES = ["Kazakhstan", "Chile", "Peru", "Taiwan", "Brazil", "Nigeria", "Norway", "Australia",
@@ -181,7 +181,7 @@ def main() -> None:
         stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         conn.close()
 
-        from stockgroups.store import Store
+        from stockgroups.store.sqlite import Store
 
         latencies = []
         with Store(db) as store:

@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 
 
 def analyze(source, kb=None):
-    from stockgroups.pipeline import analyze as _analyze
+    from stockgroups.analysis.pipeline import analyze as _analyze
 
     return _analyze(source, kb=kb)
 

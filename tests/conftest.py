@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from stockgroups.kb.loader import load_kb
+from stockgroups.kb.load import load_kb
 from stockgroups.model import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stockgroups.clean import clean_text, split_glued_words
-from stockgroups.ingest.text import read_text
+from stockgroups.analysis.clean import clean_text, split_glued_words
+from stockgroups.sources.formats.text import read_text
 
 SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt"))
 STORY = "Oil prices rose 3% on Monday after the strike."

@@ -9,8 +9,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from stockgroups import settings
-from stockgroups.cli import main
+from stockgroups import config as settings
+from stockgroups.interfaces.cli.main import main
 
 STORY = "Workers strike at Escondida\n\nWorkers at the Escondida copper mine in Chile went on strike on Monday, halting output.\n"
 

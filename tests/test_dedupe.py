@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stockgroups import dedupe
+from stockgroups.store import dedupe
 
 ROOT = Path(__file__).resolve().parents[1]
 WIRE = ("Workers at Escondida, the world's biggest copper mine, walked off the job on Tuesday "

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from stockgroups.errors import StockGroupsError
-from stockgroups.evaluate import check_floors, load_labels, run_eval, score_case, summarize
-from stockgroups.ingest.sources import iter_articles
+from stockgroups.services.evaluate import check_floors, load_labels, run_eval, score_case, summarize
+from stockgroups.sources.files import iter_articles
 from stockgroups.model import Analysis, Article, GroupHit
-from stockgroups.pipeline import run
+from stockgroups.analysis.pipeline import run
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 

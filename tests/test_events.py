@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stockgroups.errors import KBError
-from stockgroups.events import (
+from stockgroups.analysis.events import (
     EFFECT_DIRECTIONS,
     EFFECT_ROLES,
     EventMatcher,
@@ -266,7 +266,7 @@ def test_no_cues_no_events(matcher: EventMatcher) -> None:
 # --- the seed story ------------------------------------------------------------------------
 
 def _seed(seed_text: str) -> tuple[str, str]:
-    from stockgroups.ingest.text import split_title
+    from stockgroups.sources.formats.text import split_title
 
     return split_title(seed_text)
 

@@ -1,9 +1,9 @@
 import pytest
 
-from stockgroups.expose import _combine, Contribution, find_exposures
-from stockgroups.link import find_mentions
+from stockgroups.analysis.expose import _combine, Contribution, find_exposures
+from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Event
-from stockgroups.relevance import score_entities
+from stockgroups.analysis.relevance import score_entities
 
 KZ_TITLE = "Kazakhstan president orders troops to fire without warning"
 KZ_TEXT = ("Protests over fuel prices spread from Aktau to Almaty. Tokayev declared an emergency in "

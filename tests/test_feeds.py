@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from stockgroups.errors import InputError
-from stockgroups.feeds import html_to_text, parse_feed, parse_opml, sniff, to_utf8
+from stockgroups.sources.formats.feeds import html_to_text, parse_feed, parse_opml, sniff, to_utf8
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 NEWS = FEEDS / "news"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from stockgroups.errors import FetchError
-from stockgroups.fetch import USER_AGENT, fetch, is_public_address, parse_ip_host
+from stockgroups.sources.http import USER_AGENT, fetch, is_public_address, parse_ip_host
 
 STOP = threading.Event()
 HITS: dict[str, int] = {}

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import import_securities as imp  # noqa: E402
 
-from stockgroups.kb.loader import load_kb  # noqa: E402
+from stockgroups.kb.load import load_kb  # noqa: E402
 
 TAXONOMY_INDUSTRIES = {i for i, info in load_kb().entities.items() if info.kind == "industry"}
 # Zipf frequencies standing in for wordfreq, so the tests run without it.

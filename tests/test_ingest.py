@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from stockgroups.errors import FetchError, InputError, StockGroupsError
-from stockgroups.ingest import html as html_mod
-from stockgroups.ingest.html import read_html
-from stockgroups.ingest.jsonin import iter_json
-from stockgroups.ingest.sources import iter_articles, parse_bytes
-from stockgroups.ingest.text import decode, read_text, split_title
+from stockgroups.sources.formats import html as html_mod
+from stockgroups.sources.formats.html import read_html
+from stockgroups.sources.formats.jsonl import iter_json
+from stockgroups.sources.files import iter_articles, parse_bytes
+from stockgroups.sources.formats.text import decode, read_text, split_title
 from stockgroups.model import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -15,11 +15,11 @@ import pytest
 from localserver import LocalServer, QuietHandler
 from click.testing import CliRunner
 
-from stockgroups.commands_store import register
+from stockgroups.interfaces.cli.store import register
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 NEWS = FEEDS / "news"
-ENTRY = ("from stockgroups.cli import main; from stockgroups.commands_store import register; "
+ENTRY = ("from stockgroups.interfaces.cli.main import main; from stockgroups.interfaces.cli.store import register; "
          "register(main); main()")
 
 
@@ -303,8 +303,8 @@ def test_watch_command_polls_and_remembers_feeds(cli, db, tmp_path):
 
 
 def test_parallel_analysis_gives_the_same_store(kb_small, tmp_path):
-    from stockgroups.collect import Collector, Sources
-    from stockgroups.store import Store
+    from stockgroups.services.ingest import Collector, Sources
+    from stockgroups.store.sqlite import Store
 
     path = tmp_path / "a.jsonl"
     archive(path, 60)
@@ -331,9 +331,9 @@ def test_copies_arriving_in_a_later_run_join_the_stored_story(cli, db):
 
 
 def test_an_article_the_analysis_chokes_on_fails_alone(kb_small, tmp_path, monkeypatch):
-    from stockgroups import collect
+    from stockgroups.services import ingest as collect
     from stockgroups.model import Article
-    from stockgroups.store import Store
+    from stockgroups.store.sqlite import Store
 
     real = collect.analyse
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stockgroups.cli import main
-from stockgroups.custom import custom_hits
-from stockgroups.kb.loader import DATA_DIR, load_kb
+from stockgroups.interfaces.cli.main import main
+from stockgroups.analysis.custom import custom_hits
+from stockgroups.kb.load import DATA_DIR, load_kb
 from stockgroups.model import CompanyHit
 
 MIN_COMPANIES = 3000
@@ -108,7 +108,7 @@ def test_weights_in_range():
 
 def test_users_read_names(kb_full):
     """A few of the names stories use, resolved through the alias index."""
-    from stockgroups.link import find_mentions
+    from stockgroups.analysis.link import find_mentions
 
     text = ("Shares of Pinterest and Fresnillo rose, while Hindustan Zinc and Norsk Hydro fell; "
             "Legal & General shares were flat and Orange, the telecom operator, gained.")

@@ -1,6 +1,6 @@
 import pytest
 
-from stockgroups.link import find_mentions
+from stockgroups.analysis.link import find_mentions
 
 
 def ids(text, kb):

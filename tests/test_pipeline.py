@@ -5,14 +5,14 @@ import pytest
 
 from stockgroups import analyze
 from stockgroups.model import Article
-from stockgroups.pipeline import STAGES, Stage, check_stages, run
+from stockgroups.analysis.pipeline import STAGES, Stage, check_stages, run
 
 TAXONOMY_KINDS = ("sector", "industry", "country", "commodity")
 
 
 @pytest.fixture(scope="module")
 def seed(seed_text, kb_full):
-    from stockgroups.ingest.text import read_text
+    from stockgroups.sources.formats.text import read_text
 
     art = read_text(seed_text.encode("utf-8"), "seed.txt")
     return run(art, kb_full)
@@ -133,8 +133,8 @@ def test_moves_outside_markets_are_not_statements(kb_full, text):
 
 
 def test_a_users_basket_is_reported_through_its_members(tmp_path, seed_text):
-    from stockgroups.ingest.text import read_text
-    from stockgroups.kb.loader import load_kb
+    from stockgroups.sources.formats.text import read_text
+    from stockgroups.kb.load import load_kb
 
     (tmp_path / "groups_custom.csv").write_text(
         "id,name,tickers,source,as_of\n"

@@ -1,5 +1,5 @@
-from stockgroups.link import find_mentions
-from stockgroups.relevance import score_entities
+from stockgroups.analysis.link import find_mentions
+from stockgroups.analysis.relevance import score_entities
 
 
 def entities(title, text, kb):

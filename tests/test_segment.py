@@ -1,6 +1,6 @@
 import pytest
 
-from stockgroups.segment import Sentences, sentence_spans
+from stockgroups.analysis.segment import Sentences, sentence_spans
 
 
 @pytest.mark.parametrize("body, want", [

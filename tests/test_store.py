@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from stockgroups import store as store_mod
-from stockgroups.store import ArticleRow, Store, StoreError
+from stockgroups.store import sqlite as store_mod
+from stockgroups.store.sqlite import ArticleRow, Store, StoreError
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from email.utils import formatdate
 import pytest
 from localserver import LocalServer, QuietHandler
 
-from stockgroups.collect import Collector, Sources
+from stockgroups.services.ingest import Collector, Sources
 from stockgroups.errors import FetchError, InputError
-from stockgroups.store import Store
-from stockgroups.watch import (
+from stockgroups.store.sqlite import Store
+from stockgroups.sources.watch import (
     FeedState,
     HostDelay,
     Response,
@@ -229,7 +229,7 @@ def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
     server.pages["/feed.xml"] = (rss(server.base, STORIES[:1]), "application/rss+xml")
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(server.base + "/feed.xml\n")
-    entry = ("from stockgroups.cli import main; from stockgroups.commands_store import "
+    entry = ("from stockgroups.interfaces.cli.main import main; from stockgroups.interfaces.cli.store import "
              "register; register(main); main()")
     proc = subprocess.Popen(
         [sys.executable, "-c", entry, "watch", "--feeds", str(feeds), "--every", "1h",

@@ -1042,7 +1042,7 @@ def build_people(data_dir: Path) -> list[dict[str, str]]:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from stockgroups.kb.loader import load_kb
+    from stockgroups.kb.load import load_kb
 
     import shutil
     import tempfile

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from stockgroups import dedupe
+from stockgroups.store import dedupe
 
 DOCS = Path(__file__).with_name("docs.jsonl")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stockgroups.errors import KBError
-from stockgroups.kb.loader import (
+from stockgroups.kb.load import (
     CUSTOM_ID_RE,
     DATA_DIR,
     EXPOSURE_RELATIONS,

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
 from stockgroups.errors import FetchError, InputError, StockGroupsError
-from stockgroups.fetch import DEFAULT_MAX_BYTES, fetch, format_size
-from stockgroups.ingest.html import decode_html, read_html
-from stockgroups.ingest.jsonin import iter_json
-from stockgroups.ingest.text import bom_encoding, decode, read_text
+from stockgroups.sources.http import DEFAULT_MAX_BYTES, fetch, format_size
+from stockgroups.sources.formats.html import decode_html, read_html
+from stockgroups.sources.formats.jsonl import iter_json
+from stockgroups.sources.formats.text import bom_encoding, decode, read_text
 from stockgroups.model import Article
 
 Fetcher = Callable[[str], "tuple[bytes, str | None, str]"]

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from stockgroups.model import Entity, Mention
-from stockgroups.segment import LEAD_CHARS, sentences_of
+from stockgroups.analysis.segment import LEAD_CHARS, sentences_of
 
 if TYPE_CHECKING:
-    from stockgroups.kb.loader import KB
+    from stockgroups.kb.load import KB
 
 TITLE_WEIGHT = 2.5  # the headline names the subject
 LEAD_WEIGHT = 1.5  # so does the first paragraph

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stockgroups.errors import InputError
-from stockgroups.kb.loader import KB
+from stockgroups.kb.load import KB
 from stockgroups.model import Analysis
 
 METRICS = ("precision", "recall", "f1", "direction_accuracy", "trap_clean", "must_not_clean",

@@ -131,7 +131,7 @@ class ArticleRow:
 def default_db_path() -> Path:
     """stockgroups.db in the user's Stock Groups folder: $STOCKGROUPS_HOME, else
     $XDG_DATA_HOME/stockgroups, else ~/.local/share/stockgroups (settings.user_home)."""
-    from stockgroups.settings import user_home
+    from stockgroups.config import user_home
 
     return user_home() / DB_FILENAME
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from stockgroups.errors import InputError
-from stockgroups.ingest.text import bom_encoding, decode
+from stockgroups.sources.formats.text import bom_encoding, decode
 from stockgroups.model import Article
 
 log = logging.getLogger(__name__)

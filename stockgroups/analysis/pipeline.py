@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stockgroups.clean import clean_text
-from stockgroups.custom import custom_hits
-from stockgroups.events import find_events
-from stockgroups.expose import find_exposures
-from stockgroups.kb.loader import KB, default_kb
-from stockgroups.link import find_mentions
+from stockgroups.analysis.clean import clean_text
+from stockgroups.analysis.custom import custom_hits
+from stockgroups.analysis.events import find_events
+from stockgroups.analysis.expose import find_exposures
+from stockgroups.kb.load import KB, default_kb
+from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Analysis, Article, replace
-from stockgroups.relevance import score_entities
+from stockgroups.analysis.relevance import score_entities
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -104,7 +104,7 @@ def analyze(source: Article | str | dict, kb: KB | None = None) -> Analysis:
                           text=str(source.get("text") or source.get("body") or ""),
                           url=source.get("url"), published=source.get("published"))
     else:
-        from stockgroups.ingest.text import split_title
+        from stockgroups.sources.formats.text import split_title
 
         title, text = split_title(str(source))
         article = Article(source="<text>", title=title, text=text)

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from stockgroups import settings
+from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
@@ -36,7 +36,7 @@ def db_path(option: str | None) -> Path:
     configured = str(settings.get("db") or "")
     if configured:
         return Path(configured).expanduser()
-    from stockgroups.store import default_db_path
+    from stockgroups.store.sqlite import default_db_path
 
     return default_db_path()
 
@@ -80,7 +80,7 @@ def _pipe_closed_ok() -> Iterator[None]:
 
 @contextmanager
 def _open_store(db: str | None) -> Iterator[Any]:
-    from stockgroups.store import Store
+    from stockgroups.store.sqlite import Store
 
     with _library_errors():
         store = Store(db_path(db))
@@ -91,11 +91,10 @@ def _open_store(db: str | None) -> Iterator[Any]:
 
 
 def _kb() -> Any:
-    from stockgroups.kb.loader import load_kb
+    from stockgroups.services.knowledge import load_user_kb
 
-    extra = [d for d in str(settings.get("kb_dirs")).split(os.pathsep) if d]
     with _library_errors():
-        return load_kb(extra_dirs=extra)
+        return load_user_kb()
 
 
 def _warn(message: str) -> None:
@@ -104,9 +103,9 @@ def _warn(message: str) -> None:
 
 def _sources(store: Any, *, allow_private: bool | None, fetch_pages: bool,
              ignore_robots: bool, warn: Callable[[str], None], delay: Any = None) -> Any:
-    from stockgroups.collect import Sources, guarded_getter
-    from stockgroups.dedupe import canonical_url
-    from stockgroups.watch import HostDelay, Robots
+    from stockgroups.services.ingest import Sources, guarded_getter
+    from stockgroups.store.dedupe import canonical_url
+    from stockgroups.sources.watch import HostDelay, Robots
 
     allow = settings.get("allow_private") if allow_private is None else allow_private
     get = guarded_getter(allow_private=bool(allow), max_bytes=int(settings.get("max_bytes")),
@@ -146,7 +145,7 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from stockgroups.collect import BATCH_SIZE, Collector
+    from stockgroups.services.ingest import BATCH_SIZE, Collector
 
     kb = _kb()
     console = Console(stderr=True)
@@ -212,8 +211,8 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
         stockgroups watch --feeds feeds.opml --every 10m
         stockgroups watch            # the feeds of earlier `ingest` runs
     """
-    from stockgroups.collect import Collector
-    from stockgroups.watch import (
+    from stockgroups.services.ingest import Collector
+    from stockgroups.sources.watch import (
         HostDelay,
         Watcher,
         conditional_get,
@@ -287,8 +286,8 @@ def _since(value: str | None) -> float | None:
     """An ISO date or time, or an age like 3d / 12h, as epoch seconds."""
     if value is None:
         return None
-    from stockgroups.collect import parse_time
-    from stockgroups.watch import parse_duration
+    from stockgroups.services.ingest import parse_time
+    from stockgroups.sources.watch import parse_duration
 
     when = parse_time(value)
     if when is not None:
@@ -481,7 +480,7 @@ def reanalyze(db: str | None) -> None:
     Example:
         stockgroups reanalyze --db news.db
     """
-    from stockgroups.collect import reanalyze as run_reanalyze
+    from stockgroups.services.ingest import reanalyze as run_reanalyze
 
     kb = _kb()
     with _open_store(db) as store, _library_errors():

@@ -24,15 +24,15 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
-from stockgroups import dedupe
+from stockgroups.store import dedupe
 from stockgroups.errors import FetchError, InputError, StockGroupsError
-from stockgroups.feeds import parse_feed, parse_opml, sniff
-from stockgroups.fetch import DEFAULT_MAX_BYTES, fetch, format_size
-from stockgroups.ingest.html import read_html
-from stockgroups.ingest.jsonin import iter_json
-from stockgroups.ingest.sources import iter_articles, parse_bytes, read_file
+from stockgroups.sources.formats.feeds import parse_feed, parse_opml, sniff
+from stockgroups.sources.http import DEFAULT_MAX_BYTES, fetch, format_size
+from stockgroups.sources.formats.html import read_html
+from stockgroups.sources.formats.jsonl import iter_json
+from stockgroups.sources.files import iter_articles, parse_bytes, read_file
 from stockgroups.model import Article
-from stockgroups.store import ArticleRow, Store
+from stockgroups.store.sqlite import ArticleRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def _init_worker(kb: Any) -> None:
 def analyse(article: Article, kb: Any) -> Analysed:
     """(clean title, clean text, analysis JSON without them, groups, kb_version, signature,
     facts): all a store row needs, computed where the analysis runs (a worker process)."""
-    from stockgroups.pipeline import run
+    from stockgroups.analysis.pipeline import run
 
     result = run(article, kb)
     data = result.to_dict()
@@ -298,7 +298,7 @@ class Collector:
     def add(self, items: Iterable[Item]) -> Summary:
         """Store every item; returns the running summary. Batches are analysed in worker
         processes (jobs > 1) once a full batch shows the input is big enough to pay off."""
-        from stockgroups import pipeline  # noqa: F401 - imported before any fork
+        from stockgroups.analysis import pipeline  # noqa: F401 - imported before any fork
 
         pool = None
         try:

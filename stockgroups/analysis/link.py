@@ -16,7 +16,7 @@ import ahocorasick
 from stockgroups.model import Mention
 
 if TYPE_CHECKING:
-    from stockgroups.kb.loader import KB
+    from stockgroups.kb.load import KB
 
 # Aliases this short are matched with their exact case ("US", "BP", "EU" are words too).
 EXACT_CASE_MAX_LEN = 3

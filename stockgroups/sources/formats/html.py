@@ -5,7 +5,7 @@ import logging
 import re
 
 from stockgroups.errors import InputError
-from stockgroups.ingest.text import bom_encoding, decode
+from stockgroups.sources.formats.text import bom_encoding, decode
 from stockgroups.model import Article
 
 log = logging.getLogger(__name__)

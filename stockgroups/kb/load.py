@@ -155,7 +155,7 @@ class KB:
     @property
     def event_matcher(self):
         if self._event_matcher is None:
-            from stockgroups.events import compile_event_types
+            from stockgroups.analysis.events import compile_event_types
 
             self._event_matcher = compile_event_types(self.event_rows)
         return self._event_matcher
@@ -172,7 +172,7 @@ class KB:
     @property
     def matcher(self):
         if self._matcher is None:
-            from stockgroups.link import build_matcher
+            from stockgroups.analysis.link import build_matcher
 
             self._matcher = build_matcher(self)
         return self._matcher

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention
-from stockgroups.segment import Sentences, sentences_of
+from stockgroups.analysis.segment import Sentences, sentences_of
 
 if TYPE_CHECKING:
-    from stockgroups.kb.loader import KB, Effect, Fact
+    from stockgroups.kb.load import KB, Effect, Fact
 
 # Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
 SUBJECT_MIN = 0.5

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from stockgroups.errors import InputError
-from stockgroups.ingest.text import decode
+from stockgroups.sources.formats.text import decode
 from stockgroups.model import Article
 
 TEXT_KEYS = ("text", "body")

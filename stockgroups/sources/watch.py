@@ -1,7 +1,7 @@
 """Polling feeds politely: conditional GETs, per-feed backoff, per-host delay, robots.txt.
 
 Time and sleep are injected (`clock`, `sleep`) so tests run a day of polling in
-milliseconds; every request goes through stockgroups.fetch and its guards.
+milliseconds; every request goes through stockgroups.sources.http and its guards.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from urllib import robotparser
 from urllib.parse import urlsplit
 
-from stockgroups import fetch as fetch_mod
+from stockgroups.sources import http as fetch_mod
 from stockgroups.errors import FetchError, InputError, StockGroupsError
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class _ConditionalOpener:
 def conditional_get(url: str, *, etag: str | None = None, last_modified: str | None = None,
                     allow_private: bool = False, timeout: float = fetch_mod.DEFAULT_TIMEOUT,
                     max_bytes: int = fetch_mod.DEFAULT_MAX_BYTES) -> Response:
-    """GET through stockgroups.fetch with validators; a 304 comes back as status 304."""
+    """GET through stockgroups.sources.http with validators; a 304 comes back as status 304."""
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                          "text/xml;q=0.9, */*;q=0.5"}
     if etag:
@@ -230,7 +230,7 @@ class Watcher:
 
 def read_feed_list(data: bytes, source: str) -> list[str]:
     """Feed URLs from an OPML file, or from a text file with one URL a line (# comments)."""
-    from stockgroups.feeds import parse_opml, sniff
+    from stockgroups.sources.formats.feeds import parse_opml, sniff
 
     if sniff(data, source) == "opml":
         return parse_opml(data, source)

@@ -10,25 +10,21 @@ from pathlib import Path
 import click
 import orjson
 
-from stockgroups import settings
+from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
+from stockgroups.interfaces.cli import kb as kb_commands
+from stockgroups.interfaces.cli import store as store_commands
 from stockgroups.model import Analysis
+from stockgroups.services.knowledge import load_user_kb
 
 DEFAULT_EVAL_DIR = Path("eval")
 
 
 def _kb():
-    from stockgroups.kb.loader import load_kb
-
-    extra = [d for d in str(settings.get("kb_dirs")).split(os.pathsep) if d]
     try:
-        kb = load_kb(extra_dirs=extra)
+        return load_user_kb()
     except StockGroupsError as exc:
         raise click.ClickException(str(exc)) from None
-    # The KB lives as long as the process: keep the garbage collector from walking its
-    # hundred thousand objects again at every collection (about a tenth of analysis time).
-    gc.freeze()
-    return kb
 
 
 def _err(message: str) -> None:
@@ -66,8 +62,8 @@ def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | 
         stockgroups analyze samples/ --format json
         curl -s https://example.com/story | stockgroups analyze -
     """
-    from stockgroups.ingest.sources import iter_articles
-    from stockgroups.pipeline import run
+    from stockgroups.sources.files import iter_articles
+    from stockgroups.analysis.pipeline import run
 
     kb = _kb()
     allow = settings.get("allow_private") if allow_private is None else allow_private
@@ -145,9 +141,9 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
     Example:
         stockgroups eval -v
     """
-    from stockgroups.evaluate import check_floors, run_eval
-    from stockgroups.ingest.sources import iter_articles
-    from stockgroups.pipeline import run
+    from stockgroups.services.evaluate import check_floors, run_eval
+    from stockgroups.sources.files import iter_articles
+    from stockgroups.analysis.pipeline import run
 
     kb = _kb()
     if not (eval_dir / "labels.jsonl").exists():
@@ -190,12 +186,6 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
         sys.exit(1)
 
 
-def _register_commands() -> None:
-    """Commands that live in their own modules (knowledge base, store)."""
-    from stockgroups import commands_kb, commands_store
-
-    commands_kb.register(main)
-    commands_store.register(main)
-
-
-_register_commands()
+# Commands that live in their own modules (knowledge base, store).
+kb_commands.register(main)
+store_commands.register(main)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from stockgroups.model import CompanyHit, GroupHit
 
 if TYPE_CHECKING:
-    from stockgroups.kb.loader import KB
+    from stockgroups.kb.load import KB
 
 # A direction needs more than this share of the members' summed scores to win the vote;
 # otherwise members pulling both ways make the basket "mixed".

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import click
 
-from stockgroups import settings
-from stockgroups.cli import _kb
+from stockgroups import config as settings
+from stockgroups.errors import StockGroupsError
+from stockgroups.services.knowledge import load_user_kb
+
+
+def _kb():
+    try:
+        return load_user_kb()
+    except StockGroupsError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group()
