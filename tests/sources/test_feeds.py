@@ -8,7 +8,7 @@ import pytest
 from stockgroups.errors import InputError
 from stockgroups.sources.formats.feeds import html_to_text, parse_feed, parse_opml, sniff, to_utf8
 
-FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
 NEWS = FEEDS / "news"
 
 

@@ -10,7 +10,7 @@ from stockgroups.sources.files import iter_articles
 from stockgroups.model import Analysis, Article, GroupHit
 from stockgroups.analysis.pipeline import run
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
 
 
 def _run(kb, folder):

@@ -101,7 +101,7 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_every_setting_is_documented_in_the_readme():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for s in settings.SETTINGS:
         assert s.name in readme and s.env in readme, s.name
 

@@ -9,7 +9,7 @@ import pytest
 
 from stockgroups.store import dedupe
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WIRE = ("Workers at Escondida, the world's biggest copper mine, walked off the job on Tuesday "
         "after talks over a new labour contract collapsed, the union said, halting production "
         "at the site in northern Chile. The mine, controlled by BHP, produced about 1.1 million "

@@ -17,7 +17,7 @@ from stockgroups.sources.files import iter_articles, parse_bytes
 from stockgroups.sources.formats.text import decode, read_text, split_title
 from stockgroups.model import Article
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 STORY = ("Oil jumps as OPEC+ agrees deeper cuts\n\n"
          "Oil prices rose 4% on Thursday after OPEC+ agreed.\n")
 

@@ -18,8 +18,8 @@ from stockgroups.analysis.events import (
     find_events,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "stockgroups" / "kb" / "data"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DATA = Path(__file__).resolve().parents[2] / "stockgroups" / "kb" / "data"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 # The group ids of ../shared/taxonomy.md, embedded so the test runs in any clone.
 SECTORS = ("energy materials industrials consumer-discretionary consumer-staples health-care "

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from stockgroups.interfaces.cli.store import register
 
-FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
 NEWS = FEEDS / "news"
 ENTRY = ("from stockgroups.interfaces.cli.main import main; from stockgroups.interfaces.cli.store import register; "
          "register(main); main()")

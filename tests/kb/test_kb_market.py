@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "stockgroups" / "kb" / "data"
 SP500_SOURCE = Path("/work/shared/data/securities/sp500_constituents.csv")
 

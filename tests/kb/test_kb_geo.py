@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "stockgroups" / "kb" / "data"
+DATA = Path(__file__).resolve().parents[2] / "stockgroups" / "kb" / "data"
 ENTITY_FILES = ["countries.csv", "places.csv", "places_indices.csv", "orgs.csv", "people.csv"]
 ALL_FILES = ENTITY_FILES + ["exposures_places.csv", "contexts_geo.csv"]
 AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
