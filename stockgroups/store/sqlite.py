@@ -96,6 +96,23 @@ MIGRATIONS: tuple[str, ...] = (
         last_error TEXT
     );
     """,
+    # Daily prices (stockgroups prices import) and the calibration table (calibrate).
+    """
+    CREATE TABLE prices (
+        ticker TEXT NOT NULL,
+        date TEXT NOT NULL,                -- ISO trading date
+        close REAL NOT NULL,
+        volume REAL,
+        market_cap REAL,
+        source TEXT NOT NULL,              -- the file (or service) it came from
+        PRIMARY KEY (ticker, date)
+    ) WITHOUT ROWID;
+    CREATE TABLE calibration (
+        id INTEGER PRIMARY KEY CHECK (id = 1),  -- one table, replaced whole by calibrate
+        made_at TEXT NOT NULL,
+        body TEXT NOT NULL                 -- JSON of markets.calibration.calibrate()
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,1 @@
+"""Market reactions: returns, event studies and the calibration of signals (pure functions)."""

@@ -1,0 +1,100 @@
+"""A signal's track record beside every signal: the hook of analyze, show and the dashboard.
+
+`Calibrator(table).annotate(analysis.to_dict())` adds `calibration` beside each group and
+company; the table is the store's (after `stockgroups calibrate`) or the one the product
+ships (markets/data/calibration.json, measured on real dated news). Pure Python and cheap
+to import: analyze's start-up does not pay for numpy or scipy.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from stockgroups.markets.track_record import HEADLINE, MIN_CASES, describe, lookup
+from stockgroups.store import prices as price_store
+from stockgroups.store.sqlite import Store
+
+SHIPPED_TABLE = Path(__file__).resolve().parents[1] / "markets" / "data" / "calibration.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_table() -> dict[str, Any]:
+    """The calibration table the product ships ({} when the file is missing)."""
+    try:
+        return json.loads(SHIPPED_TABLE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def table_for(store: Store | None = None) -> dict[str, Any]:
+    """The store's own table when it has one, else the shipped table."""
+    if store is not None:
+        stored = price_store.load_calibration(store)
+        if stored:
+            return stored
+    return shipped_table()
+
+
+def main_event(analysis: Mapping[str, Any]) -> str:
+    events = analysis.get("events") or []
+    return str(events[0]["type"]) if events else "none"
+
+
+class Calibrator:
+    """Looks up signals in one table, each kind of signal once (analyze calls it per article)."""
+
+    def __init__(self, table: Mapping[str, Any]) -> None:
+        self.table = table
+        self._memo: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def signal(self, event: str, kind: str, direction: str) -> dict[str, Any]:
+        """The track record of one kind of signal: a line of text and the figures behind it."""
+        key = (event, kind, direction)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = signal_calibration(self.table, event, kind, direction)
+        return found
+
+    def annotate(self, analysis: dict[str, Any]) -> dict[str, Any]:
+        """Add `calibration` to each group and company of an Analysis.to_dict() (in place)."""
+        event = main_event(analysis)
+        for g in analysis.get("groups", []):
+            g["calibration"] = self.signal(event, g.get("kind", ""), g.get("direction", ""))
+        for c in analysis.get("companies", []):
+            c["calibration"] = self.signal(event, "company", c.get("direction", ""))
+        return analysis
+
+
+def annotate(analysis: dict[str, Any], table: Mapping[str, Any]) -> dict[str, Any]:
+    """Add `calibration` beside each signal of an Analysis.to_dict() (in place)."""
+    return Calibrator(table).annotate(analysis)
+
+
+def signal_calibration(table: Mapping[str, Any], event: str, kind: str,
+                       direction: str) -> dict[str, Any]:
+    """The track record of one kind of signal: a line of text and the figures behind it."""
+    if direction not in ("up", "down"):
+        return {"text": f"not measured: a {direction} signal has no sign to check"}
+    need = int(table.get("min_cases", MIN_CASES))
+    key, cell = lookup(table, event, kind, direction)
+    text = describe(cell, HEADLINE, need)
+    if cell and key and not key.startswith(f"{event}|{kind}|"):
+        scope = key.split("|")
+        text = f"{text} ({_scope(scope[0], scope[1])})"
+    out: dict[str, Any] = {"text": text, "cell": key, "source": table.get("source", "")}
+    if cell:
+        for reaction, name in (("same-day", "same_day"), ("next-day", "next_day"),
+                               (HEADLINE, "car_0_1")):
+            block = cell.get(reaction) or {}
+            out[name] = {k: block.get(k) for k in ("n", "hit_rate", "mean", "mean_ci",
+                                                   "up_share")}
+    return out
+
+
+def _scope(event: str, kind: str) -> str:
+    if event == "*" and kind == "*":
+        return "all signals of that direction"
+    return f"all events, {kind} signals" if event == "*" else f"{event}, every kind"
