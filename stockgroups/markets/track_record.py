@@ -43,26 +43,28 @@ def cell_keys(event: str, kind: str, direction: str, score: float) -> list[str]:
 
 
 def describe(cell: Mapping[str, Any] | None, reaction: str = HEADLINE,
-             min_cases: int = MIN_CASES) -> str:
-    """One line for a user: "right 68% of 41 cases, mean CAR[0,+1] +2.1%", or why not."""
+             min_cases: int = MIN_CASES, label: str | None = None) -> str:
+    """One line for a user: "right 68% of 41 cases, mean CAR[0,+1] +2.1%", or why not.
+
+    `label` names the measure (a table of raw returns says "return[0,+1]")."""
     block = (cell or {}).get(reaction) or {}
     n = int(block.get("n", 0))
     if n < min_cases:
         return f"too few cases to say ({n} with prices, need {min_cases})"
-    return (f"right {block['hit_rate']:.0%} of {n} cases, mean {REACTION_LABELS[reaction]} "
-            f"{block['mean']:+.1%}")
+    return (f"right {block['hit_rate']:.0%} of {n} cases, mean "
+            f"{label or REACTION_LABELS[reaction]} {block['mean']:+.1%}")
 
 
 def lookup(table: Mapping[str, Any], event: str, kind: str,
            direction: str) -> tuple[str | None, Mapping[str, Any] | None]:
-    """The most specific cell with enough cases: exact, then any event, then any kind.
+    """The most specific cell with enough cases: this event, then any event.
 
     Returns (key, cell); (key of the exact cell, its cell or None) when none has enough.
     """
     cells = table.get("cells", {})
     need = int(table.get("min_cases", MIN_CASES))
-    tries = [f"{event}|{kind}|{direction}", f"{ANY}|{kind}|{direction}",
-             f"{ANY}|{ANY}|{direction}"]
+    # Pooled over events, never over kinds: a commodity is not judged by companies' record.
+    tries = [f"{event}|{kind}|{direction}", f"{ANY}|{kind}|{direction}"]
     for key in tries:
         cell = cells.get(key)
         if cell and int((cell.get(HEADLINE) or {}).get("n", 0)) >= need:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from stockgroups.markets.track_record import HEADLINE, MIN_CASES, describe, lookup
+from stockgroups.markets.track_record import ANY, HEADLINE, MIN_CASES, describe, lookup
 from stockgroups.store import prices as price_store
 from stockgroups.store.sqlite import Store
 
@@ -39,6 +39,10 @@ def table_for(store: Store | None = None) -> dict[str, Any]:
 
 
 def main_event(analysis: Mapping[str, Any]) -> str:
+    """The main event's type; "none" when the analysis found none, "*" (any) when the
+    record carries no events at all (a stored story's summary)."""
+    if "events" not in analysis:
+        return ANY
     events = analysis.get("events") or []
     return str(events[0]["type"]) if events else "none"
 
@@ -62,7 +66,8 @@ class Calibrator:
         """Add `calibration` to each group and company of an Analysis.to_dict() (in place)."""
         event = main_event(analysis)
         for g in analysis.get("groups", []):
-            g["calibration"] = self.signal(event, g.get("kind", ""), g.get("direction", ""))
+            kind = g.get("kind") or str(g.get("id", "")).split(":", 1)[0]
+            g["calibration"] = self.signal(event, kind, g.get("direction", ""))
         for c in analysis.get("companies", []):
             c["calibration"] = self.signal(event, "company", c.get("direction", ""))
         return analysis
@@ -80,11 +85,11 @@ def signal_calibration(table: Mapping[str, Any], event: str, kind: str,
         return {"text": f"not measured: a {direction} signal has no sign to check"}
     need = int(table.get("min_cases", MIN_CASES))
     key, cell = lookup(table, event, kind, direction)
-    text = describe(cell, HEADLINE, need)
+    text = describe(cell, HEADLINE, need, (table.get("reactions") or {}).get(HEADLINE))
     if cell and key and not key.startswith(f"{event}|{kind}|"):
         scope = key.split("|")
         text = f"{text} ({_scope(scope[0], scope[1])})"
-    out: dict[str, Any] = {"text": text, "cell": key, "source": table.get("source", "")}
+    out: dict[str, Any] = {"text": text, "cell": key}
     if cell:
         for reaction, name in (("same-day", "same_day"), ("next-day", "next_day"),
                                (HEADLINE, "car_0_1")):
@@ -95,6 +100,4 @@ def signal_calibration(table: Mapping[str, Any], event: str, kind: str,
 
 
 def _scope(event: str, kind: str) -> str:
-    if event == "*" and kind == "*":
-        return "all signals of that direction"
-    return f"all events, {kind} signals" if event == "*" else f"{event}, every kind"
+    return f"all events, {kind} signals" if event == ANY else f"{event}, {kind} signals"
