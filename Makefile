@@ -29,3 +29,11 @@ bench-ingest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Markets: the calibration measured on real dated news (needs ../shared), and the worked example.
+.PHONY: calibrate-news kz-example
+calibrate-news: $(STAMP)
+	$(BIN)/python tools/calibrate_news.py --write
+
+kz-example: $(STAMP)
+	$(BIN)/python tools/kz_event_study.py

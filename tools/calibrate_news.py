@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from stockgroups.analysis.pipeline import run
-from stockgroups.markets.calibration import Case, calibrate, reaction_stats
+from stockgroups.markets.calibration import Case, calibrate, reaction_stats, wilson
 from stockgroups.markets.track_record import MIN_CASES, REACTIONS
 from stockgroups.model import Article
 from stockgroups.services.knowledge import load_user_kb
@@ -152,7 +152,7 @@ def main() -> None:
           + ", ".join(f"{r} {pct(base[r], 'up_share')}" for r in REACTIONS) + "\n")
     print("One signal per article and company (the company's own, else its strongest group), "
           "both directions:\n")
-    print("| reaction | cases | right | always up | right, up signals | right, down signals |")
+    print("| reaction | cases | right (95% CI) | always up | right, up signals | right, down signals |")
     print("|---|---|---|---|---|---|")
     for r in REACTIONS:
         values = [(c.direction, c.reactions[r]) for c in headline]
@@ -164,7 +164,9 @@ def main() -> None:
             sub = [v for d, v in values if d == want]
             hits = sum((v > 0) if want == "up" else (v < 0) for v in sub)
             per[want] = f"{hits / len(sub):.0%} of {len(sub)}" if sub else "-"
-        print(f"| {r} | {n} | {right / n:.0%} | {ups / n:.0%} | {per['up']} | {per['down']} |")
+        lo, hi = wilson(right, n)
+        print(f"| {r} | {n} | {right / n:.0%} ({lo:.0%}-{hi:.0%}) | {ups / n:.0%} | {per['up']} "
+              f"| {per['down']} |")
     print("\nPer kind of signal (every signal on a labelled company; cells with fewer than "
           f"{MIN_CASES} cases left out):\n")
     print("| signal | cases | same day: right | always up | next day: right | always up "
