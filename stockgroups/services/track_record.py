@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from stockgroups.markets.track_record import ANY, HEADLINE, MIN_CASES, describe, lookup
 from stockgroups.store import prices as price_store
 from stockgroups.store.sqlite import Store
@@ -48,21 +50,41 @@ def main_event(analysis: Mapping[str, Any]) -> str:
 
 
 class Calibrator:
-    """Looks up signals in one table, each kind of signal once (analyze calls it per article)."""
+    """Looks up signals in one table, each kind of signal once (analyze calls it per article).
 
-    def __init__(self, table: Mapping[str, Any]) -> None:
+    With `fragments=True` each calibration is pre-serialised JSON (orjson.Fragment) for a
+    caller that writes orjson: the same object then costs about 1 us per signal to print
+    instead of 4 us (measured on a 36-signal story).
+    """
+
+    def __init__(self, table: Mapping[str, Any], fragments: bool = False) -> None:
         self.table = table
-        self._memo: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.fragments = fragments
+        self._memo: dict[tuple[str, str, str], Any] = {}
 
-    def signal(self, event: str, kind: str, direction: str) -> dict[str, Any]:
-        """The track record of one kind of signal: a line of text and the figures behind it."""
+    def signal(self, event: str, kind: str, direction: str) -> Any:
+        """The track record of one kind of signal (a dict, or its JSON as a Fragment)."""
         key = (event, kind, direction)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = signal_calibration(self.table, event, kind, direction)
+            found = signal_calibration(self.table, event, kind, direction)
+            if self.fragments:
+                found = orjson.Fragment(orjson.dumps(found))
+            self._memo[key] = found
         return found
 
     def annotate(self, analysis: dict[str, Any]) -> dict[str, Any]:
+        """Add `calibration` to each group and company of an Analysis.to_dict() (in place)."""
+        event = main_event(analysis)
+        for g in analysis.get("groups", []):
+            kind = g.get("kind") or str(g.get("id", "")).split(":", 1)[0]
+            g["calibration"] = self.signal(event, kind, g.get("direction", ""))
+        for c in analysis.get("companies", []):
+            c["calibration"] = self.signal(event, "company", c.get("direction", ""))
+        return analysis
+
+
+def annotate(self, analysis: dict[str, Any]) -> dict[str, Any]:
         """Add `calibration` to each group and company of an Analysis.to_dict() (in place)."""
         event = main_event(analysis)
         for g in analysis.get("groups", []):
@@ -91,11 +113,11 @@ def signal_calibration(table: Mapping[str, Any], event: str, kind: str,
         text = f"{text} ({_scope(scope[0], scope[1])})"
     out: dict[str, Any] = {"text": text, "cell": key}
     if cell:
-        for reaction, name in (("same-day", "same_day"), ("next-day", "next_day"),
-                               (HEADLINE, "car_0_1")):
+        head = cell.get(HEADLINE) or {}
+        out.update({k: head.get(k) for k in ("n", "hit_rate", "mean", "mean_ci")})
+        for reaction, name in (("same-day", "same_day"), ("next-day", "next_day")):
             block = cell.get(reaction) or {}
-            out[name] = {k: block.get(k) for k in ("n", "hit_rate", "mean", "mean_ci",
-                                                   "up_share")}
+            out[name] = {k: block.get(k) for k in ("n", "hit_rate", "mean")}
     return out
 
 

@@ -1,6 +1,8 @@
 """The calibration shown beside each signal: shipped table, store table, the annotate hook."""
 from __future__ import annotations
 
+import orjson
+
 from stockgroups.markets.calibration import Case, calibrate
 from stockgroups.services.track_record import Calibrator, annotate, shipped_table, table_for
 from stockgroups.store.prices import save_calibration
@@ -46,3 +48,15 @@ def test_the_store_table_wins_over_the_shipped_one_when_there_is_one(tmp_path):
         save_calibration(store, mine)
         assert table_for(store)["cells"] == mine["cells"]
         assert table_for(None) is shipped_table()
+
+
+def test_fragments_serialise_to_the_same_json_as_the_dicts():
+    table = table_of("up", [0.01] * 12)
+    analysis = {"events": [{"type": "civil-unrest"}],
+                "groups": [{"id": "industry:uranium", "kind": "industry", "direction": "up"}],
+                "companies": []}
+    plain = orjson.dumps(Calibrator(table).annotate(dict(analysis, groups=[dict(analysis["groups"][0])])))
+    fast = orjson.dumps(Calibrator(table, fragments=True).annotate(
+        dict(analysis, groups=[dict(analysis["groups"][0])])))
+    assert orjson.loads(plain) == orjson.loads(fast)
+    assert orjson.loads(fast)["groups"][0]["calibration"]["hit_rate"] == 1.0

@@ -68,7 +68,7 @@ def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | 
     from stockgroups.analysis.pipeline import run
 
     kb = _kb()
-    calibrator = Calibrator(shipped_table())
+    calibrator = Calibrator(shipped_table(), fragments=True)
     allow = settings.get("allow_private") if allow_private is None else allow_private
     failed = 0
     out = sys.stdout.buffer
