@@ -2,8 +2,8 @@
 
 Source: ../shared/data/prices/us_watchlist_daily.csv.gz, daily closes, volume and market
 cap rebuilt from the nightly history of the public NASDAQ stock screener listing
-(rreichel3/US-Stock-Symbols). Kept: the Kazakhstan worked example's tickers and the
-market proxy, 2021-06-01 .. 2022-06-30. Two fixes of the vendor's calendar, both written
+(rreichel3/US-Stock-Symbols). Kept: the Kazakhstan worked example's tickers, four more
+of the companies a story on Kazakhstan moves, and the market proxy, 2021-06-01 .. 2022-06-30. Two fixes of the vendor's calendar, both written
 in samples/prices/README.md:
   * a row dated on a weekend is the previous Friday's close (the Friday row then repeats
     Thursday's): the weekend value moves to Friday;
@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TICKERS = ("CCJ UEC DNN NXE UUUU CVX XOM MARA RIOT HUT "  # the worked example
+           "FRHC URG CLSK BITF "  # more of the companies a story on Kazakhstan moves
            "AAPL MSFT AMZN GOOGL NVDA TSLA JPM GS").split()  # the market proxy
 START, END = "2021-06-01", "2022-06-30"
 US_HOLIDAYS_WITH_STALE_ROWS = {"2022-05-30"}

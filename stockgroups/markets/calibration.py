@@ -19,7 +19,13 @@ import numpy as np
 from scipy import stats
 
 from stockgroups.markets.track_record import (
-    DIRECTIONS, MIN_CASES, REACTION_LABELS, REACTIONS, cell_keys, is_hit)
+    DIRECTIONS,
+    MIN_CASES,
+    REACTION_LABELS,
+    REACTIONS,
+    cell_keys,
+    is_hit,
+)
 
 CONFIDENCE = 0.95
 

@@ -54,11 +54,11 @@ def study_svg(study: Mapping[str, Any], title: str = "") -> str:
     def y(v: float) -> float:
         return top + plot_h * (hi - v) / (hi - lo)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-             f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+              f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">'),
              f'<text x="{left}" y="18" font-size="13">{html.escape(title)}</text>',
-             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
-             'stroke="#999" stroke-dasharray="3,3"/>']
+             (f'<line x1="{left}" x2="{left + plot_w}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
+              'stroke="#999" stroke-dasharray="3,3"/>')]
     for k in range(5):
         v = lo + (hi - lo) * k / 4
         parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'

@@ -21,7 +21,13 @@ from scipy import stats
 
 from stockgroups.errors import StockGroupsError
 from stockgroups.markets.returns import (
-    Prices, aligned_closes, day_zero, equal_weighted, simple_returns, trading_calendar)
+    Prices,
+    aligned_closes,
+    day_zero,
+    equal_weighted,
+    simple_returns,
+    trading_calendar,
+)
 
 DEFAULT_ESTIMATION = 120
 DEFAULT_GAP = 10
@@ -303,7 +309,7 @@ def aggregate(name: str, tickers: Sequence[str], results: Mapping[str, TickerRes
 
 
 def run_study(prices: Prices, tickers: Sequence[str], market: Sequence[str], event_date: str,
-              params: StudyParams = StudyParams(),
+              params: StudyParams | None = None,
               groups: Mapping[str, Sequence[str]] | None = None,
               caps: Mapping[str, float] | None = None) -> Study:
     """The whole study: calendar, returns, the market proxy, each ticker, each group.
@@ -312,6 +318,7 @@ def run_study(prices: Prices, tickers: Sequence[str], market: Sequence[str], eve
     `groups`: name -> tickers (default: one group "all" of every ticker).
     `caps`: market capitalisation per ticker before day 0, for cap-weighted means.
     """
+    params = params or StudyParams()
     params.check()
     if not market:
         raise StudyError("no market proxy: give one index or a list of tickers")

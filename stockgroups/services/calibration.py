@@ -5,7 +5,7 @@ and the dashboard.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from stockgroups.errors import StockGroupsError

@@ -74,10 +74,11 @@ def _span(event_date: str, params: StudyParams) -> tuple[str, str]:
 
 
 def study_tickers(store: Store, event_date: str, tickers: Sequence[str],
-                  market: Sequence[str] = DEFAULT_MARKET, params: StudyParams = StudyParams(),
+                  market: Sequence[str] = DEFAULT_MARKET, params: StudyParams | None = None,
                   groups: Mapping[str, Sequence[str]] | None = None) -> Study:
     """The event study of `tickers` around `event_date` on the stored prices."""
     event_date = parse_date(event_date)
+    params = params or StudyParams()
     params.check()
     tickers = [t.strip().upper() for t in tickers if t.strip()]
     market = [m.strip().upper() for m in market if m.strip()]
@@ -95,7 +96,7 @@ def study_tickers(store: Store, event_date: str, tickers: Sequence[str],
 
 
 def study_story(store: Store, story_id: int, market: Sequence[str] = DEFAULT_MARKET,
-                params: StudyParams = StudyParams()) -> dict[str, Any]:
+                params: StudyParams | None = None) -> dict[str, Any]:
     """The study of a stored story: its companies and groups, each prediction beside the
     realised CAR. Day 0 is the story's first publication date."""
     story = story_signals(store, story_id)

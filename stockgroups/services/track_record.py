@@ -84,17 +84,6 @@ class Calibrator:
         return analysis
 
 
-def annotate(self, analysis: dict[str, Any]) -> dict[str, Any]:
-        """Add `calibration` to each group and company of an Analysis.to_dict() (in place)."""
-        event = main_event(analysis)
-        for g in analysis.get("groups", []):
-            kind = g.get("kind") or str(g.get("id", "")).split(":", 1)[0]
-            g["calibration"] = self.signal(event, kind, g.get("direction", ""))
-        for c in analysis.get("companies", []):
-            c["calibration"] = self.signal(event, "company", c.get("direction", ""))
-        return analysis
-
-
 def annotate(analysis: dict[str, Any], table: Mapping[str, Any]) -> dict[str, Any]:
     """Add `calibration` beside each signal of an Analysis.to_dict() (in place)."""
     return Calibrator(table).annotate(analysis)

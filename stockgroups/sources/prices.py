@@ -182,7 +182,7 @@ def _parquet_rows(data: bytes, name: str) -> Iterator[PriceRow | str]:
         return
     try:
         table = pq.read_table(io.BytesIO(data))
-    except Exception as err:  # pyarrow raises many types for a broken file
+    except Exception as err:  # noqa: BLE001 - pyarrow raises many types for a broken file
         yield f"{name}: not a readable Parquet file ({type(err).__name__})"
         return
     columns = _columns(table.column_names)
@@ -213,7 +213,7 @@ def download_yfinance(tickers: Sequence[str], start: str, end: str | None = None
     for ticker in tickers:
         try:
             frame = yfinance.Ticker(ticker).history(start=start, end=end, auto_adjust=False)
-        except Exception as err:  # network and parsing failures of a third-party client
+        except Exception as err:  # noqa: BLE001 - a third-party client's network and parsing failures
             raise InputError(f"{ticker}: download failed ({type(err).__name__})") from None
         for stamp, rec in frame.iterrows():
             close = _number(rec.get("Close"))

@@ -37,9 +37,9 @@ def run():
 def test_prices_import_is_idempotent_and_lists_the_tickers(run, tmp_path):
     db = str(tmp_path / "p.db")
     first = run("prices", "import", str(SAMPLE_PRICES), "--db", db)
-    assert "(4922 new, 0 already stored)" in first.output
+    assert "(6004 new, 0 already stored)" in first.output
     again = run("prices", "import", str(SAMPLE_PRICES), "--db", db)
-    assert "(0 new, 4922 already stored)" in again.output
+    assert "(0 new, 6004 already stored)" in again.output
     listing = run("prices", "list", "--db", db).output
     assert "CCJ      2021-06-01 .. 2022-06-30" in listing
 
@@ -115,7 +115,7 @@ def test_stored_story_is_studied_with_predictions_beside_realised_car_and_calibr
     assert ccj["predicted"] == "up" and ccj["car"] is not None
     assert ccj["hit"] == (ccj["car"] > 0)
     text = run("study", "1", "--db", priced_store).output
-    assert "predicted up" in text
+    assert "predicted direction beside realised CAR" in text and "  up      CCJ" in text
     table = json.loads(run("calibrate", "--db", priced_store, "--format", "json").output)
     assert table["cases"] >= 1
     assert table["cells"]["*|company|up"]["n"] >= 1
@@ -133,3 +133,13 @@ def test_analyze_json_shows_calibration_beside_each_signal(run, tmp_path):
             assert text.startswith(("right ", "too few cases"))
         else:
             assert text.startswith("not measured")
+
+
+def test_prices_download_without_the_yfinance_extra_is_a_one_line_error(run, tmp_path,
+                                                                       monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "yfinance", None)  # as if the extra were not installed
+    result = run("prices", "download", "CCJ", "--start", "2022-01-03",
+                 "--db", str(tmp_path / "p.db"), code=1)
+    assert "needs yfinance" in result.output and "Traceback" not in result.output

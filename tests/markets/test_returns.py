@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from stockgroups.markets.returns import (
-    aligned_closes, day_zero, equal_weighted, simple_returns, trading_calendar)
+    aligned_closes,
+    day_zero,
+    equal_weighted,
+    simple_returns,
+    trading_calendar,
+)
 
 
 def test_simple_returns_are_consecutive_close_ratios():

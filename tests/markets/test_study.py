@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from conftest import closes_from_returns
 from scipy import stats
 
-from conftest import closes_from_returns
 from stockgroups.markets.study import (
-    StudyError, StudyParams, aggregate, corrado_rank, market_model, run_study)
+    StudyError,
+    StudyParams,
+    aggregate,
+    corrado_rank,
+    market_model,
+    run_study,
+)
 
 
 def test_planted_abnormal_return_is_found_on_day_zero_and_in_the_car(market_panel):
@@ -186,7 +193,7 @@ def test_an_event_after_every_price_is_a_study_error(edge_prices):
 
 
 def test_aggregate_of_one_ticker_has_no_cross_sectional_test(market_panel):
-    days, m, stocks = market_panel
+    _days, m, stocks = market_panel
     res = market_model(stocks["S2"][2], m, 160, StudyParams(window=(0, 1)), ticker="S2")
     g = aggregate("one", ["S2"], {"S2": res}, [160, 161])
     assert g.car == pytest.approx(res.car) and g.t_cross is None and g.t_bmp is None

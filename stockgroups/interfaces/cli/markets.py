@@ -9,7 +9,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import click
@@ -220,13 +219,21 @@ def _print_study(result: dict[str, Any], title: str) -> None:
                    f"{_pct(g['car_cap_weighted'])} {_num(g['t_cross'])} {_num(g['t_bmp'])} "
                    f"{_num(g['z_rank'])}" + (f"  ({g['note']})" if g["note"] else ""))
     click.echo(f"{'ticker':8} {'CAR':>7} {'t':>6} {'beta':>6}  status")
+    unpriced = [c["ticker"] for c in result["companies"] if c["status"] == "no prices"]
     for c in result["companies"]:
-        click.echo(f"{c['ticker']:8} {_pct(c['car'])} {_num(c['t'])} {_num(c['beta'])}  "
-                   f"{c['status']}")
-    for p in result.get("predictions", []):
+        if c["status"] != "no prices":
+            click.echo(f"{c['ticker']:8} {_pct(c['car'])} {_num(c['t'])} {_num(c['beta'])}  "
+                       f"{c['status']}")
+    if unpriced:
+        click.echo(f"no prices: {', '.join(unpriced)}")
+    judged = [p for p in result.get("predictions", []) if p["car"] is not None]
+    if "predictions" in result:
+        right = sum(1 for p in judged if p["hit"])
+        click.echo(f"predicted direction beside realised CAR ({right} right of "
+                   f"{sum(1 for p in judged if p['hit'] is not None)} with a sign to check):")
+    for p in judged:
         mark = {True: "right", False: "wrong", None: "-"}[p["hit"]]
-        click.echo(f"  predicted {p['predicted']:7} {p['id'][:32]:32} CAR {_pct(p['car'])}  "
-                   f"{mark}")
+        click.echo(f"  {p['predicted']:7} {p['id'][:32]:32} CAR {_pct(p['car'])}  {mark}")
 
 
 @click.command()
@@ -247,8 +254,8 @@ def calibrate(market: str, fmt: str, db: str | None) -> None:
     Example:
         stockgroups calibrate --db news.db
     """
-    from stockgroups.services.calibration import calibrate_store, iter_rows
     from stockgroups.markets.track_record import MIN_CASES
+    from stockgroups.services.calibration import calibrate_store, iter_rows
 
     with _store(db) as store:
         table = calibrate_store(store, _split(market))
