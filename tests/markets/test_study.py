@@ -197,3 +197,20 @@ def test_aggregate_of_one_ticker_has_no_cross_sectional_test(market_panel):
     res = market_model(stocks["S2"][2], m, 160, StudyParams(window=(0, 1)), ticker="S2")
     g = aggregate("one", ["S2"], {"S2": res}, [160, 161])
     assert g.car == pytest.approx(res.car) and g.t_cross is None and g.t_bmp is None
+
+
+def test_a_market_holiday_is_not_a_trading_day_and_the_window_counts_trading_days(
+        market_panel):
+    days, m, stocks = market_panel
+    prices = {"MKT": closes_from_returns(days, m),
+              "S0": closes_from_returns(days, stocks["S0"][2])}
+    holiday = days[161]
+    closed = {t: {d: v for d, v in s.items() if d != holiday} for t, s in prices.items()}
+    study = run_study(closed, ["S0"], ["MKT"], holiday, StudyParams(window=(0, 1)))
+    assert study.day0 == days[162] and study.days == (days[162], days[163])
+    res = study.companies[0]
+    assert res.ok
+    # day 0's return runs from the close before the holiday: consecutive trading-day closes
+    before, after = prices["S0"][days[160]], prices["S0"][days[162]]
+    mk = prices["MKT"][days[162]] / prices["MKT"][days[160]] - 1
+    assert res.ar[0] == pytest.approx(after / before - 1 - res.alpha - res.beta * mk)
