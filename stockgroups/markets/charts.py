@@ -107,6 +107,15 @@ def study_html(study: Mapping[str, Any], title: str = "") -> str:
         f"<td>{num(c['beta'])}</td><td>{num(c['alpha'], '{:.5f}')}</td>"
         f"<td>{c['n_estimation']}</td><td>{esc(c['status'])}</td></tr>"
         for c in study.get("companies", []))
+    judged = [p for p in study.get("predictions", []) if p.get("car") is not None]
+    marks = {True: "right", False: "wrong", None: ""}
+    rows_p = "".join(
+        f"<tr><td>{esc(str(p['id']))}</td><td>{esc(str(p['kind']))}</td>"
+        f"<td>{esc(str(p['predicted']))}</td><td>{pct(p['car'])}</td>"
+        f"<td>{marks[p['hit']]}</td></tr>" for p in judged)
+    predictions = ("<h2>Predicted direction beside realised CAR</h2><table><tr><th>signal</th>"
+                   "<th>kind</th><th>predicted</th><th>CAR</th><th></th></tr>"
+                   f"{rows_p}</table>") if judged else ""
     lo, hi = study["window"]
     return ("<!doctype html><html><head><meta charset=\"utf-8\">"
             f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;margin:2em}}"
@@ -116,7 +125,7 @@ def study_html(study: Mapping[str, Any], title: str = "") -> str:
             f"{esc(study['day0'])}, window [{lo:+d},{hi:+d}], market model on "
             f"{study['estimation']} days ending {study['gap'] + 1} days before day 0; market: "
             f"{esc(', '.join(study['market']))}.</p>"
-            f"{study_svg(study, f'CAR[{lo:+d},{hi:+d}]')}"
+            f"{study_svg(study, f'CAR[{lo:+d},{hi:+d}]')}{predictions}"
             "<h2>Groups</h2><table><tr><th>group</th><th>n</th><th>CAR</th><th>CAR cap-w.</th>"
             "<th>t cross</th><th>t BMP</th><th>z rank</th><th>note</th></tr>"
             f"{rows_g}</table><h2>Companies</h2><table><tr><th>ticker</th><th>CAR</th>"

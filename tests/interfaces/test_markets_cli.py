@@ -116,6 +116,8 @@ def test_stored_story_is_studied_with_predictions_beside_realised_car_and_calibr
     assert ccj["hit"] == (ccj["car"] > 0)
     text = run("study", "1", "--db", priced_store).output
     assert "predicted direction beside realised CAR" in text and "  up      CCJ" in text
+    page = run("study", "1", "--db", priced_store, "--format", "html").output
+    assert "Predicted direction beside realised CAR" in page and "<td>CCJ</td>" in page
     table = json.loads(run("calibrate", "--db", priced_store, "--format", "json").output)
     assert table["cases"] >= 1
     assert table["cells"]["*|company|up"]["n"] >= 1
