@@ -66,13 +66,15 @@ def main() -> None:
     print("|---|---|" + "---|" * len(cols))
     for i, group in enumerate(GROUPS):
         rows = {"CAR equal-weighted": [], "CAR cap-weighted": [], "cross-sectional t": [],
-                "BMP t": [], "Corrado rank z": []}
+                "BMP t": [], "BMP t, Kolari-Pynnonen": [], "Corrado rank z": []}
         for key in cols:
             g = results[key]["groups"][i]
             rows["CAR equal-weighted"].append(pct(g["car"]))
             rows["CAR cap-weighted"].append(pct(g["car_cap_weighted"]))
             rows["cross-sectional t"].append(f"{g['t_cross']:.2f} (p {g['p_cross']:.3f})")
             rows["BMP t"].append(f"{g['t_bmp']:.2f} (p {g['p_bmp']:.3f})")
+            rows["BMP t, Kolari-Pynnonen"].append(
+                f"{g['t_bmp_adj']:.2f} (p {g['p_bmp_adj']:.3f}; r {g['mean_correlation']:.2f})")
             rows["Corrado rank z"].append(f"{g['z_rank']:.2f} (p {g['p_rank']:.3f})")
         for name, cells in rows.items():
             print(f"| {group} | {name} | " + " | ".join(cells) + " |")

@@ -100,7 +100,7 @@ def study_html(study: Mapping[str, Any], title: str = "") -> str:
     rows_g = "".join(
         f"<tr><td>{esc(g['name'])}</td><td>{g['n']}</td><td>{pct(g['car'])}</td>"
         f"<td>{pct(g['car_cap_weighted'])}</td><td>{num(g['t_cross'])}</td>"
-        f"<td>{num(g['t_bmp'])}</td><td>{num(g['z_rank'])}</td><td>{esc(g['note'])}</td></tr>"
+        f"<td>{num(g['t_bmp'])}</td><td>{num(g['t_bmp_adj'])}</td><td>{num(g['z_rank'])}</td><td>{esc(g['note'])}</td></tr>"
         for g in study.get("groups", []))
     rows_c = "".join(
         f"<tr><td>{esc(c['ticker'])}</td><td>{pct(c['car'])}</td><td>{num(c['t'])}</td>"
@@ -127,7 +127,7 @@ def study_html(study: Mapping[str, Any], title: str = "") -> str:
             f"{esc(', '.join(study['market']))}.</p>"
             f"{study_svg(study, f'CAR[{lo:+d},{hi:+d}]')}{predictions}"
             "<h2>Groups</h2><table><tr><th>group</th><th>n</th><th>CAR</th><th>CAR cap-w.</th>"
-            "<th>t cross</th><th>t BMP</th><th>z rank</th><th>note</th></tr>"
+            "<th>t cross</th><th>t BMP</th><th>t BMP, KP-adjusted</th><th>z rank</th><th>note</th></tr>"
             f"{rows_g}</table><h2>Companies</h2><table><tr><th>ticker</th><th>CAR</th>"
             "<th>t</th><th>beta</th><th>alpha</th><th>est. days</th><th>status</th></tr>"
             f"{rows_c}</table></body></html>\n")

@@ -86,6 +86,7 @@ class TickerResult:
     p: float | None = None
     # Estimation residuals and window ARs by calendar index: the rank test's inputs.
     ranked: tuple[tuple[int, float], ...] = field(default=(), repr=False, compare=False)
+    n_residuals: int = field(default=0, repr=False, compare=False)  # the first n of `ranked`
 
     @property
     def ok(self) -> bool:
@@ -123,6 +124,11 @@ class GroupResult:
     p_cross: float | None = None
     t_bmp: float | None = None  # Boehmer, Musumeci & Poulsen (1991) standardized cross-sectional
     p_bmp: float | None = None
+    # BMP scaled for the tickers' residual cross-correlation (Kolari & Pynnonen 2010): on one
+    # shared event date the plain tests count correlated tickers as independent events.
+    t_bmp_adj: float | None = None
+    p_bmp_adj: float | None = None
+    mean_correlation: float | None = None
     z_rank: float | None = None  # Corrado (1989) rank test, multi-day (Campbell & Wasley 1993)
     p_rank: float | None = None
     note: str = ""
@@ -134,6 +140,8 @@ class GroupResult:
                 "caar_cap_path": [_r(c) for c in self.caar_cap_path],
                 "t_cross": _r(self.t_cross, 3), "p_cross": _r(self.p_cross, 4),
                 "t_bmp": _r(self.t_bmp, 3), "p_bmp": _r(self.p_bmp, 4),
+                "t_bmp_adj": _r(self.t_bmp_adj, 3), "p_bmp_adj": _r(self.p_bmp_adj, 4),
+                "mean_correlation": _r(self.mean_correlation, 3),
                 "z_rank": _r(self.z_rank, 3), "p_rank": _r(self.p_rank, 4), "note": self.note}
 
 
@@ -225,7 +233,8 @@ def market_model(stock: np.ndarray, market: np.ndarray, day0: int,
     ranked = tuple(zip(est.tolist(), resid.tolist())) + tuple(
         (day0 + w0 + j, a) for j, a in enumerate(ars))  # type: ignore[misc]
     return TickerResult(ticker, OK, car=car, car_sd=sd, t=t,
-                        p=float(2 * stats.t.sf(abs(t), n - 2)), ranked=ranked, **base)
+                        p=float(2 * stats.t.sf(abs(t), n - 2)), ranked=ranked, n_residuals=n,
+                        **base)
 
 
 def cross_sectional_t(cars: Sequence[float]) -> tuple[float | None, float | None]:
@@ -247,6 +256,35 @@ def _mean_test(values: np.ndarray) -> tuple[float | None, float | None]:
     if sd <= 0:
         return None, None
     t = float(values.mean() / (sd / math.sqrt(n)))
+    return t, float(2 * stats.t.sf(abs(t), n - 1))
+
+
+def mean_residual_correlation(residuals: Sequence[Mapping[int, float]],
+                              min_common: int = 10) -> float | None:
+    """Average pairwise correlation of the tickers' estimation residuals, each pair over
+    the days both have (pairs with fewer than `min_common` such days are skipped)."""
+    values = []
+    for i in range(len(residuals)):
+        for j in range(i + 1, len(residuals)):
+            common = sorted(set(residuals[i]) & set(residuals[j]))
+            if len(common) < min_common:
+                continue
+            a = np.array([residuals[i][d] for d in common])
+            b = np.array([residuals[j][d] for d in common])
+            if a.std() > 0 and b.std() > 0:
+                values.append(float(np.corrcoef(a, b)[0, 1]))
+    return float(np.mean(values)) if values else None
+
+
+def kolari_pynnonen(t_bmp: float | None, n: int, rho: float | None
+                    ) -> tuple[float | None, float | None]:
+    """BMP t scaled by sqrt((1 - r) / (1 + (n - 1) r)) for mean residual correlation r."""
+    if t_bmp is None or rho is None or n < 2:
+        return None, None
+    denominator = 1 + (n - 1) * rho
+    if denominator <= 0:
+        return None, None
+    t = t_bmp * math.sqrt((1 - rho) / denominator)
     return t, float(2 * stats.t.sf(abs(t), n - 1))
 
 
@@ -289,6 +327,8 @@ def aggregate(name: str, tickers: Sequence[str], results: Mapping[str, TickerRes
     t_cross, p_cross = cross_sectional_t(cars)
     t_bmp, p_bmp = bmp_t([r.t for r in used])  # type: ignore[misc]
     z_rank, p_rank = corrado_rank([r.ranked for r in used], window)
+    rho = mean_residual_correlation([dict(r.ranked[:r.n_residuals]) for r in used])
+    t_adj, p_adj = kolari_pynnonen(t_bmp, len(used), rho)
     notes = []
     if len(used) < 2:
         notes.append("one ticker: no cross-sectional test")
@@ -304,7 +344,8 @@ def aggregate(name: str, tickers: Sequence[str], results: Mapping[str, TickerRes
     return GroupResult(name, tuple(tickers), names, car=float(cars.mean()), car_cap=car_cap,
                        caar_path=tuple(float(x) for x in paths.mean(axis=0)),
                        caar_cap_path=cap_path, t_cross=t_cross, p_cross=p_cross,
-                       t_bmp=t_bmp, p_bmp=p_bmp, z_rank=z_rank, p_rank=p_rank,
+                       t_bmp=t_bmp, p_bmp=p_bmp, t_bmp_adj=t_adj, p_bmp_adj=p_adj,
+                       mean_correlation=rho, z_rank=z_rank, p_rank=p_rank,
                        note="; ".join(notes))
 
 

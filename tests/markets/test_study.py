@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from conftest import closes_from_returns
+from conftest import closes_from_returns, weekdays
 from scipy import stats
 
 from stockgroups.markets.study import (
@@ -214,3 +214,28 @@ def test_a_market_holiday_is_not_a_trading_day_and_the_window_counts_trading_day
     before, after = prices["S0"][days[160]], prices["S0"][days[162]]
     mk = prices["MKT"][days[162]] / prices["MKT"][days[160]] - 1
     assert res.ar[0] == pytest.approx(after / before - 1 - res.alpha - res.beta * mk)
+
+
+def test_kolari_pynnonen_scales_bmp_by_the_residual_correlation_of_a_shared_factor():
+    rng = np.random.default_rng(11)
+    days = weekdays("2021-03-01", 200)
+    m = rng.normal(0.0005, 0.01, len(days))
+    factor = rng.normal(0, 0.01, len(days))  # an industry move the market model leaves in
+    prices = {"MKT": closes_from_returns(days, m)}
+    residuals = []
+    for i in range(4):
+        own = rng.normal(0, 0.006, len(days))
+        r = 0.9 * m + factor + own
+        r[160] += 0.02
+        prices[f"S{i}"] = closes_from_returns(days, r)
+    study = run_study(prices, [f"S{i}" for i in range(4)], ["MKT"], days[160],
+                      StudyParams(window=(0, 1)))
+    for c in study.companies:
+        residuals.append(np.array([v for _, v in c.ranked[:c.n_residuals]]))
+    corr = np.corrcoef(np.vstack(residuals))
+    rho = corr[np.triu_indices(4, 1)].mean()
+    g = study.groups[0]
+    assert g.mean_correlation == pytest.approx(rho)
+    assert rho > 0.3
+    assert g.t_bmp_adj == pytest.approx(g.t_bmp * math.sqrt((1 - rho) / (1 + 3 * rho)))
+    assert abs(g.t_bmp_adj) < abs(g.t_bmp)

@@ -147,7 +147,8 @@ def study(story_id: int | None, event_date: str | None, tickers: str | None,
 
     CAR is a fraction (0.075 = +7.5%). Per ticker: AR per day, CAR, alpha, beta, t.
     Per group: equal- and cap-weighted CAR, cross-sectional t, Boehmer-Musumeci-Poulsen
-    t and Corrado's rank z. With STORY_ID the story's companies and groups are studied
+    t, the same adjusted for the tickers' correlation (Kolari-Pynnonen, "t KP") and
+    Corrado's rank z. With STORY_ID the story's companies and groups are studied
     from its first publication date, each prediction beside the realised CAR.
 
     \b
@@ -213,11 +214,11 @@ def _print_study(result: dict[str, Any], title: str) -> None:
     click.echo(f"event {result['event_date']}, day 0 {result['day0']}, CAR[{lo:+d},{hi:+d}], "
                f"market {'+'.join(result['market'])}")
     click.echo(f"{'group':24} {'n':>3} {'CAR':>7} {'CAR cap':>7} {'t':>6} {'t BMP':>6} "
-               f"{'z rank':>6}")
+               f"{'t KP':>6} {'z rank':>6}")
     for g in result["groups"]:
         click.echo(f"{g['name'][:24]:24} {g['n']:3d} {_pct(g['car'])} "
                    f"{_pct(g['car_cap_weighted'])} {_num(g['t_cross'])} {_num(g['t_bmp'])} "
-                   f"{_num(g['z_rank'])}" + (f"  ({g['note']})" if g["note"] else ""))
+                   f"{_num(g['t_bmp_adj'])} {_num(g['z_rank'])}" + (f"  ({g['note']})" if g["note"] else ""))
     click.echo(f"{'ticker':8} {'CAR':>7} {'t':>6} {'beta':>6}  status")
     unpriced = [c["ticker"] for c in result["companies"] if c["status"] == "no prices"]
     for c in result["companies"]:
