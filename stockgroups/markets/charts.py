@@ -19,15 +19,24 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#7f7f7f", "#bcbd22", "#17becf")
 
 
-def _lines(study: Mapping[str, Any]) -> list[tuple[str, list[float | None], bool]]:
-    """(label, CAR path, is_group) for every usable ticker and group."""
-    out: list[tuple[str, list[float | None], bool]] = []
-    for g in study.get("groups", []):
-        if g.get("caar_path"):
-            out.append((f"{g['name']} (n={g['n']})", list(g["caar_path"]), True))
+def _lines(study: Mapping[str, Any]) -> list[tuple[str, list[float | None], bool, str]]:
+    """(label, CAR path, is_group, colour) for every usable group and ticker; a ticker takes
+    the colour of the first group holding it."""
+    out: list[tuple[str, list[float | None], bool, str]] = []
+    colour_of: dict[str, str] = {}
+    groups = [g for g in study.get("groups", []) if g.get("caar_path")]
+    for i, g in enumerate(groups):
+        colour = PALETTE[i % len(PALETTE)]
+        out.append((f"{g['name']} (n={g['n']})", list(g["caar_path"]), True, colour))
+        for t in g.get("used", []):
+            colour_of.setdefault(t, colour)
+    spare = len(groups)
     for c in study.get("companies", []):
         if c.get("status") == "ok":
-            out.append((c["ticker"], list(c["car_path"]), False))
+            colour = colour_of.get(c["ticker"])
+            if colour is None:
+                colour, spare = PALETTE[spare % len(PALETTE)], spare + 1
+            out.append((c["ticker"], list(c["car_path"]), False, colour))
     return out
 
 
@@ -40,7 +49,7 @@ def study_svg(study: Mapping[str, Any], title: str = "") -> str:
     """An SVG line chart of CAR (percent) by event day."""
     days = _days(study)
     lines = _lines(study)
-    values = [v for _, path, _ in lines for v in path if v is not None] or [0.0]
+    values = [v for _, path, _, _ in lines for v in path if v is not None] or [0.0]
     lo, hi = min(0.0, *values), max(0.0, *values)
     span = (hi - lo) or 0.01
     lo, hi = lo - 0.05 * span, hi + 0.05 * span
@@ -68,8 +77,7 @@ def study_svg(study: Mapping[str, Any], title: str = "") -> str:
                      f'{d:+d}</text>')
     parts.append(f'<text x="{left + plot_w / 2}" y="{HEIGHT - 6}" text-anchor="middle">'
                  'trading day (0 = first trading day on or after the event)</text>')
-    for i, (label, path, group) in enumerate(lines):
-        color = PALETTE[i % len(PALETTE)]
+    for i, (label, path, group, color) in enumerate(lines):
         points = [f"{x(d):.1f},{y(v):.1f}" for d, v in zip(days, path) if v is not None]
         width = 3 if group else 1.2
         dash = "" if group else ' stroke-dasharray="4,2"'
@@ -144,15 +152,15 @@ def study_png(studies: Sequence[tuple[str, Mapping[str, Any]]], path: str | Path
     except ImportError:
         raise StockGroupsError("a PNG chart needs matplotlib: pip install "
                                "'stockgroups[charts]' (or use --format html)") from None
-    fig, axes = plt.subplots(1, len(studies), figsize=(6.2 * len(studies), 4.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(studies), figsize=(7.4 * len(studies), 4.6), squeeze=False)
     for ax, (title, study) in zip(axes[0], studies):
         days = _days(study)
-        for i, (label, path_values, group) in enumerate(_lines(study)):
+        for label, path_values, group, color in _lines(study):
             if groups_only and not group:
                 continue
             pts = [(d, v * 100) for d, v in zip(days, path_values) if v is not None]
             ax.plot([p[0] for p in pts], [p[1] for p in pts], label=label,
-                    color=PALETTE[i % len(PALETTE)], linewidth=2.6 if group else 1.0,
+                    color=color, linewidth=2.6 if group else 1.0,
                     linestyle="-" if group else "--", marker="o" if group else None,
                     markersize=3)
         ax.axhline(0, color="#999", linewidth=0.8)
@@ -160,7 +168,7 @@ def study_png(studies: Sequence[tuple[str, Mapping[str, Any]]], path: str | Path
         ax.set_xlabel("trading day relative to day 0")
         ax.set_ylabel("CAR, %")
         ax.set_xticks(days)
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.tight_layout()
     try:
         fig.savefig(path, dpi=110)
