@@ -61,7 +61,7 @@ class StudyParams:
             raise StudyError(f"window {lo},{hi}: the first day comes after the last")
         if lo < -self.gap:
             raise StudyError(f"window {lo},{hi} reaches into the estimation window "
-                             f"(gap {self.gap}): start it at -{self.gap} or later")
+                             f"(gap {self.gap}): start it at {-self.gap} or later")
 
     @property
     def min_estimation_days(self) -> int:
