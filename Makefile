@@ -4,18 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench bench-ingest clean
+.PHONY: run test eval bench bench-ingest bench-batch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,markets-test]'
+	$(BIN)/pip install --quiet -e '.[test,markets-test,spark]'
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/stockgroups analyze samples/
 
 test: $(STAMP)
+	bash tools/ensure_java.sh
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
@@ -26,6 +27,9 @@ bench: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
+
+bench-batch: $(STAMP)
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

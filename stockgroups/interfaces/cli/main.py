@@ -12,6 +12,7 @@ import orjson
 
 from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
+from stockgroups.interfaces.cli import batch as batch_commands
 from stockgroups.interfaces.cli import kb as kb_commands
 from stockgroups.interfaces.cli import markets as market_commands
 from stockgroups.interfaces.cli import store as store_commands
@@ -193,3 +194,4 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
 kb_commands.register(main)
 store_commands.register(main)
 market_commands.register(main)
+batch_commands.register(main)

@@ -1,0 +1,1 @@
+"""Batch analysis on Apache Spark: the only package that imports pyspark (an optional extra)."""
