@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
+from stockgroups.analysis.version import analysis_version
 from stockgroups.store import dedupe
 from stockgroups.errors import FetchError, InputError, StockGroupsError
 from stockgroups.sources.formats.feeds import parse_feed, parse_opml, sniff
@@ -244,7 +245,7 @@ def _init_worker(kb: Any) -> None:
 
 
 def analyse(article: Article, kb: Any) -> Analysed:
-    """(clean title, clean text, analysis JSON without them, groups, kb_version, signature,
+    """(clean title, clean text, analysis JSON without them, groups, analysis_version, signature,
     facts): all a store row needs, computed where the analysis runs (a worker process)."""
     from stockgroups.analysis.pipeline import run
 
@@ -253,7 +254,7 @@ def analyse(article: Article, kb: Any) -> Analysed:
     title, text = data.pop("title"), data.pop("text")
     groups = tuple((g.id, g.direction, float(g.score)) for g in result.groups)
     sig = dedupe.signature(f"{title}\n{text}")
-    return (title, text, json.dumps(data, ensure_ascii=False), groups, result.kb_version,
+    return (title, text, json.dumps(data, ensure_ascii=False), groups, result.analysis_version,
             dedupe.to_blob(sig),
             dedupe.facts(text).tobytes())
 
@@ -396,7 +397,7 @@ class Collector:
                     self.summary.failed += 1
                     self.summary.failures.append(result)
                     continue
-                title, text, data, groups, kb_version, blob, fact_blob = result
+                title, text, data, groups, version, blob, fact_blob = result
                 if p.url_key in urls or (not p.url_key and p.content_hash in hash_story):
                     self.summary.duplicate += 1
                     continue
@@ -424,7 +425,7 @@ class Collector:
                     id=article_id, story_id=story, url_key=p.url_key,
                     content_hash=p.content_hash, source=p.label, url=p.article.url,
                     title=title, text=text, published=published, seen_at=seen_at, epoch=epoch,
-                    similarity=round(match.similarity, 3), kb_version=kb_version,
+                    similarity=round(match.similarity, 3), analysis_version=version,
                     analysis=data, groups=groups, sig=blob, facts=fact_blob,
                     dated=dated is not None))
             self.store.insert(rows, new_stories)
@@ -439,12 +440,13 @@ class Collector:
 
 def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
               progress: Callable[[int], None] | None = None) -> tuple[int, list[str]]:
-    """Re-run the analysis of every stored article made with another KB version.
+    """Re-run the analysis of every stored article made with another analysis version
+    (another KB content, analysis code or package version: analysis/version.py).
 
     Returns (articles updated, one line per article that failed and kept its analysis).
     """
     done, failures = 0, []
-    for rows in store.stale(kb.version, batch):
+    for rows in store.stale(analysis_version(kb), batch):
         updates = []
         for aid, source, url, title, text, published in rows:
             result = analyse_safely(

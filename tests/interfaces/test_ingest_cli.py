@@ -15,6 +15,7 @@ import pytest
 from localserver import LocalServer, QuietHandler
 from click.testing import CliRunner
 
+from stockgroups.analysis import version
 from stockgroups.interfaces.cli.store import register
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
@@ -108,7 +109,7 @@ def test_export_jsonl_and_csv(cli, db, ingested, tmp_path):
     out = cli("export", "--db", db)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 9 and sum(r["original"] for r in rows) == 5
-    assert {"story_id", "kb_version", "analysis", "url"} <= set(rows[0])
+    assert {"story_id", "analysis_version", "analysis", "url"} <= set(rows[0])
     path = tmp_path / "out.csv"
     out = cli("export", "--db", db, "--format", "csv", "-o", str(path))
     assert out.exit_code == 0 and "exported 9 article(s)" in out.output
@@ -126,15 +127,24 @@ def test_export_parquet(cli, db, ingested, tmp_path):
     assert out.exit_code == 0 and pq.read_table(path).num_rows == 9
 
 
-def test_reanalyze_updates_other_kb_versions(cli, db, ingested):
+def test_reanalyze_updates_other_analysis_versions(cli, db, ingested):
     current = cli("reanalyze", "--db", db)
     assert "all analyses are current" in current.stdout
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE analyses SET kb_version = 'old' WHERE article_id <= 4")
+    conn.execute("UPDATE analyses SET analysis_version = 'old' WHERE article_id <= 4")
     conn.commit()
     out = cli("reanalyze", "--db", db)
     assert out.exit_code == 0 and "reanalysed 4 article(s)" in out.stdout
-    assert conn.execute("SELECT count(DISTINCT kb_version) FROM analyses").fetchone()[0] == 1
+    assert conn.execute("SELECT count(DISTINCT analysis_version) FROM analyses").fetchone()[0] == 1
+
+
+def test_a_change_to_the_analysis_code_makes_every_stored_analysis_stale(cli, db, ingested, monkeypatch):
+    """The fault: reanalyze said "all current" after a rule change in code."""
+    assert "all analyses are current" in cli("reanalyze", "--db", db).stdout
+    monkeypatch.setattr(version, "code_version", lambda: "a rule changed in analysis/")
+    out = cli("reanalyze", "--db", db)
+    assert out.exit_code == 0 and "reanalysed 9 article(s)" in out.stdout
+    assert "all analyses are current" in cli("reanalyze", "--db", db).stdout
 
 
 def test_opml_and_broken_feed(cli, db):

@@ -22,7 +22,7 @@ def row(i: int, story: int, *, epoch: float, url: str | None = None, title: str 
                       source=url or f"file{i}.txt", url=url and "https://" + url,
                       title=title or f"Story {i}", text=text, published=None,
                       seen_at=f"2025-01-0{i}T00:00:00Z", epoch=epoch, similarity=0.0,
-                      kb_version="kb1", analysis='{"groups": []}', groups=groups,
+                      analysis_version="v1", analysis='{"groups": []}', groups=groups,
                       sig=b"\0" * 256, facts=None)
 
 
@@ -139,7 +139,7 @@ def test_export_rows_carry_story_and_analysis(fresh_store):
     rows = list(s.export_rows())
     assert [(r["article_id"], r["story_id"], r["original"]) for r in rows] == \
         [(1, 1, True), (2, 1, False)]
-    assert rows[0]["analysis"] == {"groups": []} and rows[0]["kb_version"] == "kb1"
+    assert rows[0]["analysis"] == {"groups": []} and rows[0]["analysis_version"] == "v1"
 
 
 def test_feed_state_roundtrip(fresh_store):
