@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench bench-ingest clean
+.PHONY: run test eval bench bench-ingest clean lint eval-external
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,12 @@ bench-ingest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Lint: ruff with the rules in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# The real-news gate: the shared scorer's figures against eval/external_floors.json (needs ../shared).
+SHARED ?= ../shared
+eval-external: $(STAMP)
+	$(BIN)/stockgroups eval --external --shared $(SHARED) --product $(BIN)/stockgroups

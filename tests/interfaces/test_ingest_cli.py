@@ -277,7 +277,7 @@ def test_kill_9_mid_ingest_then_rerun_stores_each_article_once(tmp_path):
                 break
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
     assert 0 < stored < n
     rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)

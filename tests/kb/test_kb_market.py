@@ -12,9 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "stockgroups" / "kb" / "data"
-SP500_SOURCE = Path("/work/shared/data/securities/sp500_constituents.csv")
+SP500_SOURCE = ROOT.parent / "shared" / "data" / "securities" / "sp500_constituents.csv"  # beside the clone, where CI has it
 
-# Copied from /work/shared/taxonomy.md (the group-id contract).
+# Copied from ../shared/taxonomy.md (the group-id contract).
 SECTORS = {
     "energy", "materials", "industrials", "consumer-discretionary", "consumer-staples",
     "health-care", "financials", "information-technology", "communication-services",

@@ -50,7 +50,7 @@ def test_every_trap_is_clean(results):
 def test_eval_set_is_big_enough_and_well_formed(kb_full):
     labels = load_labels(EVAL / "labels.jsonl")
     assert len(labels) >= 60
-    assert sum(1 for l in labels if l.get("trap")) >= 10
+    assert sum(1 for label in labels if label.get("trap")) >= 10
     for label in labels:
         assert (EVAL / label["file"]).exists(), label["file"]
         for gid, direction in label.get("must", {}).items():
