@@ -8,6 +8,7 @@ role functions against ROLES at start-up; docs/kb-schema.md is generated from th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # --- closed lists ------------------------------------------------------------------------------
@@ -195,3 +196,12 @@ def file_schema(stem: str) -> FileSchema | None:
         if stem == prefix or stem.startswith(prefix + "_"):
             return BY_PREFIX[prefix]
     return None
+
+
+def check_role_table(table: Iterable[str], owner: str = "the reasoner") -> None:
+    """Raise at start-up unless `table` (a role -> function mapping's keys) covers exactly ROLES."""
+    names = set(table)
+    missing, unknown = sorted(set(ROLES) - names), sorted(names - set(ROLES))
+    if missing or unknown:
+        raise RuntimeError(f"{owner}'s role table does not match kb/schema.py ROLES: "
+                           f"missing {missing}, not roles {unknown}")

@@ -5,6 +5,8 @@ import csv
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from stockgroups.analysis import events
 from stockgroups.kb import schema
 from stockgroups.kb.load import DATA_DIR
@@ -57,3 +59,9 @@ def test_file_schema_takes_the_longest_prefix() -> None:
     assert schema.file_schema("events").prefix == "events"
     assert schema.file_schema("companies_world").prefix == "companies"
     assert schema.file_schema("recipes") is None
+
+
+def test_a_role_table_must_cover_exactly_the_schemas_roles() -> None:
+    schema.check_role_table({role: None for role in schema.ROLES})
+    with pytest.raises(RuntimeError, match=r"missing \['peers'\], not roles \['friends'\]"):
+        schema.check_role_table([r for r in schema.ROLES if r != "peers"] + ["friends"])

@@ -155,3 +155,24 @@ def test_default_path_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("STOCKGROUPS_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert store_mod.default_db_path() == tmp_path / "stockgroups" / "stockgroups.db"
+
+
+def test_a_store_from_before_analysis_versions_keeps_its_analyses_and_finds_them_stale(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as m:  # a store made by the first schema, with kb_version
+        m.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+        m.setattr(store_mod, "SCHEMA_VERSION", 1)
+        Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO stories VALUES (1, 1, 'T', '2025-01-01T00:00:00Z', 1.0, 1.0, 1)")
+    conn.execute("INSERT INTO articles (id, story_id, content_hash, source, title, text, seen_at, epoch) "
+                 "VALUES (1, 1, 'h', 's.txt', 'T', 'text', '2025-01-01T00:00:00Z', 1.0)")
+    conn.execute("INSERT INTO analyses (article_id, kb_version, analysis) VALUES (1, 'kbhash', '{}')")
+    conn.commit()
+    conn.close()
+    with Store(path) as s:
+        assert s.version == store_mod.SCHEMA_VERSION
+        columns = [r[1] for r in s.conn.execute("PRAGMA table_info(analyses)")]
+        assert "analysis_version" in columns and "kb_version" not in columns
+        assert s.conn.execute("SELECT analysis_version FROM analyses").fetchone()[0] == "kbhash"
+        assert s.count_stale("a-new-version") == 1 and s.count_stale("kbhash") == 0
