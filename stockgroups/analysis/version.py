@@ -21,9 +21,11 @@ ANALYSIS_DIR = Path(__file__).resolve().parent
 
 
 def source_hash(folder: Path) -> str:
-    """A hash of a package's source files, sorted by their path inside it."""
+    """A hash of a package's files (sources and any data beside them, compiled caches left
+    out), sorted by their path inside it."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix()):
+    files = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    for path in sorted(files, key=lambda p: p.relative_to(folder).as_posix()):
         data = path.read_bytes()
         digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)

@@ -190,11 +190,13 @@ def kb_files(dirs: Iterable[Path]) -> dict[str, list[Path]]:
 
 
 def content_version(dirs: Iterable[Path]) -> str:
-    """A hash of the KB's content: each folder's CSV files by name and bytes, folders in load
-    order. Where the folders are does not count: the same files in two places hash the same."""
+    """A hash of the KB's content: the shipped folder's files (any vocabulary file beside the
+    CSVs too) and each user folder's CSV files, by name and bytes, folders in load order. Where
+    the folders are does not count: the same files in two places hash the same."""
     digest = hashlib.sha256()
     for number, d in enumerate(dirs):
-        for path in sorted(Path(d).glob("*.csv")):
+        pattern = "*" if Path(d).resolve() == DATA_DIR.resolve() else "*.csv"
+        for path in sorted(p for p in Path(d).glob(pattern) if p.is_file() and not p.name.startswith(".")):
             data = path.read_bytes()
             digest.update(f"{number}/{path.name}\0{len(data)}\0".encode())
             digest.update(data)
