@@ -157,11 +157,10 @@ def _read_csv(path: Path, problems: _Problems) -> list[tuple[int, dict[str, str]
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             rows = []
-            for n, row in enumerate(reader, start=2):
+            for n, row in enumerate(reader, start=2):  # n: the row's number, the header is 1
                 if None in row:
-                    problems.add(f"{path.name}:{reader.line_num}", "more cells than the header has columns")
-                rows.append((reader.line_num if n == reader.line_num else n,
-                             {k: (v or "").strip() for k, v in row.items() if k}))
+                    problems.add(f"{path.name}:{n}", "more cells than the header has columns")
+                rows.append((n, {k: (v or "").strip() for k, v in row.items() if k}))
             columns = reader.fieldnames or []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         problems.add(path.name, f"cannot read: {exc}")
@@ -286,9 +285,15 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
     origin: dict[str, str] = {}
     raw: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
     bad_rows: set[str] = set()
+    shipped = Path(data_dir).resolve()
     for prefix, paths in files.items():
         for path in paths:
             spec = schema.file_schema(path.stem)
+            if spec is None and path.parent.resolve() != shipped:
+                # a user's misnamed file would otherwise be read and silently ignored
+                problems.add(path.name, "not a KB file: its name must start with one of "
+                             + ", ".join(sorted(schema.BY_PREFIX)))
+                continue
             for line, row in _read_csv(path, problems):
                 where = f"{path.name}:{line}"
                 if not _check_row(spec, row, where, problems):

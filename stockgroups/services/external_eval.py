@@ -97,8 +97,11 @@ def load_bounds(path: Path) -> dict[str, dict[str, float]]:
         raise InputError(f"{path}: cannot read the floors ({exc})") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: not a JSON object")
-    return {k: {m: float(v) for m, v in metrics.items()} for k, metrics in data.items()
-            if not k.startswith("_") and isinstance(metrics, dict)}
+    try:
+        return {k: {m: float(v) for m, v in metrics.items()} for k, metrics in data.items()
+                if not k.startswith("_") and isinstance(metrics, dict)}
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{path}: a floor is not a number ({exc})") from None
 
 
 def table(figures: dict[str, dict[str, float | None]], bounds: dict[str, dict[str, float]]) -> list[Row]:

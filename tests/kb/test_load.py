@@ -78,6 +78,8 @@ def test_kb_validate_refuses_an_event_row_that_analyze_used_to_die_on(tmp_path: 
     ("commodities_x.csv", "id,name,aliases,producer_industry,supply_shock_direction,source,as_of\n"
      "commodity:tin,Tin,,industry:uranium,sideways,me,2026\n", "commodities_x.csv:2: supply_shock_direction 'sideways'"),
     ("sectors_x.csv", "id,name,aliases,source\nsector:x,X,,me\n", "sectors_x.csv: missing columns: as_of"),
+    ("event_mine.csv", EVENT_HEADER + "event:x,X,macro,0.5,neutral,x marks,me,2026\n",
+     "event_mine.csv: not a KB file: its name must start with one of"),
     ("sectors_x.csv", "id,name,aliases,source,as_of\nsector:x,X,,me,2026,extra\n", "sectors_x.csv:2: more cells than"),
 ])
 def test_a_bad_row_is_refused_with_its_file_and_line(tmp_path: Path, name: str, text: str, message: str) -> None:

@@ -34,12 +34,14 @@ def run_external(shared: Path, product: Path, floors: Path) -> None:
     except StockGroupsError as exc:
         raise click.ClickException(str(exc)) from None
     rows = external_eval.table(figures, bounds)
+    if not rows:
+        raise click.ClickException("the scorer printed no figures")
     width = max(len(f"{r.dataset} {r.metric}") for r in rows)
-    click.echo(f"{'set and metric':{width}}  {'ours':>6}  {'floor':>7} {'naive':>6}  {'target':>6}")
+    click.echo(f"{'set and metric':{width}}  {'ours':>6}  {'floor':>6}  {'naive':>6}  {'target':>6}")
     for r in rows:
-        bound = _fmt(r.bound) + ("^" if r.lower_is_better and r.bound is not None else " ")
-        click.echo(f"{r.dataset + ' ' + r.metric:{width}}  {_fmt(r.value):>6}  {bound:>7} {_fmt(r.naive):>6}  "
-                   f"{_fmt(r.target):>6}" + ("   BELOW" if r.failing else ""))
+        mark = "^" if r.lower_is_better and r.bound is not None else " "
+        click.echo(f"{r.dataset + ' ' + r.metric:{width}}  {_fmt(r.value):>6}  {_fmt(r.bound):>6}{mark} "
+                   f"{_fmt(r.naive):>6}  {_fmt(r.target):>6}" + ("   BELOW" if r.failing else ""))
     click.echo("(floor: pinned in eval/external_floors.json, ^ a ceiling; naive: the naive name tagger "
                "of issue 8; target: issue 8)")
     failed = external_eval.failures(rows)
