@@ -21,6 +21,7 @@ END = "<!-- END generated -->"
 LISTS = (
     ("roles (event_effects target)", schema.ROLES),
     ("effect directions", schema.EFFECT_DIRECTIONS),
+    ("roles that may take `shock` (besides commodity ids)", schema.COMMODITY_TARGETS),
     ("exposure relations", schema.EXPOSURE_RELATIONS),
     ("commodity link relations", schema.LINK_RELATIONS),
     ("event categories", schema.EVENT_CATEGORIES),

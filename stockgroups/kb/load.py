@@ -435,6 +435,10 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
             continue
         if where in bad_rows:
             continue
+        if row["direction"] == "shock" and target not in schema.COMMODITY_TARGETS and \
+                not target.startswith("commodity:"):
+            problems.add(where, f"direction shock needs a commodity target, not {target!r}")
+            continue
         slug = event.split(":", 1)[1]
         effects[slug].append(Effect(slug, target, row["direction"], float(row["weight"]), row.get("why", "")))
 

@@ -20,6 +20,8 @@ ROLES: tuple[str, ...] = (
     "produced-commodities", "producer-industries", "local-producers", "consumer-industries",
     "peers", "suppliers", "customers", "actor-countries",
 )
+# Roles that name commodities: the only targets besides commodity ids that may take `shock`.
+COMMODITY_TARGETS: tuple[str, ...] = ("subject-commodity", "produced-commodities")
 # Directions an effect row may give; `shock` takes the commodity's supply_shock_direction.
 EFFECT_DIRECTIONS: tuple[str, ...] = ("up", "down", "mixed", "neutral", "shock")
 # Directions a story can give a group or company.

@@ -61,6 +61,8 @@ def test_kb_validate_refuses_an_event_row_that_analyze_used_to_die_on(tmp_path: 
      "event:civil-unrest,subject-planet,up,0.5,why,me,2026\n", "target 'subject-planet' is neither a role"),
     ("event_effects_x.csv", "event,target,direction,weight,why,source,as_of\n"
      "event:civil-unrest,subject-country,sideways,0.5,why,me,2026\n", "event_effects_x.csv:2: direction 'sideways' is not one of"),
+    ("event_effects_x.csv", "event,target,direction,weight,why,source,as_of\n"
+     "event:civil-unrest,subject-country,shock,0.5,why,me,2026\n", "direction shock needs a commodity target"),
     ("exposures_x.csv", "subject,relation,object,weight,why,source,as_of\n"
      "country:KZ,loves,commodity:uranium,0.5,why,me,2026\n", "exposures_x.csv:2: relation 'loves' is not one of"),
     ("exposures_x.csv", "subject,relation,object,weight,why,source,as_of\n"

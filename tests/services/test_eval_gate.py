@@ -65,7 +65,7 @@ def _analysis(groups):
                     groups=tuple(GroupHit(g, g.split(":")[0], g, 0.5, d, ("x",)) for g, d in groups))
 
 
-def test_scoring_counts_what_it_should():
+def test_scoring_counts_hits_false_hits_misses_must_nots_and_wrong_directions_and_checks_floors():
     label = {"file": "a", "must": {"country:KZ": "down", "commodity:uranium": "up"}, "may": ["sector:energy"],
              "must_not": ["country:UZ"]}
     res = score_case(label, _analysis([("country:KZ", "down"), ("commodity:uranium", "down"),
