@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench bench-ingest clean lint eval-external
+.PHONY: run test eval bench bench-ingest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,8 @@ bench-ingest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+.PHONY: lint eval-external
 
 # Lint: ruff with the rules in pyproject.toml.
 lint: $(STAMP)

@@ -245,7 +245,7 @@ def _init_worker(kb: Any) -> None:
 
 
 def analyse(article: Article, kb: Any) -> Analysed:
-    """(clean title, clean text, analysis JSON without them, groups, analysis_version, signature,
+    """(clean title, clean text, analysis JSON without them, groups, kb_version, signature,
     facts): all a store row needs, computed where the analysis runs (a worker process)."""
     from stockgroups.analysis.pipeline import run
 
@@ -397,7 +397,7 @@ class Collector:
                     self.summary.failed += 1
                     self.summary.failures.append(result)
                     continue
-                title, text, data, groups, version, blob, fact_blob = result
+                title, text, data, groups, kb_version, blob, fact_blob = result
                 if p.url_key in urls or (not p.url_key and p.content_hash in hash_story):
                     self.summary.duplicate += 1
                     continue
@@ -425,7 +425,7 @@ class Collector:
                     id=article_id, story_id=story, url_key=p.url_key,
                     content_hash=p.content_hash, source=p.label, url=p.article.url,
                     title=title, text=text, published=published, seen_at=seen_at, epoch=epoch,
-                    similarity=round(match.similarity, 3), analysis_version=version,
+                    similarity=round(match.similarity, 3), kb_version=kb_version,
                     analysis=data, groups=groups, sig=blob, facts=fact_blob,
                     dated=dated is not None))
             self.store.insert(rows, new_stories)

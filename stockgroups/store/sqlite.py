@@ -96,11 +96,6 @@ MIGRATIONS: tuple[str, ...] = (
         last_error TEXT
     );
     """,
-    # The version stored with each analysis names the KB content, the analysis code and the
-    # package version (analysis/version.py), no longer the KB files alone.
-    """
-    ALTER TABLE analyses RENAME COLUMN kb_version TO analysis_version;
-    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -125,7 +120,7 @@ class ArticleRow:
     seen_at: str
     epoch: float
     similarity: float
-    analysis_version: str
+    kb_version: str  # the analysis_version of the analysis (analysis/version.py); the column keeps its name
     analysis: str  # JSON of Analysis.to_dict() without title and text
     groups: tuple[tuple[str, str, float], ...]  # (group id, direction, score)
     sig: bytes | None
@@ -250,8 +245,8 @@ class Store:
             [(r.id, r.story_id, r.url_key, r.content_hash, r.source, r.url, r.title, r.text,
               r.published, r.seen_at, r.epoch, r.similarity) for r in rows])
         self.conn.executemany(
-            "INSERT INTO analyses (article_id, analysis_version, analysis) VALUES (?, ?, ?)",
-            [(r.id, r.analysis_version, r.analysis) for r in rows])
+            "INSERT INTO analyses (article_id, kb_version, analysis) VALUES (?, ?, ?)",
+            [(r.id, r.kb_version, r.analysis) for r in rows])
         self.conn.executemany(
             "INSERT OR IGNORE INTO article_groups (group_id, article_id, direction, score) "
             "VALUES (?, ?, ?, ?)",
@@ -282,32 +277,32 @@ class Store:
 
     # -- reanalysis -----------------------------------------------------------------------
 
-    def stale(self, analysis_version: str, batch: int = 500) -> Iterator[list[sqlite3.Row]]:
-        """Batches of articles whose analysis came from another analysis version."""
+    def stale(self, kb_version: str, batch: int = 500) -> Iterator[list[sqlite3.Row]]:
+        """Batches of articles whose analysis came from another KB version."""
         last = 0
         while True:
             rows = self.conn.execute(
                 "SELECT a.id, a.source, a.url, a.title, a.text, a.published FROM articles a "
                 "JOIN analyses n ON n.article_id = a.id "
-                "WHERE n.analysis_version != ? AND a.id > ? ORDER BY a.id LIMIT ?",
-                (analysis_version, last, batch)).fetchall()
+                "WHERE n.kb_version != ? AND a.id > ? ORDER BY a.id LIMIT ?",
+                (kb_version, last, batch)).fetchall()
             if not rows:
                 return
             last = rows[-1][0]
             yield rows
 
-    def count_stale(self, analysis_version: str) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM analyses WHERE analysis_version != ?",
-                                     (analysis_version,)).fetchone()[0])
+    def count_stale(self, kb_version: str) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM analyses WHERE kb_version != ?",
+                                     (kb_version,)).fetchone()[0])
 
     def replace_analyses(self, updates: Sequence[tuple[int, str, str,
                                                        tuple[tuple[str, str, float], ...]]]
                          ) -> None:
-        """(article id, analysis_version, analysis JSON, groups) per article, in a transaction."""
+        """(article id, kb_version, analysis JSON, groups) per article, in a transaction."""
         ids = [(u[0],) for u in updates]
         self.conn.executemany("DELETE FROM article_groups WHERE article_id = ?", ids)
         self.conn.executemany(
-            "UPDATE analyses SET analysis_version = ?, analysis = ? WHERE article_id = ?",
+            "UPDATE analyses SET kb_version = ?, analysis = ? WHERE article_id = ?",
             [(v, a, i) for i, v, a, _ in updates])
         self.conn.executemany(
             "INSERT OR IGNORE INTO article_groups (group_id, article_id, direction, score) "
@@ -391,7 +386,7 @@ class Store:
         """Every article with its story and analysis, in id order (streams)."""
         cur = self.conn.execute(
             "SELECT a.id, a.story_id, a.id = s.original_id, a.source, a.url, a.title, a.text, "
-            "a.published, a.seen_at, a.similarity, s.novelty, n.analysis_version, n.analysis "
+            "a.published, a.seen_at, a.similarity, s.novelty, n.kb_version, n.analysis "
             "FROM articles a JOIN stories s ON s.id = a.story_id "
             "JOIN analyses n ON n.article_id = a.id ORDER BY a.id")
         for (aid, sid, orig, src, url, title, text, pub, seen, sim, nov, kbv,
@@ -399,7 +394,7 @@ class Store:
             yield {"article_id": aid, "story_id": sid, "original": bool(orig), "source": src,
                    "url": url, "title": title, "text": text, "published": pub,
                    "seen_at": seen, "similarity": sim, "story_novelty": nov,
-                   "analysis_version": kbv, "analysis": json.loads(analysis)}
+                   "kb_version": kbv, "analysis": json.loads(analysis)}
 
     # -- feeds ----------------------------------------------------------------------------
 

@@ -109,7 +109,8 @@ def test_export_jsonl_and_csv(cli, db, ingested, tmp_path):
     out = cli("export", "--db", db)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 9 and sum(r["original"] for r in rows) == 5
-    assert {"story_id", "analysis_version", "analysis", "url"} <= set(rows[0])
+    assert {"story_id", "kb_version", "analysis", "url"} <= set(rows[0])
+    assert rows[0]["kb_version"] == rows[0]["analysis"]["analysis_version"]  # the column holds it
     path = tmp_path / "out.csv"
     out = cli("export", "--db", db, "--format", "csv", "-o", str(path))
     assert out.exit_code == 0 and "exported 9 article(s)" in out.output
@@ -131,11 +132,11 @@ def test_reanalyze_updates_other_analysis_versions(cli, db, ingested):
     current = cli("reanalyze", "--db", db)
     assert "all analyses are current" in current.stdout
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE analyses SET analysis_version = 'old' WHERE article_id <= 4")
+    conn.execute("UPDATE analyses SET kb_version = 'old' WHERE article_id <= 4")
     conn.commit()
     out = cli("reanalyze", "--db", db)
     assert out.exit_code == 0 and "reanalysed 4 article(s)" in out.stdout
-    assert conn.execute("SELECT count(DISTINCT analysis_version) FROM analyses").fetchone()[0] == 1
+    assert conn.execute("SELECT count(DISTINCT kb_version) FROM analyses").fetchone()[0] == 1
 
 
 def test_a_change_to_the_analysis_code_makes_every_stored_analysis_stale(cli, db, ingested, monkeypatch):

@@ -22,7 +22,7 @@ def row(i: int, story: int, *, epoch: float, url: str | None = None, title: str 
                       source=url or f"file{i}.txt", url=url and "https://" + url,
                       title=title or f"Story {i}", text=text, published=None,
                       seen_at=f"2025-01-0{i}T00:00:00Z", epoch=epoch, similarity=0.0,
-                      analysis_version="v1", analysis='{"groups": []}', groups=groups,
+                      kb_version="kb1", analysis='{"groups": []}', groups=groups,
                       sig=b"\0" * 256, facts=None)
 
 
@@ -139,7 +139,7 @@ def test_export_rows_carry_story_and_analysis(fresh_store):
     rows = list(s.export_rows())
     assert [(r["article_id"], r["story_id"], r["original"]) for r in rows] == \
         [(1, 1, True), (2, 1, False)]
-    assert rows[0]["analysis"] == {"groups": []} and rows[0]["analysis_version"] == "v1"
+    assert rows[0]["analysis"] == {"groups": []} and rows[0]["kb_version"] == "kb1"
 
 
 def test_feed_state_roundtrip(fresh_store):
@@ -155,24 +155,3 @@ def test_default_path_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("STOCKGROUPS_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert store_mod.default_db_path() == tmp_path / "stockgroups" / "stockgroups.db"
-
-
-def test_a_store_from_before_analysis_versions_keeps_its_analyses_and_finds_them_stale(tmp_path, monkeypatch):
-    path = tmp_path / "old.db"
-    with monkeypatch.context() as m:  # a store made by the first schema, with kb_version
-        m.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
-        m.setattr(store_mod, "SCHEMA_VERSION", 1)
-        Store(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO stories VALUES (1, 1, 'T', '2025-01-01T00:00:00Z', 1.0, 1.0, 1)")
-    conn.execute("INSERT INTO articles (id, story_id, content_hash, source, title, text, seen_at, epoch) "
-                 "VALUES (1, 1, 'h', 's.txt', 'T', 'text', '2025-01-01T00:00:00Z', 1.0)")
-    conn.execute("INSERT INTO analyses (article_id, kb_version, analysis) VALUES (1, 'kbhash', '{}')")
-    conn.commit()
-    conn.close()
-    with Store(path) as s:
-        assert s.version == store_mod.SCHEMA_VERSION
-        columns = [r[1] for r in s.conn.execute("PRAGMA table_info(analyses)")]
-        assert "analysis_version" in columns and "kb_version" not in columns
-        assert s.conn.execute("SELECT analysis_version FROM analyses").fetchone()[0] == "kbhash"
-        assert s.count_stale("a-new-version") == 1 and s.count_stale("kbhash") == 0

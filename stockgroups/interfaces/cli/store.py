@@ -24,7 +24,7 @@ from stockgroups.errors import StockGroupsError
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 CSV_FIELDS = ("article_id", "story_id", "original", "source", "url", "title", "published",
-              "seen_at", "similarity", "story_novelty", "analysis_version", "groups", "text")
+              "seen_at", "similarity", "story_novelty", "kb_version", "groups", "text")
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))  # past 4 the writer is the bottleneck
 PROGRESS_REFRESH_S = 0.1
 ARROWS = {"up": "▲", "down": "▼", "mixed": "◆", "neutral": "●"}
