@@ -120,7 +120,7 @@ class ArticleRow:
     seen_at: str
     epoch: float
     similarity: float
-    kb_version: str  # the analysis_version of the analysis (analysis/version.py); the column keeps its name
+    kb_version: str
     analysis: str  # JSON of Analysis.to_dict() without title and text
     groups: tuple[tuple[str, str, float], ...]  # (group id, direction, score)
     sig: bytes | None
