@@ -41,3 +41,13 @@ calibrate-news: $(STAMP)
 
 kz-example: $(STAMP)
 	$(BIN)/python tools/kz_event_study.py
+.PHONY: lint eval-external
+
+# Lint: ruff with the rules in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# The real-news gate: the shared scorer's figures against eval/external_floors.json (needs ../shared).
+SHARED ?= ../shared
+eval-external: $(STAMP)
+	$(BIN)/stockgroups eval --external --shared $(SHARED) --product $(BIN)/stockgroups

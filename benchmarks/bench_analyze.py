@@ -92,8 +92,9 @@ def main() -> None:
         one.write_text("Quiet day\n\nNothing happened.\n", encoding="utf-8")
         startup, _ = min(run([str(CLI), "analyze", str(one), "--format", "json"]) for _ in range(3))
         elapsed, rss = run([str(CLI), "analyze", str(corpus), "--format", "json"])
-    code = ("import time; t=time.perf_counter(); from stockgroups.kb.load import load_kb; kb=load_kb(); "
-            "kb.matcher; kb.event_matcher; print(time.perf_counter()-t)")
+    code = ("import time; t=time.perf_counter(); from stockgroups.kb.load import load_kb; "
+            "from stockgroups.analysis.link import alias_matcher; from stockgroups.analysis.events import event_matcher; "
+            "kb=load_kb(); alias_matcher(kb); event_matcher(kb); print(time.perf_counter()-t)")
     kb_load = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     per_second = args.n / (elapsed - startup) if elapsed > startup else float("inf")
     print(f"articles            {args.n} (mean {words:.0f} words)")

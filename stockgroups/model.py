@@ -86,7 +86,7 @@ class Analysis:
     events: tuple[Event, ...] = ()
     groups: tuple[GroupHit, ...] = ()
     companies: tuple[CompanyHit, ...] = ()
-    kb_version: str = ""
+    analysis_version: str = ""  # analysis/version.py: KB content, analysis code, package version
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI, the API, the store and Spark."""
@@ -117,7 +117,8 @@ class Analysis:
                  "direction": c.direction, "via": list(c.via), "evidence": list(c.evidence)}
                 for c in self.companies
             ],
-            "kb_version": self.kb_version,
+            "analysis_version": self.analysis_version,
+            "kb_version": self.analysis_version,  # the former name, kept for readers of old output
         }
 
 

@@ -11,7 +11,6 @@ from stockgroups.kb.load import load_kb
 from stockgroups.model import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +41,7 @@ def article():
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    """The page the product was born from: ../shared/seeds/, or our own paraphrase when absent."""
-    seeds = sorted(SHARED_SEEDS.glob("*.txt")) if SHARED_SEEDS.exists() else []
-    if seeds:
-        return seeds[0].read_text(encoding="utf-8")
+    """The seed story in our own words, as a scraped page (one committed text on every machine)."""
     return (FIXTURES / "seed_paraphrase.txt").read_text(encoding="utf-8")
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from stockgroups.store import dedupe
+from stockgroups.store import dedupe  # noqa: E402 (after the sys.path line above)
 
 DOCS = Path(__file__).with_name("docs.jsonl")
 

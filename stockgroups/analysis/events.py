@@ -12,23 +12,22 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
 
 from stockgroups.errors import KBError
+from stockgroups.kb import schema
 from stockgroups.model import Event
 
-CATEGORIES = ("geopolitical", "disaster", "macro", "corporate", "regulatory", "market",
-              "cyber", "energy")
-SHOCKS = ("supply-disruption", "demand-shock", "risk-off", "risk-on", "rate-up", "rate-down",
-          "company-negative", "company-positive", "regulatory-negative",
-          "regulatory-positive", "neutral")
-# Roles an event_effects.csv target may name instead of a group id (the loader checks these).
-EFFECT_ROLES = ("subject-country", "subject-company", "subject-industry", "subject-commodity",
-                "produced-commodities", "producer-industries", "local-producers",
-                "consumer-industries", "peers", "suppliers", "customers", "actor-countries")
-EFFECT_DIRECTIONS = ("up", "down", "mixed", "neutral", "shock")
+if TYPE_CHECKING:
+    from stockgroups.kb.load import KB
+
+# The closed lists are defined once, in the KB schema; these names are kept for readers here.
+CATEGORIES = schema.EVENT_CATEGORIES
+SHOCKS = schema.SHOCKS
+EFFECT_ROLES = schema.ROLES
+EFFECT_DIRECTIONS = schema.EFFECT_DIRECTIONS
 
 # The intrinsic sign an event carries for what it is about (earnings beat: up). Shocks whose
 # sign depends on the group (rates, supply) stay neutral: the effect rows give those signs.
@@ -38,18 +37,15 @@ SHOCK_DIRECTION = {
     "risk-on": "up", "risk-off": "down",
 }
 
-REQUIRED_COLUMNS = ("id", "name", "category", "severity", "shock", "cues")
-# Optional column: "country" (the event hits a whole country's output: every commodity it
-# produces in material share) or "local" (one site or region: only commodities the story ties
-# to it); empty means local.
-SCOPES = ("country", "local")
+REQUIRED_COLUMNS = schema.BY_PREFIX["events"].required_columns
+SCOPES = schema.EVENT_SCOPES
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # --- cues in two parts -------------------------------------------------------------------
 # A cue written "opec+ ~ cut" fires when its left part is followed, in the same sentence, by
 # its right part at most this many characters later: room for a few words ("OPEC+ agreed on
 # Wednesday to cut"), not for a different clause.
-PAIR_SEPARATOR = " ~ "
+PAIR_SEPARATOR = schema.PAIR_SEPARATOR
 PAIR_GAP_CHARS = 40
 
 # --- where a cue fires -------------------------------------------------------------------
@@ -317,6 +313,14 @@ def compile_event_types(rows: list[dict[str, str]]) -> EventMatcher:
     if types:
         automaton.make_automaton()
     return EventMatcher(tuple(types), automaton, pairs)
+
+
+def event_matcher(kb: KB) -> EventMatcher:
+    """The KB's event types compiled once and cached on the KB (the load has validated them)."""
+    matcher = kb.derived.get("event_matcher")
+    if matcher is None:
+        matcher = kb.derived["event_matcher"] = compile_event_types(kb.event_rows)
+    return matcher  # type: ignore[return-value]
 
 
 # --- detection --------------------------------------------------------------------------------

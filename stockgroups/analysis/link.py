@@ -67,6 +67,14 @@ class AliasMatcher:
     kb: KB
 
 
+def alias_matcher(kb: KB) -> AliasMatcher:
+    """build_matcher's automaton for this KB, built on first use and cached on the KB."""
+    matcher = kb.derived.get("alias_matcher")
+    if matcher is None:
+        matcher = kb.derived["alias_matcher"] = build_matcher(kb)
+    return matcher  # type: ignore[return-value]
+
+
 def build_matcher(kb: KB) -> AliasMatcher:
     """One automaton over every alias of every entity; values list the candidates."""
     table: dict[str, list[Candidate]] = {}
@@ -139,7 +147,7 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
 
 def find_mentions(body: str, kb: KB) -> list[Mention]:
     """Every accepted entity mention in body, in text order."""
-    matcher: AliasMatcher = kb.matcher
+    matcher = alias_matcher(kb)
     lower = _lower_same_length(body)
     folded = " " + _fold(lower)  # offsets: folded[i + 1] is lower[i]
     raw: list[tuple[int, int, tuple[Candidate, ...]]] = []

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from stockgroups.analysis.clean import clean_text
 from stockgroups.analysis.custom import custom_hits
-from stockgroups.analysis.events import find_events
+from stockgroups.analysis.events import event_matcher, find_events
 from stockgroups.analysis.expose import find_exposures
 from stockgroups.kb.load import KB, default_kb
 from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Analysis, Article, replace
 from stockgroups.analysis.relevance import score_entities
+from stockgroups.analysis.version import analysis_version
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -28,7 +29,7 @@ def clean_stage(a: Analysis, kb: KB) -> Analysis:
     if title and " ".join(first.split()) == title:
         text = rest.lstrip()  # pages often repeat the headline as the first line of the body
     return replace(a, article=replace(art, title=title, text=text),
-                   body=title + TITLE_SEPARATOR + text, kb_version=kb.version)
+                   body=title + TITLE_SEPARATOR + text, analysis_version=analysis_version(kb))
 
 
 def link_stage(a: Analysis, kb: KB) -> Analysis:
@@ -40,7 +41,7 @@ def relevance_stage(a: Analysis, kb: KB) -> Analysis:
 
 
 def events_stage(a: Analysis, kb: KB) -> Analysis:
-    return replace(a, events=tuple(find_events(a.article.title, a.article.text, kb.event_matcher)))
+    return replace(a, events=tuple(find_events(a.article.title, a.article.text, event_matcher(kb))))
 
 
 def expose_stage(a: Analysis, kb: KB) -> Analysis:
@@ -65,7 +66,7 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("clean", clean_stage, ("article",), ("body", "kb_version")),
+    Stage("clean", clean_stage, ("article",), ("body", "analysis_version")),
     Stage("link", link_stage, ("body",), ("mentions",)),
     Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
     Stage("events", events_stage, ("body",), ("events",)),

@@ -6,6 +6,7 @@ checks references and builds the indexes the stages need.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import logging
 import re
@@ -15,55 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stockgroups.errors import KBError
+from stockgroups.kb import schema
 
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
 
-# The kinds whose rows are entities a story can mention, with the file prefix of each.
-ENTITY_FILES = {
-    "sector": "sectors",
-    "industry": "industries",
-    "country": "countries",
-    "place": "places",
-    "org": "orgs",
-    "person": "people",
-    "commodity": "commodities",
-    "company": "companies",
-}
-FACT_FILES = ("producers", "commodity_links", "exposures", "contexts", "events", "event_effects",
-              "groups_custom")
-
-REQUIRED_COLUMNS = {
-    "sectors": ("id", "name", "aliases"),
-    "industries": ("id", "name", "sector", "aliases"),
-    "countries": ("id", "code", "name", "aliases", "demonyms"),
-    "places": ("id", "name", "aliases", "country", "kind"),
-    "orgs": ("id", "name", "aliases", "kind", "country", "leader", "members"),
-    "people": ("id", "name", "aliases", "role", "country", "org", "company"),
-    "commodities": ("id", "name", "aliases", "producer_industry", "supply_shock_direction"),
-    "companies": ("id", "ticker", "name", "aliases", "industry", "country"),
-    "producers": ("commodity", "country", "share", "year", "metric"),
-    "commodity_links": ("commodity", "industry", "relation", "weight", "why"),
-    "exposures": ("subject", "relation", "object", "weight", "why"),
-    "contexts": ("entity", "polarity", "cue"),
-    "events": ("id", "name", "category", "severity", "shock", "cues"),
-    "event_effects": ("event", "target", "direction", "weight", "why"),
-    "groups_custom": ("id", "name", "tickers"),
-}
-ROLES = frozenset({
-    "subject-country", "subject-company", "subject-industry", "subject-commodity",
-    "produced-commodities", "producer-industries", "local-producers", "consumer-industries",
-    "peers", "suppliers", "customers", "actor-countries",
-})
-EFFECT_DIRECTIONS = frozenset({"up", "down", "mixed", "neutral", "shock"})
-EXPOSURE_RELATIONS = frozenset({
-    "operates-in", "revenue-from", "produces", "supplier-to", "customer-of", "owns",
-    "member-of", "located-in",
-})
-AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-_&]*$")
-CUSTOM_ID_RE = re.compile(r"^custom:[a-z0-9][a-z0-9\-_]*$")
+# Re-exported for the modules that read them from here; schema.py defines each once.
+EXPOSURE_RELATIONS = frozenset(schema.EXPOSURE_RELATIONS)
+EFFECT_DIRECTIONS = frozenset(schema.EFFECT_DIRECTIONS)
+ROLES = frozenset(schema.ROLES)
+ENTITY_FILES = schema.ENTITY_FILES
+ID_RE, CUSTOM_ID_RE, AS_OF_RE = schema.ID_RE, schema.CUSTOM_ID_RE, schema.AS_OF_RE
 
 
 @dataclass(frozen=True)
@@ -144,21 +108,14 @@ class KB:
     version: str
     files: tuple[str, ...] = ()
     custom_groups: dict[str, CustomGroup] = field(default_factory=dict)
-    _matcher: object = field(default=None, repr=False)
-    _event_matcher: object = field(default=None, repr=False)
+    # Automata the analysis builds from this KB, cached here by name on first use
+    # (analysis/link.py, analysis/events.py): the KB itself stays data.
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _event_info: dict | None = field(default=None, repr=False)
 
     def name(self, entity_id: str) -> str:
         info = self.entities.get(entity_id)
         return info.name if info else entity_id
-
-    @property
-    def event_matcher(self):
-        if self._event_matcher is None:
-            from stockgroups.analysis.events import compile_event_types
-
-            self._event_matcher = compile_event_types(self.event_rows)
-        return self._event_matcher
 
     @property
     def event_categories(self) -> dict[str, tuple[str, str]]:
@@ -168,14 +125,6 @@ class KB:
             self._event_info = {row["id"].split(":", 1)[1]: (row.get("category", ""), row.get("scope") or "local")
                                 for row in self.event_rows}
         return self._event_info
-
-    @property
-    def matcher(self):
-        if self._matcher is None:
-            from stockgroups.analysis.link import build_matcher
-
-            self._matcher = build_matcher(self)
-        return self._matcher
 
     def stats(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -207,14 +156,18 @@ def _read_csv(path: Path, problems: _Problems) -> list[tuple[int, dict[str, str]
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
-            rows = [(n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in
-                    enumerate(reader, start=2)]
+            rows = []
+            for n, row in enumerate(reader, start=2):  # n: the row's number, the header is 1
+                if None in row:
+                    problems.add(f"{path.name}:{n}", "more cells than the header has columns")
+                rows.append((n, {k: (v or "").strip() for k, v in row.items() if k}))
             columns = reader.fieldnames or []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         problems.add(path.name, f"cannot read: {exc}")
         return []
-    prefix = _prefix(path)
-    missing = [c for c in REQUIRED_COLUMNS.get(prefix, ()) + ("source", "as_of") if c not in columns]
+    spec = schema.file_schema(path.stem)
+    required = spec.required_columns if spec else ("source", "as_of")
+    missing = [c for c in required if c not in columns]
     if missing:
         problems.add(path.name, f"missing columns: {', '.join(missing)}")
         return []
@@ -222,11 +175,8 @@ def _read_csv(path: Path, problems: _Problems) -> list[tuple[int, dict[str, str]
 
 
 def _prefix(path: Path) -> str:
-    stem = path.stem
-    for name in sorted(REQUIRED_COLUMNS, key=len, reverse=True):
-        if stem == name or stem.startswith(name + "_"):
-            return name
-    return stem
+    spec = schema.file_schema(path.stem)
+    return spec.prefix if spec else path.stem
 
 
 def kb_files(dirs: Iterable[Path]) -> dict[str, list[Path]]:
@@ -238,15 +188,90 @@ def kb_files(dirs: Iterable[Path]) -> dict[str, list[Path]]:
     return by_kind
 
 
-def _weight(cell: str, where: str, problems: _Problems) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        problems.add(where, f"weight {cell!r} is not a number")
-        return 0.0
-    if not 0.0 <= value <= 1.0:
-        problems.add(where, f"weight {value} is outside 0..1")
-    return value
+def content_version(dirs: Iterable[Path]) -> str:
+    """A hash of the KB's content: the shipped folder's files (any vocabulary file beside the
+    CSVs too) and each user folder's CSV files, by name and bytes, folders in load order. Where
+    the folders are does not count: the same files in two places hash the same."""
+    digest = hashlib.sha256()
+    for number, d in enumerate(dirs):
+        pattern = "*" if Path(d).resolve() == DATA_DIR.resolve() else "*.csv"
+        for path in sorted(p for p in Path(d).glob(pattern) if p.is_file() and not p.name.startswith(".")):
+            data = path.read_bytes()
+            digest.update(f"{number}/{path.name}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()[:12]
+
+
+def check_cell(column: schema.Column, value: str, where: str, problems: _Problems) -> bool:
+    """Check one cell against its column's type; add a problem and return False if bad."""
+    name = column.name
+    if not value:
+        if column.required:
+            problems.add(where, f"no {name}")
+            return False
+        return True
+    kind = column.type
+    bad = ""
+    if kind == "enum" and value not in column.choices:
+        bad = f"{name} {value!r} is not one of {', '.join(column.choices)}"
+    elif kind in ("weight", "number"):
+        try:
+            number = float(value)
+        except ValueError:
+            bad = f"{name} {value!r} is not a number"
+        else:
+            if kind == "weight" and not 0.0 <= number <= 1.0:
+                bad = f"{name} {number} is outside 0..1"
+    elif kind == "id" and not schema.ID_RE.match(value):
+        bad = f"{name} {value!r} is not of the form kind:slug"
+    elif kind == "iso2" and not schema.ISO2_RE.match(value.removeprefix("country:")):
+        bad = f"{name} {value!r} is not an ISO 3166 alpha-2 code"
+    elif kind == "iso2-list":
+        wrong = [v for v in split_list(value) if not schema.ISO2_RE.match(v)]
+        if wrong:
+            bad = f"{name} {wrong[0]!r} is not an ISO 3166 alpha-2 code"
+    elif kind == "year" and not schema.YEAR_RE.match(value):
+        bad = f"{name} {value!r} is not a year YYYY"
+    elif kind == "date" and not schema.AS_OF_RE.match(value):
+        bad = f"{name} {value!r} is not YYYY or YYYY-MM-DD"
+    elif kind == "cues":
+        bad = _cue_problem(name, split_list(value), two_parts=name == "cues")
+    if bad:
+        problems.add(where, bad)
+        return False
+    return True
+
+
+def _cue_problem(name: str, cues: tuple[str, ...], two_parts: bool) -> str:
+    for cue in cues:
+        if cue != cue.lower():
+            return f"{name}: cue {cue!r} is not lower case"
+        parts = cue.split(schema.PAIR_SEPARATOR)
+        if len(parts) > 2 or not all(part.strip() for part in parts):
+            return f"{name}: cue {cue!r} needs one 'left ~ right' split"
+        if len(parts) == 2 and not two_parts:
+            return f"{name}: cue {cue!r} cannot have two parts"
+    if two_parts and not cues:
+        return f"no {name}"
+    return ""
+
+
+def _check_row(spec: schema.FileSchema | None, row: dict[str, str], where: str, problems: _Problems) -> bool:
+    """Every cell of a row against the file's schema; False if any is bad."""
+    if spec is None:
+        return check_cell(schema.SOURCE, row.get("source", ""), where, problems) & \
+            check_cell(schema.AS_OF, row.get("as_of", ""), where, problems)
+    ok = True
+    for column in _CHECKED[spec.prefix]:
+        value = row.get(column.name, "")
+        if value or column.required:
+            ok &= check_cell(column, value, where, problems)
+    return ok
+
+
+# Per file, the columns whose cells can be wrong (free text that may be empty cannot).
+_CHECKED = {spec.prefix: tuple(c for c in spec.columns if c.required or c.type not in ("text", "ref", "list"))
+            for spec in schema.FILES}
 
 
 def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_DIR) -> KB:
@@ -254,28 +279,31 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
     dirs = [Path(data_dir), *(Path(d) for d in extra_dirs)]
     files = kb_files(dirs)
     problems = _Problems()
-    digest = hashlib.sha256()
-    all_paths = sorted((p for paths in files.values() for p in paths), key=lambda p: (str(p.parent), p.name))
-    for path in all_paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    all_paths = [p for d in dirs for p in sorted(d.glob("*.csv"))]
 
     entities: dict[str, EntityInfo] = {}
     origin: dict[str, str] = {}
     raw: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+    bad_rows: set[str] = set()
+    shipped = Path(data_dir).resolve()
     for prefix, paths in files.items():
         for path in paths:
+            spec = schema.file_schema(path.stem)
+            if spec is None and path.parent.resolve() != shipped:
+                # a user's misnamed file would otherwise be read and silently ignored
+                problems.add(path.name, "not a KB file: its name must start with one of "
+                             + ", ".join(sorted(schema.BY_PREFIX)))
+                continue
             for line, row in _read_csv(path, problems):
-                raw[prefix].append((f"{path.name}:{line}", row))
-
-    for where, row in (r for rows in raw.values() for r in rows):
-        if not row.get("source"):
-            problems.add(where, "no source")
-        if not AS_OF_RE.match(row.get("as_of", "")):
-            problems.add(where, f"as_of {row.get('as_of')!r} is not YYYY or YYYY-MM-DD")
+                where = f"{path.name}:{line}"
+                if not _check_row(spec, row, where, problems):
+                    bad_rows.add(where)
+                raw[prefix].append((where, row))
 
     for kind, prefix in ENTITY_FILES.items():
         for where, row in raw.get(prefix, []):
+            if where in bad_rows:
+                continue
             info = _entity(kind, row, where, problems)
             if info is None:
                 continue
@@ -320,8 +348,6 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
                     check_ref(where, info.get(col), kinds)
         elif info.kind == "commodity":
             check_ref(where, info.get("producer_industry"), ("industry",))
-            if info.get("supply_shock_direction") not in ("up", "down"):
-                problems.add(where, "supply_shock_direction must be up or down")
         lowered = {a.lower() for a in info.aliases}
         for amb in info.ambiguous:
             if amb.lower() not in lowered:
@@ -332,11 +358,10 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
     for where, row in raw.get("producers", []):
         commodity, country = row["commodity"], _cid(row["country"])
         ok = check_ref(where, commodity, ("commodity",)) & check_ref(where, country, ("country",))
-        share = _weight(row["share"], where, problems)
-        if not ok:
+        if not ok or where in bad_rows:
             continue
-        fact = Fact(country, "produces", commodity, share, row.get("why", ""), row["source"],
-                    row["as_of"], year=row.get("year", ""), metric=row.get("metric", "production"))
+        fact = Fact(country, "produces", commodity, float(row["share"]), row.get("why", ""), row["source"],
+                    row["as_of"], year=row.get("year", ""), metric=row.get("metric") or "production")
         producers_by_country[country].append(fact)
         producers_by_commodity[commodity].append(fact)
     for commodity, facts in producers_by_commodity.items():
@@ -350,13 +375,9 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
     links: dict[str, list[Fact]] = defaultdict(list)
     for where, row in raw.get("commodity_links", []):
         ok = check_ref(where, row["commodity"], ("commodity",)) & check_ref(where, row["industry"], ("industry",))
-        if row["relation"] not in ("producer", "consumer"):
-            problems.add(where, f"relation {row['relation']!r} is not producer or consumer")
-            ok = False
-        w = _weight(row["weight"], where, problems)
-        if ok:
-            links[row["commodity"]].append(Fact(row["commodity"], row["relation"], row["industry"], w,
-                                                row["why"], row["source"], row["as_of"]))
+        if ok and where not in bad_rows:
+            links[row["commodity"]].append(Fact(row["commodity"], row["relation"], row["industry"],
+                                                float(row["weight"]), row["why"], row["source"], row["as_of"]))
 
     by_subject: dict[str, list[Fact]] = defaultdict(list)
     by_object: dict[str, list[Fact]] = defaultdict(list)
@@ -367,18 +388,16 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
             problems.add(where, f"unknown subject {subject!r}")
         if obj not in entities:
             problems.add(where, f"unknown object {obj!r}")
-        if row["relation"] not in EXPOSURE_RELATIONS:
-            problems.add(where, f"unknown relation {row['relation']!r}")
-            ok = False
-        w = _weight(row["weight"], where, problems)
-        if ok:
-            fact = Fact(subject, row["relation"], obj, w, row["why"], row["source"], row["as_of"])
+        if ok and where not in bad_rows:
+            fact = Fact(subject, row["relation"], obj, float(row["weight"]), row["why"], row["source"], row["as_of"])
             by_subject[subject].append(fact)
             by_object[obj].append(fact)
 
     contexts_raw: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     kinds = set(ENTITY_FILES)
     for where, row in raw.get("contexts", []):
+        if where in bad_rows:
+            continue
         entity = row["entity"]
         if entity.endswith(":*"):
             if entity[:-2] not in kinds:
@@ -387,28 +406,41 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
         elif entity not in entities:
             problems.add(where, f"unknown entity {entity!r}")
             continue
-        if row["polarity"] not in ("+", "-"):
-            problems.add(where, f"polarity {row['polarity']!r} is not + or -")
-            continue
         contexts_raw[entity][0 if row["polarity"] == "+" else 1].add(row["cue"].lower())
     contexts = {k: (frozenset(p), frozenset(n)) for k, (p, n) in contexts_raw.items()}
 
-    event_rows = [row for _, row in raw.get("events", [])]
-    event_ids = {row["id"] for row in event_rows}
+    events_by_id: dict[str, dict[str, str]] = {}
+    event_origin: dict[str, str] = {}
+    for where, row in raw.get("events", []):
+        event_id = row["id"]
+        if event_id and not schema.EVENT_ID_RE.match(event_id):
+            problems.add(where, f"id {event_id!r} is not of the form event:lower-case-slug")
+            continue
+        if where in bad_rows:
+            continue
+        if event_id in event_origin and event_origin[event_id].split(":")[0] == where.split(":")[0]:
+            problems.add(where, f"duplicate id {event_id} (first at {event_origin[event_id]})")
+            continue
+        events_by_id[event_id] = row  # a later directory's row replaces the shipped one
+        event_origin[event_id] = where
+    event_rows = list(events_by_id.values())
     effects: dict[str, list[Effect]] = defaultdict(list)
     for where, row in raw.get("event_effects", []):
         event, target = row["event"], row["target"]
-        if event not in event_ids:
+        if event and event not in events_by_id:
             problems.add(where, f"unknown event {event!r}")
             continue
-        if target not in ROLES and target not in entities:
+        if target and target not in ROLES and target not in entities:
             problems.add(where, f"target {target!r} is neither a role nor a known group")
             continue
-        if row["direction"] not in EFFECT_DIRECTIONS:
-            problems.add(where, f"direction {row['direction']!r} is not one of {sorted(EFFECT_DIRECTIONS)}")
+        if where in bad_rows:
             continue
-        w = _weight(row["weight"], where, problems)
-        effects[event.split(":", 1)[1]].append(Effect(event.split(":", 1)[1], target, row["direction"], w, row["why"]))
+        if row["direction"] == "shock" and target not in schema.COMMODITY_TARGETS and \
+                not target.startswith("commodity:"):
+            problems.add(where, f"direction shock needs a commodity target, not {target!r}")
+            continue
+        slug = event.split(":", 1)[1]
+        effects[slug].append(Effect(slug, target, row["direction"], float(row["weight"]), row.get("why", "")))
 
     custom_groups = _custom_groups(raw.get("groups_custom", []), entities, problems)
 
@@ -445,7 +477,7 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
         event_rows=event_rows,
         effects=dict(effects),
         ticker_index=ticker_index,
-        version=digest.hexdigest()[:12],
+        version=content_version(dirs),
         files=tuple(p.name for p in all_paths),
         custom_groups=custom_groups,
     )
@@ -501,8 +533,6 @@ def _cid(code: str) -> str:
 
 
 def _with(info: EntityInfo, **changes: object) -> EntityInfo:
-    import dataclasses
-
     return dataclasses.replace(info, **changes)
 
 
@@ -512,13 +542,10 @@ _ENTITY_COLUMNS = {"id", "name", "aliases", "ambiguous", "source", "as_of", "cou
 
 def _entity(kind: str, row: dict[str, str], where: str, problems: _Problems) -> EntityInfo | None:
     eid = row.get("id", "")
-    if not ID_RE.match(eid) or not eid.startswith(kind + ":"):
+    if not eid.startswith(kind + ":"):
         problems.add(where, f"id {eid!r} is not of the form {kind}:slug")
         return None
     name = row.get("name", "")
-    if not name:
-        problems.add(where, "no name")
-        return None
     aliases = [name, *split_list(row.get("aliases"))]
     demonyms = split_list(row.get("demonyms"))
     aliases.extend(demonyms)

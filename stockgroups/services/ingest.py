@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
+from stockgroups.analysis.version import analysis_version
 from stockgroups.store import dedupe
 from stockgroups.errors import FetchError, InputError, StockGroupsError
 from stockgroups.sources.formats.feeds import parse_feed, parse_opml, sniff
@@ -253,7 +254,7 @@ def analyse(article: Article, kb: Any) -> Analysed:
     title, text = data.pop("title"), data.pop("text")
     groups = tuple((g.id, g.direction, float(g.score)) for g in result.groups)
     sig = dedupe.signature(f"{title}\n{text}")
-    return (title, text, json.dumps(data, ensure_ascii=False), groups, result.kb_version,
+    return (title, text, json.dumps(data, ensure_ascii=False), groups, result.analysis_version,
             dedupe.to_blob(sig),
             dedupe.facts(text).tobytes())
 
@@ -439,12 +440,13 @@ class Collector:
 
 def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
               progress: Callable[[int], None] | None = None) -> tuple[int, list[str]]:
-    """Re-run the analysis of every stored article made with another KB version.
+    """Re-run the analysis of every stored article made with another analysis version
+    (another KB content, analysis code or package version: analysis/version.py).
 
     Returns (articles updated, one line per article that failed and kept its analysis).
     """
     done, failures = 0, []
-    for rows in store.stale(kb.version, batch):
+    for rows in store.stale(analysis_version(kb), batch):
         updates = []
         for aid, source, url, title, text, published in rows:
             result = analyse_safely(

@@ -1,16 +1,11 @@
-"""clean_text: boilerplate lines out, real text untouched, fast enough for batch runs."""
+"""clean_text: boilerplate lines out, real text untouched (its speed: benchmarks/bench_clean.py)."""
 from __future__ import annotations
-
-import glob
-import time
-from pathlib import Path
 
 import pytest
 
 from stockgroups.analysis.clean import clean_text, split_glued_words
 from stockgroups.sources.formats.text import read_text
 
-SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt"))
 STORY = "Oil prices rose 3% on Monday after the strike."
 
 
@@ -145,33 +140,15 @@ def test_clean_is_idempotent_on_seed_like_text() -> None:
     assert clean_text(once) == once
 
 
-@pytest.mark.skipif(not SEEDS, reason="no seed pages in /work/shared/seeds")
-@pytest.mark.parametrize("path", SEEDS)
-def test_seed_page(path: str) -> None:
-    article = read_text(Path(path).read_bytes(), path)
-    assert article.title.startswith("Kazakhstan president orders troops")
+def test_seed_page_loses_its_boilerplate_and_keeps_its_text(seed_text: str) -> None:
+    article = read_text(seed_text.encode("utf-8"), "seed.txt")
+    assert article.title.startswith("Kazakhstan's leader tells security forces")
     body = clean_text(article.text)
     assert "[ad_" not in body
     assert "Getty Images" not in body
     assert "contributed to this report" not in body
-    assert "snowballed from" in body
-    assert "snowballedFrom" not in body
-    assert body.startswith("Marches were held in protest")
-    assert body.endswith("it hasn’t stopped the protesters.")
-    assert "“fire with no warning.”" in body  # curly quotes kept
-
-
-def test_fast_enough_for_1500_stories_a_second() -> None:
-    words = ["Kazakhstan’s", "president", "ordered", "troops", "to", "fire", "as",
-             "fuel-price", "protests", "spread", "to", "Almaty,", "and", "snowballedFrom",
-             "anger", "at", "Tokayev."]
-    story = "Stock Groups\n\n[ad_1]\n\n" + "\n\n".join(
-        " ".join((words * 20)[i:i + 25]) for i in range(0, 150, 25)) + \
-        "\n\nXinhua News Agency | Xinhua News Agency | Getty Images\n\n[ad_2]"
-    runs = 300
-    start = time.perf_counter()
-    for _ in range(runs):
-        clean_text(story)
-    per_story = (time.perf_counter() - start) / runs
-    # the target is < 0.1 ms; 0.3 ms leaves room for a loaded CI machine
-    assert per_story < 0.0003, f"{per_story * 1e3:.3f} ms per story"
+    assert "fuel prices and quickly" in body
+    assert "pricesAnd" not in body
+    assert body.startswith("Demonstrators gathered in Aktau")
+    assert body.endswith("removed as head of the security council.")
+    assert '"bandits"' in body  # quotes kept

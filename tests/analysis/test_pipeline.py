@@ -1,5 +1,6 @@
 """The whole chain on the shipped KB: the seed page and the contract of the output."""
 import dataclasses
+import json
 
 import pytest
 
@@ -65,14 +66,19 @@ def test_every_group_id_is_in_the_taxonomy_form(seed):
         assert g.evidence
 
 
-def test_groups_sorted_and_sectors_never_above_their_industries(seed, kb_full):
+def test_groups_sorted_and_sectors_reported_with_and_never_scored_above_their_industries(seed, kb_full):
     scores = [g.score for g in seed.groups]
     assert scores == sorted(scores, reverse=True)
     by_id = {g.id: g for g in seed.groups}
+    best_industry: dict[str, float] = {}
     for g in seed.groups:
         if g.kind == "industry":
             sector = kb_full.entities[g.id].sector
             assert sector in by_id, f"{g.id} reported without its sector"
+            best_industry[sector] = max(best_industry.get(sector, 0.0), g.score)
+    assert best_industry, "the seed reports no industry: the comparison below would be empty"
+    for sector, score in best_industry.items():
+        assert by_id[sector].score <= score, f"{sector} {by_id[sector].score} above its industries ({score})"
 
 
 @pytest.mark.parametrize("text", [
@@ -83,10 +89,13 @@ def test_irrelevant_stories_list_nothing(text, kb_full):
     assert analyze(text, kb=kb_full).groups == ()
 
 
-def test_to_dict_round_trips_the_contract(seed):
+def test_to_dict_round_trips_the_contract_through_json(seed):
     d = seed.to_dict()
-    for key in ("source", "title", "text", "published", "entities", "events", "groups", "companies"):
+    assert json.loads(json.dumps(d)) == d
+    for key in ("source", "title", "text", "published", "entities", "events", "groups", "companies",
+                "analysis_version", "kb_version"):
         assert key in d
+    assert d["analysis_version"] == d["kb_version"] == seed.analysis_version != ""
     assert {"id", "kind", "name", "mentions"} <= set(d["entities"][0])
     assert {"id", "kind", "name", "score", "direction", "evidence"} <= set(d["groups"][0])
     assert {"ticker", "name", "score", "direction", "via", "evidence"} <= set(d["companies"][0])

@@ -80,8 +80,9 @@ def test_batch_reports_unreadable_lines_in_errors_with_their_reason(batch_out, i
 
 
 def test_group_days_count_each_group_once_per_story_with_signed_tone(spark):
-    groups = lambda *g: json.dumps([{"id": i, "kind": "commodity", "name": i, "score": s, "direction": d}
-                                    for i, s, d in g])
+    def groups(*g):
+        return json.dumps([{"id": i, "kind": "commodity", "name": i, "score": s, "direction": d}
+                                        for i, s, d in g])
     rows = [("a", "A", "2024-01-02T10:00:00Z", groups(("commodity:gold", 0.8, "up"))),
             ("b", "B", "2024-01-02T18:00:00Z", groups(("commodity:gold", 0.4, "down"), ("country:KZ", 0.5, "down"))),
             ("c", "C", "2024-01-03", groups(("commodity:gold", 0.6, "up"))),

@@ -93,11 +93,18 @@ def _commands(group, prefix=""):
             yield from _commands(cmd, prefix + name + " ")
 
 
-def test_every_command_has_help_with_an_example():
+def test_every_command_has_help_with_an_example_of_itself():
+    runner = CliRunner()
+    problems = []
     for name, cmd in _commands(main):
-        assert cmd.help, name
-        if not isinstance(cmd, click.Group):
-            assert "Example" in cmd.help, f"{name} --help has no example"
+        out = runner.invoke(main, [*name.split(), "--help"])
+        if out.exit_code != 0 or not cmd.help:
+            problems.append(f"{name}: --help fails or is empty")
+        elif not isinstance(cmd, click.Group):
+            after = out.output.split("Example", 1)[1] if "Example" in out.output else ""
+            if f"stockgroups {name}" not in after:
+                problems.append(f"{name}: --help has no example running `stockgroups {name}`")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_setting_is_documented_in_the_readme():

@@ -15,6 +15,7 @@ import pytest
 from localserver import LocalServer, QuietHandler
 from click.testing import CliRunner
 
+from stockgroups.analysis import version
 from stockgroups.interfaces.cli.store import register
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
@@ -109,6 +110,7 @@ def test_export_jsonl_and_csv(cli, db, ingested, tmp_path):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 9 and sum(r["original"] for r in rows) == 5
     assert {"story_id", "kb_version", "analysis", "url"} <= set(rows[0])
+    assert rows[0]["kb_version"] == rows[0]["analysis"]["analysis_version"]  # the column holds it
     path = tmp_path / "out.csv"
     out = cli("export", "--db", db, "--format", "csv", "-o", str(path))
     assert out.exit_code == 0 and "exported 9 article(s)" in out.output
@@ -126,7 +128,7 @@ def test_export_parquet(cli, db, ingested, tmp_path):
     assert out.exit_code == 0 and pq.read_table(path).num_rows == 9
 
 
-def test_reanalyze_updates_other_kb_versions(cli, db, ingested):
+def test_reanalyze_updates_other_analysis_versions(cli, db, ingested):
     current = cli("reanalyze", "--db", db)
     assert "all analyses are current" in current.stdout
     conn = sqlite3.connect(db)
@@ -135,6 +137,15 @@ def test_reanalyze_updates_other_kb_versions(cli, db, ingested):
     out = cli("reanalyze", "--db", db)
     assert out.exit_code == 0 and "reanalysed 4 article(s)" in out.stdout
     assert conn.execute("SELECT count(DISTINCT kb_version) FROM analyses").fetchone()[0] == 1
+
+
+def test_a_change_to_the_analysis_code_makes_every_stored_analysis_stale(cli, db, ingested, monkeypatch):
+    """The fault: reanalyze said "all current" after a rule change in code."""
+    assert "all analyses are current" in cli("reanalyze", "--db", db).stdout
+    monkeypatch.setattr(version, "code_version", lambda: "a rule changed in analysis/")
+    out = cli("reanalyze", "--db", db)
+    assert out.exit_code == 0 and "reanalysed 9 article(s)" in out.stdout
+    assert "all analyses are current" in cli("reanalyze", "--db", db).stdout
 
 
 def test_opml_and_broken_feed(cli, db):
@@ -267,7 +278,7 @@ def test_kill_9_mid_ingest_then_rerun_stores_each_article_once(tmp_path):
                 break
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
     assert 0 < stored < n
     rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)

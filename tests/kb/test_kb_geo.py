@@ -63,7 +63,7 @@ def test_all_iso_countries_present(countries):
                                        ("KP", "North Korea"), ("VN", "Vietnam"), ("TW", "Taiwan"),
                                        ("US", "United States"), ("GB", "United Kingdom"),
                                        ("KZ", "Kazakhstan"), ("TR", "Turkey")])
-def test_journalist_names(countries, code, name):
+def test_countries_go_by_the_names_journalists_use(countries, code, name):
     assert {r["code"]: r["name"] for r in countries}[code] == name
 
 
@@ -102,13 +102,13 @@ def test_people_orgs_exist(entities):
 
 @pytest.mark.parametrize("name,code", [("Mangystau", "KZ"), ("Aktau", "KZ"), ("Almaty", "KZ"),
                                        ("Tengiz", "KZ"), ("Astana", "KZ")])
-def test_seed_places(name, code):
+def test_the_seed_storys_places_are_in_their_country(name, code):
     match = [r for r in rows("places.csv")
              if name == r["name"] or name in split(r["aliases"])]
     assert match and all(r["country"] == code for r in match), name
 
 
-def test_seed_entities(entities):
+def test_the_seed_storys_people_and_orgs_are_in_the_kb(entities):
     for pid in ["person:kassym-jomart-tokayev", "person:nursultan-nazarbayev",
                 "person:jen-psaki", "org:white-house", "org:bbc", "org:csto"]:
         assert pid in entities, pid
@@ -142,7 +142,7 @@ def test_contexts_refer_to_entities(entities):
         assert r["cue"] == r["cue"].lower() and r["cue"].strip()
 
 
-def test_exposures_places(entities):
+def test_place_exposures_tie_known_places_to_known_commodities(entities):
     commodities = {r["id"] for r in rows("commodities.csv")} \
         if (DATA / "commodities.csv").exists() else None
     for r in rows("exposures_places.csv"):

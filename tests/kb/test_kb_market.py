@@ -12,9 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "stockgroups" / "kb" / "data"
-SP500_SOURCE = Path("/work/shared/data/securities/sp500_constituents.csv")
+SP500_SOURCE = ROOT.parent / "shared" / "data" / "securities" / "sp500_constituents.csv"  # beside the clone, where CI has it
 
-# Copied from /work/shared/taxonomy.md (the group-id contract).
+# Copied from ../shared/taxonomy.md (the group-id contract).
 SECTORS = {
     "energy", "materials", "industrials", "consumer-discretionary", "consumer-staples",
     "health-care", "financials", "information-technology", "communication-services",
@@ -154,7 +154,7 @@ def test_ambiguous_aliases_are_aliases_of_their_row(name):
             assert a.lower() in names, (r["id"], a)
 
 
-def test_producers():
+def test_producer_shares_are_well_formed_cover_every_commodity_and_add_up_within_a_metric():
     rows = read("producers.csv")
     by_commodity = defaultdict(list)
     for r in rows:
@@ -178,7 +178,7 @@ def test_producers():
         assert (f"commodity:{c}", "country:RU") in shares, c
 
 
-def test_commodity_links():
+def test_commodity_links_are_unique_and_reasoned_and_every_commodity_has_a_producer_industry():
     commodities = {r["id"] for r in read("commodities.csv")}
     industries = {r["id"] for r in read("industries.csv")}
     rows = read("commodity_links.csv")
@@ -197,7 +197,7 @@ def test_commodity_links():
     assert ("commodity:crude-oil", "industry:airlines", "consumer") in keys
 
 
-def test_company_rows(companies):
+def test_company_files_have_the_columns_and_rows_name_a_known_industry_and_country(companies):
     industries = {r["id"] for r in read("industries.csv")}
     for name in ["companies.csv", "companies_extra.csv"]:
         with (DATA / name).open(newline="", encoding="utf-8") as f:

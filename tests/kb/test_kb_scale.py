@@ -106,7 +106,7 @@ def test_weights_in_range():
         assert 0.0 <= float(r["weight"]) <= 1.0, r
 
 
-def test_users_read_names(kb_full):
+def test_imported_companies_are_found_by_the_names_stories_use(kb_full):
     """A few of the names stories use, resolved through the alias index."""
     from stockgroups.analysis.link import find_mentions
 
@@ -186,7 +186,7 @@ def test_kb_import_bad_file_leaves_earlier_import_alone(home, tmp_path):
     assert (home / "kb" / "groups_custom.csv").read_text() == before
 
 
-def test_custom_hits_scores_and_votes(tmp_path):
+def test_a_basket_takes_its_best_member_score_and_the_weighted_vote_of_directions(tmp_path):
     d = tmp_path / "kb"
     d.mkdir()
     write(d / "groups_custom.csv", "id,name,tickers,source,as_of\n"

@@ -50,7 +50,7 @@ def test_every_trap_is_clean(results):
 def test_eval_set_is_big_enough_and_well_formed(kb_full):
     labels = load_labels(EVAL / "labels.jsonl")
     assert len(labels) >= 60
-    assert sum(1 for l in labels if l.get("trap")) >= 10
+    assert sum(1 for label in labels if label.get("trap")) >= 10
     for label in labels:
         assert (EVAL / label["file"]).exists(), label["file"]
         for gid, direction in label.get("must", {}).items():
@@ -65,7 +65,7 @@ def _analysis(groups):
                     groups=tuple(GroupHit(g, g.split(":")[0], g, 0.5, d, ("x",)) for g, d in groups))
 
 
-def test_scoring_counts_what_it_should():
+def test_scoring_counts_hits_false_hits_misses_must_nots_and_wrong_directions_and_checks_floors():
     label = {"file": "a", "must": {"country:KZ": "down", "commodity:uranium": "up"}, "may": ["sector:energy"],
              "must_not": ["country:UZ"]}
     res = score_case(label, _analysis([("country:KZ", "down"), ("commodity:uranium", "down"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -146,12 +145,12 @@ def test_size_cap_from_content_length(server: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["/slow", "/drip"])
-def test_timeout(server: str, path: str) -> None:
-    start = time.monotonic()
+def test_a_slow_or_dripping_server_times_out_as_a_whole(server: str, path: str) -> None:
+    # /drip sends a byte every 50 ms for ever: only a timeout on the whole fetch ends it (a
+    # per-read timeout would run until the suite's own timeout stops the test).
     with pytest.raises(FetchError) as err:
         fetch(f"{server}{path}", allow_private=True, timeout=0.3)
     assert str(err.value) == f"{server}{path}: timed out after 0.3 s"
-    assert time.monotonic() - start < 2
 
 
 def test_redirects_are_followed_and_final_url_reported(server: str) -> None:

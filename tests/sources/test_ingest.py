@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -437,7 +438,12 @@ def test_urls_go_to_the_fetcher() -> None:
     assert text_article.url == specs[2] and text_article.title.startswith("Oil jumps")
 
 
-def test_private_urls_refused_by_default_without_touching_the_network() -> None:
+def test_private_urls_refused_by_default_without_touching_the_network(monkeypatch) -> None:
+    def no_connection(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_connection)
+    monkeypatch.setattr(socket, "create_connection", no_connection)
     err = one("http://127.0.0.1:9/story")
     assert isinstance(err, FetchError) and "private or reserved address" in str(err)
 

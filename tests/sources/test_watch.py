@@ -1,6 +1,11 @@
 """Polling: durations, politeness, backoff, robots.txt, and a real local feed server."""
 from __future__ import annotations
 
+import os
+import selectors
+import signal
+import subprocess
+import sys
 from email.utils import formatdate
 
 import pytest
@@ -220,12 +225,16 @@ def test_watch_picks_up_new_items_only(server, kb_small):
         assert sum(t.sleeps) == pytest.approx(900.0)  # three waits of 5 minutes, no more
 
 
-def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
+def _line_within(proc: subprocess.Popen, seconds: float) -> str:
+    """The process's next stdout line, or "" if none comes in time (never blocks longer)."""
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        if not sel.select(timeout=seconds):
+            return ""
+    return proc.stdout.readline()
 
+
+def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
     server.pages["/feed.xml"] = (rss(server.base, STORIES[:1]), "application/rss+xml")
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(server.base + "/feed.xml\n")
@@ -236,9 +245,14 @@ def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
          "--allow-private", "--db", str(tmp_path / "s.db")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    first = proc.stdout.readline()  # blocks until the first poll is reported
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    try:
+        first = _line_within(proc, 30)  # the first poll is reported
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:  # a watch that ignored Ctrl-C must not outlive the test
+            proc.kill()
+            proc.wait(timeout=10)
     assert "/feed.xml: new, 1 new" in first
     assert proc.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from stockgroups import config as settings
+from stockgroups.analysis.version import analysis_version
 from stockgroups.errors import StockGroupsError
 from stockgroups.services.knowledge import load_user_kb
 
@@ -34,7 +35,7 @@ def kb_stats() -> None:
         stockgroups kb stats
     """
     base = _kb()
-    click.echo(f"kb_version {base.version}")
+    click.echo(f"kb_version {base.version}  analysis_version {analysis_version(base)}")
     for key, value in sorted(base.stats().items()):
         click.echo(f"{key:20} {value}")
     by_country = Counter(i.country for i in base.entities.values() if i.kind == "company")
@@ -64,7 +65,8 @@ def kb_validate() -> None:
         stockgroups kb validate
     """
     base = _kb()
-    click.echo(f"ok: {len(base.entities)} entities, version {base.version}")
+    click.echo(f"ok: {len(base.entities)} entities, {len(base.event_rows)} event types, "
+               f"kb_version {base.version}, analysis_version {analysis_version(base)}")
 
 
 @kb.command("show")

@@ -1,9 +1,7 @@
 """The command line: one command per user task, each parsing, calling the library, printing."""
 from __future__ import annotations
 
-import gc
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import orjson
 from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
 from stockgroups.interfaces.cli import batch as batch_commands
+from stockgroups.interfaces.cli import evals
 from stockgroups.interfaces.cli import kb as kb_commands
 from stockgroups.interfaces.cli import markets as market_commands
 from stockgroups.interfaces.cli import store as store_commands
@@ -138,13 +137,29 @@ def print_analysis(analysis: Analysis, top: int) -> None:
               help="JSON file of metric floors (default: DIR/floors.json); exit 1 below any.")
 @click.option("-v", "--verbose", is_flag=True, help="List every miss and false hit per article.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> None:
+@click.option("--external", is_flag=True,
+              help="Score the real-news sets of the shared folder with its scorer instead, against "
+                   "eval/external_floors.json (or --floors).")
+@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=evals.DEFAULT_SHARED,
+              show_default=True, help="The shared folder holding tools/score_news.py and data/news (--external).")
+@click.option("--product", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The stockgroups program to score (--external; default: the one beside this Python).")
+@click.option("--diff", "diff_ref", metavar="REF", default=None,
+              help="List per-article gains and losses between the code at git REF and this code.")
+def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str, external: bool, shared: Path,
+             product: Path | None, diff_ref: str | None) -> None:
     """Score the product on the labelled eval set: precision, recall, F1, direction, traps.
 
     \b
-    Example:
+    Examples:
         stockgroups eval -v
+        stockgroups eval --external --shared ../shared
+        stockgroups eval --diff HEAD~1
     """
+    if external:
+        evals.run_external(shared, product or evals.default_product(),
+                           floors or evals.DEFAULT_EXTERNAL_FLOORS)
+        return
     from stockgroups.services.evaluate import check_floors, run_eval
     from stockgroups.sources.files import iter_articles
     from stockgroups.analysis.pipeline import run
@@ -160,6 +175,9 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
             return run(item, kb)
         raise click.ClickException(f"{path}: no article")
 
+    if diff_ref:
+        evals.run_diff(diff_ref, eval_dir, kb, lambda path: analyze_path(path).to_dict())
+        return
     summary, results = run_eval(eval_dir, kb, analyze_path)
     floors_path = floors or eval_dir / "floors.json"
     try:

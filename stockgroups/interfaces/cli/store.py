@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from stockgroups import config as settings
+from stockgroups.analysis.version import analysis_version
 from stockgroups.errors import StockGroupsError
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
@@ -474,24 +475,36 @@ def _write_parquet(rows: Iterator[dict[str, Any]], path: str) -> int:
 @click.command()
 @db_option
 def reanalyze(db: str | None) -> None:
-    """Re-run the analysis of stored articles made with another knowledge-base version.
+    """Re-run the analysis of stored articles made with another analysis version.
+
+    The version names the knowledge base's content (shipped and your own files), the
+    analysis code and vocabulary, and the program's version: a change to any of them
+    makes the stored analyses stale.
 
     \b
     Example:
         stockgroups reanalyze --db news.db
     """
+    # Rich's progress module takes a few tenths of a second to import: only when drawn.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from stockgroups.services.ingest import reanalyze as run_reanalyze
 
     kb = _kb()
+    version = analysis_version(kb)
     with _open_store(db) as store, _library_errors():
-        stale = store.count_stale(kb.version)
+        stale = store.count_stale(version)
         if not stale:
-            click.echo(f"all analyses are current (kb_version {kb.version})")
+            click.echo(f"all analyses are current (analysis_version {version})")
             return
-        done, failures = run_reanalyze(store, kb)
+        with Progress(TextColumn("reanalysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("reanalyse", total=stale)
+            done, failures = run_reanalyze(store, kb, progress=lambda n: bar.update(task, completed=n))
     for line in failures:
         click.echo(f"stockgroups: error: {line}", err=True)
-    click.echo(f"reanalysed {done} article(s) with kb_version {kb.version}")
+    click.echo(f"reanalysed {done} article(s) with analysis_version {version}")
     if failures:
         sys.exit(1)
 
