@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/stockgroups analyze samples/
 
 test: $(STAMP)
+	sh tools/ensure_postgres.sh
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

@@ -47,6 +47,12 @@ def ingested(cli, db):
     return result
 
 
+def error_lines(result) -> list[str]:
+    """stderr without the line naming the store."""
+    return [line for line in result.stderr.splitlines()
+            if not line.startswith("stockgroups: store ")]
+
+
 def stories_json(cli, db, *args):
     result = cli("stories", "--db", db, "--format", "json", *args)
     assert result.exit_code == 0, result.output
@@ -100,7 +106,8 @@ def test_search_and_malformed_query(cli, db, ingested):
     assert len(found) == 3 and len({h["story_id"] for h in found}) == 1
     bad = cli("search", "uranium AND (", "--db", db)
     assert bad.exit_code == 1
-    assert bad.output.count("\n") == 1 and "malformed query" in bad.output
+    assert bad.stderr.startswith(f"stockgroups: store {db}\n")  # the store it searched
+    assert error_lines(bad) == [error_lines(bad)[0]] and "malformed query" in bad.output
     assert "Traceback" not in bad.output
 
 
