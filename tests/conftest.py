@@ -106,3 +106,21 @@ def fresh_store(store_url):
     store = open_store(store_url)
     yield store
     store.close()
+
+
+@pytest.fixture
+def store_cli():
+    """Invoke the store's commands in-process: store_cli("stories", "--db", path)."""
+    import click
+    from click.testing import CliRunner
+
+    from stockgroups.interfaces.cli.store import register
+
+    group = click.Group("stockgroups")
+    register(group)
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+        return runner.invoke(group, list(args), catch_exceptions=False, env=env, input=input)
+
+    return invoke

@@ -67,10 +67,20 @@ Companies = tuple[tuple[str, str, str, float], ...]
 
 
 def companies_of(analysis: dict[str, Any]) -> Companies:
-    """(ticker, name, direction, score) of the companies an analysis dict names."""
-    return tuple((str(c.get("ticker") or "").upper(), str(c.get("name") or ""),
-                  str(c.get("direction") or "neutral"), float(c.get("score") or 0.0))
-                 for c in analysis.get("companies", []) if c.get("ticker"))
+    """(ticker, name, direction, score) of the companies an analysis dict moves, then of
+    those it names without moving them (direction neutral, score = their relevance)."""
+    found: dict[str, tuple[str, str, str, float]] = {}
+    for c in analysis.get("companies", []):
+        ticker = str(c.get("ticker") or "").upper()
+        if ticker and ticker not in found:
+            found[ticker] = (ticker, str(c.get("name") or ""),
+                             str(c.get("direction") or "neutral"), float(c.get("score") or 0))
+    for e in analysis.get("entities", []):
+        if e.get("kind") == "company" and str(e.get("id", "")).startswith("company:"):
+            ticker = e["id"].split(":", 1)[1].upper()
+            found.setdefault(ticker, (ticker, str(e.get("name") or ""), "neutral",
+                                      float(e.get("relevance") or 0)))
+    return tuple(found.values())
 
 
 @dataclass(frozen=True)

@@ -122,17 +122,6 @@ def test_export_jsonl_and_csv(cli, db, ingested, tmp_path):
     assert path.read_text(encoding="utf-8").startswith("article_id,story_id,original")
 
 
-def test_export_parquet(cli, db, ingested, tmp_path):
-    path = tmp_path / "out.parquet"
-    out = cli("export", "--db", db, "--format", "parquet", "-o", str(path))
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        assert out.exit_code == 1 and "needs pyarrow" in out.output
-        return
-    assert out.exit_code == 0 and pq.read_table(path).num_rows == 9
-
-
 def test_reanalyze_updates_other_kb_versions(cli, db, ingested):
     current = cli("reanalyze", "--db", db)
     assert "all analyses are current" in current.stdout

@@ -284,8 +284,8 @@ def _print_stories(found: list[dict[str, Any]], fmt: str, width: int | None) -> 
     if not found:
         click.echo("no stories")
     for story in found:
-        click.echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
-                   f"{len(story['sources'])} source(s)")
+        _echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
+              f"{len(story['sources'])} source(s)", width)
         _echo(f"  {story['title'] or '(no title)'}", width)
         if story["groups"]:
             shown = story["groups"] if width is None else story["groups"][:5]
@@ -322,8 +322,8 @@ def show(story_id: int, fmt: str, wide: bool, db: str | None) -> None:
 
 
 def _print_story(story: dict[str, Any], width: int | None) -> None:
-    click.echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
-               f"{len(story['sources'])} source(s)  analysis {story['kb_version']}")
+    _echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
+          f"{len(story['sources'])} source(s)  analysis {story['kb_version']}", width)
     _echo(f"  {story['title'] or '(no title)'}", width)
     click.echo("sources:")
     for src in story["sources"]:
