@@ -70,7 +70,7 @@ class PgServer:
     def _run(self, *args: str) -> None:
         cmd = [*self.prefix, *args]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True,
+            done = subprocess.run(cmd, check=False, capture_output=True, text=True,
                                   timeout=COMMAND_TIMEOUT_S, cwd=self.root)
         except (OSError, subprocess.TimeoutExpired) as err:
             raise PgUnavailable(f"{os.path.basename(args[0])} failed: {err}") from None

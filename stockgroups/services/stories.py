@@ -87,6 +87,11 @@ def prune(store: BaseStore, before: float) -> dict[str, int]:
     return {"stories": stories, "articles": articles}
 
 
+def count_prunable(store: BaseStore, before: float) -> int:
+    """How many stories prune(store, before) would delete (for a confirmation)."""
+    return store.count_before(before)
+
+
 def list_feeds(store: BaseStore) -> list[dict[str, Any]]:
     return store.feeds()
 
@@ -115,6 +120,6 @@ def export(store: BaseStore, fmt: str, out: IO[str] | None = None,
     raise InputError(f"unknown export format {fmt!r} (one of {', '.join(writers.FORMATS)})")
 
 
-__all__ = ["StoryFilter", "StoryNotFound", "db_info", "export", "list_feeds",
+__all__ = ["StoryFilter", "StoryNotFound", "count_prunable", "db_info", "export", "list_feeds",
            "list_stories", "open_for_reading", "open_for_writing", "opened", "parse_when",
            "prune", "remove_feed", "search_articles", "show_story"]

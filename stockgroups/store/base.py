@@ -282,6 +282,11 @@ class BaseStore(ABC):
                     "WHERE epoch IS NULL OR epoch >= (SELECT max(epoch) FROM signatures) - ? "
                     "ORDER BY article_id DESC LIMIT ?", (float(span), limit)).fetchall()]
 
+    def count_before(self, before: float) -> int:
+        """Stories first seen before `before` (epoch): what prune() would delete."""
+        return int(self._execute("SELECT count(*) FROM stories WHERE first_epoch < ?",
+                                 (before,)).fetchone()[0])
+
     def prune(self, before: float) -> tuple[int, int]:
         """Delete the stories first seen before `before` (epoch) with all their articles.
 

@@ -157,9 +157,7 @@ def subjects_differ(a: str | None, b: str | None) -> bool:
     if company_a and company_b and company_a != company_b:
         return True
     ev_a, ev_b = events_a.split(",") if events_a else [], events_b.split(",") if events_b else []
-    if ev_a and ev_b and (ev_a[0] not in ev_b or ev_b[0] not in ev_a):
-        return True
-    return False
+    return bool(ev_a and ev_b and (ev_a[0] not in ev_b or ev_b[0] not in ev_a))
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -278,7 +278,8 @@ def test_kill_9_mid_ingest_then_rerun_stores_each_article_once(tmp_path):
                         ).fetchone()[0] == n
 
 
-def test_watch_command_polls_and_remembers_feeds(cli, db, tmp_path):
+def test_watch_command_polls_and_remembers_feeds(cli, store_url, tmp_path):
+    db = store_url  # on both backends
     feed = (FEEDS / "news" / "wire_rss2.xml").read_bytes()
     site = Site({"/wire.xml": feed})
     try:
@@ -294,8 +295,11 @@ def test_watch_command_polls_and_remembers_feeds(cli, db, tmp_path):
     assert [p.split(": ", 1)[1] for p in polls] == ["new, 3 new", "new, 0 new"]
     assert "watched: 3 new (3 new stories)" in out.stdout
     assert again.exit_code == 0 and "watched: 0 new" in again.stdout  # feeds remembered
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT failures, last_polled IS NOT NULL FROM feeds").fetchone() == (0, 1)
+    from stockgroups.store.open import open_store
+
+    with open_store(db, create=False) as store:
+        (feed,) = store.feeds()
+    assert feed["failures"] == 0 and feed["last_polled"]
 
 
 def test_parallel_analysis_gives_the_same_store(kb_small, tmp_path):

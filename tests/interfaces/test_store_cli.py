@@ -112,11 +112,13 @@ def test_db_info_and_prune(store_cli, filled):
     assert sum(info["analysis_versions"].values()) == 9
     text = ok(store_cli("db", "info", "--db", filled)).stdout
     assert "articles:" in text and "schema:" in text
+    asked = store_cli("db", "prune", "--before", "2025-08-27", "--db", filled, input="n\n")
+    assert asked.exit_code == 1 and "delete 3 stories" in asked.stderr  # answered no
+    assert len(stories_json(store_cli, filled)) == 5
     pruned = ok(store_cli("db", "prune", "--before", "2025-08-27", "--db", filled, "--yes"))
     assert "pruned" in pruned.stdout
     left = stories_json(store_cli, filled)
-    assert left and all(s["first_seen"] >= "2025-08-27" for s in left)
-    assert len(left) < 5
+    assert len(left) == 2 and all(s["first_seen"] >= "2025-08-27" for s in left)
 
 
 def test_feeds_list_and_remove(store_cli, store_url, tmp_path):

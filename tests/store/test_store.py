@@ -185,7 +185,7 @@ def test_search_over_its_time_budget_is_stopped_with_one_line(fresh_store):
     s = fresh_store
     with s.transaction():
         s.insert([row(i, i, epoch=float(i), text=f"uranium mine {i} " * 50)
-                  for i in range(1, 1500)], [(i, 1.0) for i in range(1, 1500)])
+                  for i in range(1, 3000)], [(i, 1.0) for i in range(1, 3000)])
     with pytest.raises(StoreError, match="took longer than") as err:
         s.search("uranium OR mine*", budget_s=0.0)
     assert "\n" not in str(err.value)

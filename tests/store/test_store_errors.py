@@ -97,9 +97,9 @@ def test_corrupt_store_file_is_a_one_line_error(filled):
     with open(filled, "r+b") as f:  # keep the header, spoil every page after the first
         f.seek(4096)
         f.write(b"\xa5" * (size - 4096))
-    with pytest.raises(StoreError, match="corrupt|cannot open") as err:
-        with open_store(str(filled)) as store:
-            store.stories()
+    with pytest.raises(StoreError, match="corrupt|cannot open") as err, \
+            open_store(str(filled)) as store:
+        store.stories()
     one_line(err)
 
 

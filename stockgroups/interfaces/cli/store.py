@@ -500,7 +500,7 @@ def db_prune(before: str, yes: bool, db: str | None) -> None:
     cutoff = _since(before, "--before")
     with _open_store(db) as store, _library_errors():
         if not yes:
-            n = len(store.stories(where=StoryFilter(before=cutoff, limit=10**9)))
+            n = service.count_prunable(store, cutoff if cutoff is not None else 0.0)
             click.confirm(f"delete {n} stories first published before {before}?", abort=True,
                           err=True)
         done = service.prune(store, cutoff if cutoff is not None else 0.0)
