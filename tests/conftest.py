@@ -56,20 +56,22 @@ STORE_BACKENDS = ("sqlite", "postgresql")
 def pg_server():
     """One PostgreSQL server for the whole run, on a loopback port, stopped at the end.
     When it cannot be started the tests that need it fail with one line (never skip)."""
+    problem = None
     try:
         import psycopg  # noqa: F401 - the driver the postgresql store needs
     except ImportError:
-        pytest.fail("PostgreSQL store tests: psycopg is missing: pip install "
-                    "'stockgroups[postgres]'", pytrace=False)
-    try:
-        server = PgServer()
-    except PgUnavailable as err:
-        pytest.fail(f"PostgreSQL store tests: {err}", pytrace=False)
-    try:
-        server.start()
-    except PgUnavailable as err:
-        server.stop()
-        pytest.fail(f"PostgreSQL store tests: {err}", pytrace=False)
+        problem = "psycopg is missing: pip install 'stockgroups[postgres]'"
+    server = None
+    if problem is None:
+        try:
+            server = PgServer()
+            server.start()
+        except PgUnavailable as err:
+            problem = str(err)
+            if server is not None:
+                server.stop()
+    if problem is not None:  # outside the except: one line, no chained traceback
+        pytest.fail(f"PostgreSQL store tests: {problem}", pytrace=False)
     yield server
     server.stop()
 

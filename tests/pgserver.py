@@ -24,6 +24,12 @@ class PgUnavailable(Exception):
 
 
 def _bindir() -> str:
+    forced = os.environ.get("STOCKGROUPS_TEST_PG_BINDIR")  # for the test of this failing
+    if forced is not None:
+        if os.path.exists(os.path.join(forced, "initdb")):
+            return forced
+        raise PgUnavailable(f"no initdb in {forced}: run tools/ensure_postgres.sh or "
+                            "apt-get install postgresql")
     try:
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True,
                              timeout=10, check=True).stdout.strip()

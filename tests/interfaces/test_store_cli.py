@@ -196,3 +196,17 @@ def test_ingest_into_a_read_only_store_is_one_line_and_stores_nothing(store_cli,
     after = json.loads(ok(store_cli("db", "info", "--db", str(db), "--format",
                                     "json")).stdout)["counts"]
     assert after == before
+
+
+def test_db_setting_picks_the_store(store_cli, filled):
+    out = ok(store_cli("stories", "--format", "json", env={"STOCKGROUPS_DB": filled}))
+    assert out.stderr.splitlines()[0] == f"stockgroups: store {filled_location(filled)}"
+    assert len(out.stdout.splitlines()) == 5
+
+
+def test_unreachable_postgres_is_a_one_line_error(store_cli):
+    out = store_cli("stories", "--db", "postgresql://nobody:pw@127.0.0.1:1/news")
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    (line,) = errors(out)
+    assert line.startswith("Error: postgresql://nobody:***@127.0.0.1:1/news: cannot connect")
+    assert "pw" not in out.output  # the password is never printed
