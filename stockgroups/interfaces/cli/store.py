@@ -473,12 +473,12 @@ def db_info(fmt: str, db: str | None) -> None:
         click.echo(json.dumps(info, ensure_ascii=False))
         return
     size = info["size_bytes"]
-    click.echo(f"store:    {info['location']} ({info['backend']})")
-    click.echo("size:     " + ("unknown" if size is None else f"{size / 1e6:,.1f} MB"))
-    click.echo(f"schema:   v{info['schema_version']} (this program: "
+    click.echo(f"{'store:':19} {info['location']} ({info['backend']})")
+    click.echo(f"{'size:':19} " + ("unknown" if size is None else f"{size / 1e6:,.1f} MB"))
+    click.echo(f"{'schema:':19} v{info['schema_version']} (this program: "
                f"v{info['program_schema_version']})")
     for table, n in info["counts"].items():
-        click.echo(f"{table + ':':17} {n:,}")
+        click.echo(f"{table + ':':19} {n:,}")
     versions = info["analysis_versions"]
     click.echo("analysis versions: " + (", ".join(f"{v} ({n:,})" for v, n in versions.items())
                                         or "none"))
