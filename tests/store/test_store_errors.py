@@ -107,3 +107,28 @@ def test_directory_as_store_is_a_one_line_error(tmp_path):
     with pytest.raises(StoreError, match="is a folder") as err:
         open_store(str(tmp_path))
     one_line(err)
+
+
+def test_postgres_user_without_write_rights_reads_but_gets_one_line_on_write(pg_url,
+                                                                              kb_small):
+    import psycopg
+
+    with open_store(pg_url) as store:
+        Collector(store, kb_small).add(items(2))
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS reader")
+        conn.execute("CREATE ROLE reader LOGIN")
+        conn.execute("GRANT USAGE ON SCHEMA public TO reader")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    reader = pg_url.replace("//stockgroups@", "//reader@")
+    try:
+        with open_store(reader, create=False) as store:
+            assert store.counts()["articles"] == 2
+            with pytest.raises(StoreError, match="read-only for this user") as err:
+                Collector(store, kb_small).add(items(3, "b"))
+            one_line(err)
+            assert store.counts()["articles"] == 2
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY reader")
+            conn.execute("DROP ROLE reader")
