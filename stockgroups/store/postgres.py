@@ -16,12 +16,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from stockgroups.store.base import BaseStore, StoreError
 
-try:  # optional extra: a clear one-line error when it is missing
-    import psycopg
-    from psycopg import errors as pg_errors
-except ImportError:  # pragma: no cover - exercised only without the extra
-    psycopg = None  # type: ignore[assignment]
-    pg_errors = None  # type: ignore[assignment]
 
 CONNECT_TIMEOUT_S = 10
 LOCK_TIMEOUT_S = 30.0  # a second writer waits this long for the lock (SQLite's busy timeout)
@@ -134,16 +128,19 @@ class PostgresStore(BaseStore):
 
     def __init__(self, url: str, *, create: bool = True,
                  busy_timeout: float = LOCK_TIMEOUT_S) -> None:
-        if psycopg is None:
+        try:  # the optional extra, imported only when a postgresql:// store is opened
+            import psycopg
+        except ImportError:
             raise StoreError("a postgresql:// store needs psycopg: pip install "
-                             "'stockgroups[postgres]'")
+                             "'stockgroups[postgres]'") from None
+        self._pg = psycopg
         self.url = url
         self.location = redact(url)
         self.busy_timeout = busy_timeout
         self._in_tx = False
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
-        except psycopg.Error as err:
+        except self._pg.Error as err:
             raise StoreError(f"{self.location}: cannot connect ({_first_line(err)})") from None
         except ValueError as err:  # a malformed URL
             raise StoreError(f"{self.location}: not a usable database URL ({err})") from None
@@ -213,7 +210,7 @@ class PostgresStore(BaseStore):
         except BaseException:
             try:
                 self.conn.execute("ROLLBACK")
-            except psycopg.Error:
+            except self._pg.Error:
                 pass  # the connection is gone: the server rolled back for us
             raise
         finally:
@@ -222,7 +219,7 @@ class PostgresStore(BaseStore):
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return self.conn.execute(_pg(sql), [_clean(p) for p in params] or None)
-        except psycopg.Error as err:
+        except self._pg.Error as err:
             raise self._error(err) from None
 
     def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -231,7 +228,7 @@ class PostgresStore(BaseStore):
         try:
             with self.conn.cursor() as cur:
                 cur.executemany(_pg(sql), [[_clean(p) for p in row] for row in rows])
-        except psycopg.Error as err:
+        except self._pg.Error as err:
             raise self._error(err) from None
 
     def _error(self, err: Exception) -> StoreError:
@@ -244,7 +241,7 @@ class PostgresStore(BaseStore):
         elif state in ("55P03", "40P01"):
             why = (f"the store is locked by another process (waited {self.busy_timeout:g} s); "
                    "nothing was written, try again")
-        elif isinstance(err, psycopg.OperationalError):
+        elif isinstance(err, self._pg.OperationalError):
             why = f"lost the connection to the database ({text})"
         else:
             why = text
@@ -259,10 +256,10 @@ class PostgresStore(BaseStore):
                     "SELECT id FROM articles, to_tsquery('english', %s) q WHERE tsv @@ q "
                     f"ORDER BY ts_rank('{RANK_WEIGHTS}', tsv, q) DESC, id LIMIT %s",
                     (tsquery, limit)).fetchall()
-        except pg_errors.QueryCanceled:
+        except self._pg.errors.QueryCanceled:
             raise StoreError(f"search: the query took longer than {budget_s:g} s and was "
                              "stopped; use fewer or more specific words") from None
-        except psycopg.Error as err:
+        except self._pg.Error as err:
             raise self._error(err) from None
         return [r[0] for r in rows]
 

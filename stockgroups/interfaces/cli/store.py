@@ -23,10 +23,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from stockgroups.errors import StockGroupsError
 from stockgroups.services import stories as service
-from stockgroups.services.ingest import BATCH_SIZE, Collector
-from stockgroups.services.ingest import reanalyze as run_reanalyze
 from stockgroups.services.knowledge import load_user_kb
-from stockgroups.services.watch import feeds_to_watch, make_sources, watch_feeds
 from stockgroups.sources.watch import parse_duration
 from stockgroups.store.base import BaseStore, StoryFilter
 from stockgroups.store.export import FORMATS as EXPORT_FORMATS
@@ -153,6 +150,11 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
         stockgroups ingest news/ archive.jsonl https://example.com/feed.xml
         stockgroups ingest feeds.opml --db news.db
     """
+    # Clustering needs datasketch, whose import pulls scipy (1-2 s): loaded only by the
+    # commands that cluster, so `analyze` and the read commands start fast.
+    from stockgroups.services.ingest import BATCH_SIZE, Collector
+    from stockgroups.services.watch import make_sources
+
     kb = _kb()
     console = Console(stderr=True)
     warn = (lambda msg: None) if quiet else _warn
@@ -217,6 +219,8 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
         stockgroups watch --feeds feeds.opml --every 10m
         stockgroups watch            # the feeds of earlier `ingest` runs
     """
+    from stockgroups.services.watch import feeds_to_watch, watch_feeds  # datasketch: see ingest
+
     with _library_errors():
         interval = parse_duration(every)
     kb = _kb()
@@ -431,6 +435,8 @@ def reanalyze(db: str | None) -> None:
     Example:
         stockgroups reanalyze --db news.db
     """
+    from stockgroups.services.ingest import reanalyze as run_reanalyze  # see ingest
+
     kb = _kb()
     with _open_store(db) as store, _library_errors():
         stale = store.count_stale(kb.version)
