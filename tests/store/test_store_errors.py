@@ -14,10 +14,15 @@ from stockgroups.store.base import StoreError
 from stockgroups.store.open import open_store
 
 
+TEXTS = {"a": "Miners at pit {i} in Chile stopped work over pay on day {i}; output of {i} "
+              "tonnes is at risk.",
+         "b": "Dockers in Rotterdam walked out over shift rules in week {i}, leaving {i} "
+              "container ships waiting offshore for berth {i}."}
+
+
 def items(n: int, prefix: str = "a") -> list[tuple[str, Article]]:
-    return [(f"{prefix}{i}", Article(source=f"{prefix}{i}", title=f"Copper story {prefix}{i}",
-                                     text=f"Miners at pit {i} in Chile stopped work over pay "
-                                          f"on day {i}; output of {i} tonnes is at risk.",
+    return [(f"{prefix}{i}", Article(source=f"{prefix}{i}", title=f"Story {prefix}{i}",
+                                     text=TEXTS[prefix].format(i=i),
                                      url=f"https://{prefix}.example/{i}"))
             for i in range(n)]
 
@@ -132,3 +137,31 @@ def test_postgres_user_without_write_rights_reads_but_gets_one_line_on_write(pg_
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute("DROP OWNED BY reader")
             conn.execute("DROP ROLE reader")
+
+
+def test_two_writers_at_once_store_everything_once(store_url, kb_small):
+    """ingest beside watch: the writers' lock serialises their batches, ids never clash."""
+    import threading
+
+    open_store(store_url).close()
+    failures: list[BaseException] = []
+
+    def write(prefix: str) -> None:
+        try:
+            with open_store(store_url) as store:
+                Collector(store, kb_small, batch_size=4).add(items(24, prefix))
+        except BaseException as err:  # reported below, in the test's thread
+            failures.append(err)
+
+    threads = [threading.Thread(target=write, args=(p,)) for p in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures and not any(t.is_alive() for t in threads)
+    with open_store(store_url) as store:
+        assert store.counts()["articles"] == 48
+        assert store.table_counts()["analyses"] == 48
+        every = store.stories(limit=1000)  # each article is a source of exactly one story
+        assert sorted(src["source"] for st in every for src in st["sources"]) == \
+            sorted(f"{p}{i}" for p in "ab" for i in range(24))
