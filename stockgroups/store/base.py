@@ -152,12 +152,20 @@ class BaseStore(ABC):
         steps[name]()
 
     def _backfill_companies(self) -> None:
-        rows = self._execute("SELECT article_id, analysis FROM analyses").fetchall()
-        self._execute_many(
-            "INSERT INTO article_companies (ticker, article_id, name, direction, score) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(t, aid, n, d, s) for aid, data in rows
-             for t, n, d, s in companies_of(json.loads(data))])
+        """Companies of every stored analysis, page by page (memory stays flat)."""
+        last = 0
+        while True:
+            rows = self._execute(
+                "SELECT article_id, analysis FROM analyses WHERE article_id > ? "
+                "ORDER BY article_id LIMIT ?", (last, EXPORT_PAGE)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            self._execute_many(
+                "INSERT INTO article_companies (ticker, article_id, name, direction, score) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(t, aid, n, d, s) for aid, data in rows
+                 for t, n, d, s in companies_of(json.loads(data))])
 
     def _normalise_dates(self) -> None:
         """Stored dates as the source wrote them become UTC ISO; the original is kept in

@@ -77,3 +77,28 @@ def test_stored_date_forms_are_read(text, iso):
     from stockgroups.store.times import iso_utc
 
     assert iso_utc(parse_time(text)) == iso
+
+
+def test_migration_fills_the_companies_of_stored_analyses(tmp_path, monkeypatch):
+    from stockgroups.store import base
+
+    monkeypatch.setattr(base, "EXPORT_PAGE", 2)  # several pages
+    path = str(tmp_path / "old.db")
+    with monkeypatch.context() as m:
+        m.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+        m.setattr(store_mod, "SCHEMA_VERSION", 1)
+        with store_mod.SQLiteStore(path) as old, old.transaction():
+            old.conn.execute("INSERT INTO stories VALUES (1, 1, 't', '2025-01-01', 1, 1, 5)")
+            for i in range(1, 6):
+                old.conn.execute(
+                    "INSERT INTO articles (id, story_id, content_hash, source, title, text, "
+                    "seen_at, epoch) VALUES (?, 1, ?, 's', 't', 'x', '2025-01-01', 1)",
+                    (i, f"h{i}"))
+                old.conn.execute("INSERT INTO analyses VALUES (?, 'kb0', ?)", (
+                    i, '{"companies": [{"ticker": "ccj", "name": "Cameco"}]}' if i % 2 else
+                    '{"entities": [{"id": "company:KAP.L", "kind": "company", '
+                    '"name": "Kazatomprom", "relevance": 0.9}]}'))
+    with open_store(path) as store:
+        assert store.table_counts()["article_companies"] == 5
+        assert [s["id"] for s in store.stories(where=StoryFilter(ticker="CCJ"))] == [1]
+        assert [s["id"] for s in store.stories(where=StoryFilter(company="kazato"))] == [1]
