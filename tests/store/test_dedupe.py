@@ -118,6 +118,8 @@ def test_labelled_set_meets_floors():
     ("company:LMT|contract-win", "company:LMT|contract-win,strike", False),
     ("company:LMT|contract-win", "company:LMT|strike", True),  # same firm, other event
     ("|civil-unrest", "|civil-unrest,strike", False),
+    ("|strike,civil-unrest", "|civil-unrest,strike", False),  # a rewrite leads differently
+    ("|strike", "|earnings-beat,civil-unrest", True),
     ("company:LMT|", "|contract-win", False),  # nothing to compare on either side
     (None, "company:LMT|contract-win", False),
 ])
