@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,markets-test,spark]'
+	$(BIN)/pip install --quiet -e '.[test,markets-test,spark,postgres]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash tools/ensure_java.sh
+	sh tools/ensure_postgres.sh
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

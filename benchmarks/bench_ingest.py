@@ -8,6 +8,7 @@ batch) and times it. Then it runs full-text queries against the result. Prints t
 figures the README quotes.
 
     .venv/bin/python benchmarks/bench_ingest.py [--n 100000] [--jobs 2]
+    .venv/bin/python benchmarks/bench_ingest.py --n 10000 --backend both   # + PostgreSQL
 
 Measured on the 2-core dev machine, 100,000 articles, --jobs 2 (four runs): 992 to 1,148
 articles/s end to end, peak RSS 362-367 MB, search p50 9-10 ms and p95 29-31 ms, 87,506
@@ -17,10 +18,10 @@ duplicates). With --jobs 1: ~655 articles/s (analysis is ~65% of it).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -147,14 +148,55 @@ def write_archive(path: Path, n: int, seed: int = 7) -> int:
     return originals
 
 
-def ingest(archive: Path, db: Path, jobs: int) -> tuple[float, str]:
+def ingest(archive: Path, db: str, jobs: int) -> tuple[float, str]:
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", ENTRY, "ingest", str(archive), "--db",
-                           str(db), "-q", "--jobs", str(jobs)],
+                           db, "-q", "--jobs", str(jobs)],
                           capture_output=True, text=True, check=False)
     if proc.returncode:
         sys.exit(proc.stderr)
     return time.perf_counter() - start, proc.stdout.strip()
+
+
+def measure(backend: str, db: str, archive: Path, args: argparse.Namespace) -> dict:
+    """Ingest the archive into a fresh store, re-run it, then time searches."""
+    from stockgroups.store.open import open_store
+
+    elapsed, summary = ingest(archive, db, args.jobs)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rerun, rerun_summary = ingest(archive, db, args.jobs)
+    latencies = []
+    with open_store(db, create=False) as store:
+        counts = store.counts()
+        for q in range(args.queries):
+            t = time.perf_counter()
+            store.search(QUERIES[q % len(QUERIES)], limit=20)
+            latencies.append((time.perf_counter() - t) * 1000)
+        size = store.size_bytes() or 0
+    latencies.sort()
+    return {"backend": backend, "elapsed": elapsed, "summary": summary, "peak_mb": peak_mb,
+            "rerun": rerun, "rerun_summary": rerun_summary, "counts": counts,
+            "size_mb": size / 1e6, "p50": latencies[len(latencies) // 2],
+            "p95": latencies[int(len(latencies) * 0.95)]}
+
+
+def postgres_url(args: argparse.Namespace, stack: contextlib.ExitStack) -> str:
+    """--postgres URL, or a throwaway local server (the tests' one) with a new database."""
+    import psycopg
+
+    if args.postgres:
+        base = args.postgres
+    else:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from pgserver import PgServer
+
+        server = PgServer()
+        stack.callback(server.stop)
+        base = server.start()
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS stockgroups_bench")
+        conn.execute("CREATE DATABASE stockgroups_bench")
+    return base.rsplit("/", 1)[0] + "/stockgroups_bench"
 
 
 def main() -> None:
@@ -162,9 +204,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="an existing PostgreSQL server's URL (its stockgroups_bench "
+                             "database is recreated); default: a throwaway local server")
     parser.add_argument("--keep", metavar="DIR", help="keep the archive and store here")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         archive, db = folder / "archive.jsonl", folder / "store.db"
@@ -173,35 +220,25 @@ def main() -> None:
         originals = write_archive(archive, args.n)
         words = sum(len(json.loads(line)["text"].split()) for line in
                     archive.open(encoding="utf-8")) / args.n
-        elapsed, summary = ingest(archive, db, args.jobs)
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rerun, rerun_summary = ingest(archive, db, args.jobs)
-        conn = sqlite3.connect(db)
-        stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        conn.close()
-
-        from stockgroups.store.sqlite import Store
-
-        latencies = []
-        with Store(db) as store:
-            for q in range(args.queries):
-                t = time.perf_counter()
-                store.search(QUERIES[q % len(QUERIES)], limit=20)
-                latencies.append((time.perf_counter() - t) * 1000)
-        latencies.sort()
-        size_mb = db.stat().st_size / 1e6
-    print(f"articles            {args.n} (mean {words:.0f} words), jobs {args.jobs}")
-    print(f"stored              {stored} articles in {stories} stories "
-          f"({originals} planted; {args.n - originals} copies)")
-    print(f"ingest wall time    {elapsed:.1f} s (process start, KB load and analysis included)")
-    print(f"throughput          {args.n / elapsed:,.0f} articles/s")
-    print(f"peak RSS            {peak_mb:.0f} MB")
-    print(f"store size          {size_mb:.0f} MB")
-    print(f"search p50 / p95    {latencies[len(latencies) // 2]:.1f} / "
-          f"{latencies[int(len(latencies) * 0.95)]:.1f} ms ({args.queries} queries, top 20)")
-    print(f"re-run (all known)  {rerun:.1f} s: {rerun_summary}")
-    print(summary)
+        if args.backend in ("sqlite", "both"):
+            results.append(measure("sqlite", str(db), archive, args))
+        if args.backend in ("postgresql", "both"):
+            results.append(measure("postgresql", postgres_url(args, stack), archive, args))
+    print(f"articles            {args.n} (mean {words:.0f} words), jobs {args.jobs}, "
+          f"{originals} planted stories, {args.n - originals} copies")
+    for r in results:
+        print(f"== {r['backend']}")
+        print(f"stored              {r['counts']['articles']} articles in "
+              f"{r['counts']['stories']} stories")
+        print(f"ingest wall time    {r['elapsed']:.1f} s (process start, KB load and analysis "
+              "included)")
+        print(f"throughput          {args.n / r['elapsed']:,.0f} articles/s")
+        print(f"peak RSS (client)   {r['peak_mb']:.0f} MB")
+        print(f"store size          {r['size_mb']:.0f} MB")
+        print(f"search p50 / p95    {r['p50']:.1f} / {r['p95']:.1f} ms ({args.queries} queries, "
+              "top 20)")
+        print(f"re-run (all known)  {r['rerun']:.1f} s: {r['rerun_summary']}")
+        print(r["summary"])
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ see them; every pair of documents is then a labelled pair: "same story" when the
 `story` labels match. Pairwise precision = share of pairs put in one story that are
 the same story; recall = share of same-story pairs put in one story.
 
-    .venv/bin/python eval/dedupe/evaluate.py [--sweep]
+    .venv/bin/python eval/dedupe/evaluate.py [--sweep] [--subjects]
+
+--subjects also runs the analysis on every document and applies the ingest's subject
+guard (dedupe.subject_key / subjects_differ), to measure what it costs in recall.
 """
 from __future__ import annotations
 
@@ -28,18 +31,28 @@ def load(path: Path = DOCS) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def cluster(docs: list[dict], threshold: float = dedupe.THRESHOLD) -> dict[int, int]:
+def cluster(docs: list[dict], threshold: float = dedupe.THRESHOLD,
+            subjects: dict[int, str | None] | None = None) -> dict[int, int]:
     """Document id -> story id, as the ingest would assign them."""
     clusterer = dedupe.Clusterer(threshold=threshold)
     assigned: dict[int, int] = {}
     for doc in docs:
         sig = dedupe.signature(f"{doc['title']}\n{doc['text']}")
         facts = dedupe.facts(doc["text"])
-        match = clusterer.match(sig, None, facts)
+        subject = (subjects or {}).get(doc["id"])
+        match = clusterer.match(sig, None, facts, subject)
         story = match.story_id if match.story_id is not None else doc["id"]
         assigned[doc["id"]] = story
-        clusterer.add(doc["id"], sig, story, None, facts)
+        clusterer.add(doc["id"], sig, story, None, facts, subject)
     return assigned
+
+
+def subject_keys(docs: list[dict]) -> dict[int, str | None]:
+    """The analysis's subject key of every document (the shipped KB)."""
+    from stockgroups.analysis.pipeline import analyze
+
+    return {d["id"]: dedupe.subject_key(analyze({"title": d["title"], "text": d["text"]})
+                                        .to_dict()) for d in docs}
 
 
 def score(docs: list[dict], assigned: dict[int, int]) -> dict[str, float]:
@@ -70,9 +83,14 @@ def score(docs: list[dict], assigned: dict[int, int]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="also try other thresholds")
+    parser.add_argument("--subjects", action="store_true",
+                        help="also apply the subject guard (runs the analysis)")
     args = parser.parse_args()
     docs = load()
     print(json.dumps({"threshold": dedupe.THRESHOLD, **score(docs, cluster(docs))}, indent=1))
+    if args.subjects:
+        guarded = score(docs, cluster(docs, subjects=subject_keys(docs)))
+        print(json.dumps({"with_subject_guard": guarded}, indent=1))
     if args.sweep:
         for t in (0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8):
             s = score(docs, cluster(docs, t))

@@ -16,7 +16,7 @@ from stockgroups.services.study import DEFAULT_MARKET, story_members, study_tick
 from stockgroups.services.track_record import main_event
 from stockgroups.store import prices as price_store
 from stockgroups.store.signals import all_story_signals
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore as Store
 
 # Reactions measured per stored story: day 0, day +1, and the two together.
 CALIBRATION_WINDOW = (0, 1)

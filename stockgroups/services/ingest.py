@@ -12,14 +12,11 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin
@@ -33,7 +30,8 @@ from stockgroups.sources.formats.html import read_html
 from stockgroups.sources.formats.jsonl import iter_json
 from stockgroups.sources.files import iter_articles, parse_bytes, read_file
 from stockgroups.model import Article
-from stockgroups.store.sqlite import ArticleRow, Store
+from stockgroups.store.base import ArticleRow, BaseStore, Companies, companies_of
+from stockgroups.store.times import DATE_ONLY_RE, iso_utc, parse_time, published_epoch
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +231,8 @@ def guarded_getter(*, allow_private: bool, max_bytes: int, timeout: float | None
 
 _WORKER_KB: Any = None
 Groups = tuple[tuple[str, str, float], ...]
-Analysed = tuple[str, str, str, Groups, str, "bytes | None", bytes]
+# (title, text, analysis JSON, groups, kb_version, signature, facts, subject, companies)
+Analysed = tuple[str, str, str, Groups, str, "bytes | None", bytes, "str | None", Companies]
 
 
 def _init_worker(kb: Any) -> None:
@@ -246,7 +245,8 @@ def _init_worker(kb: Any) -> None:
 
 def analyse(article: Article, kb: Any) -> Analysed:
     """(clean title, clean text, analysis JSON without them, groups, kb_version, signature,
-    facts): all a store row needs, computed where the analysis runs (a worker process)."""
+    facts, subject, companies): all a store row needs, computed where the analysis runs
+    (a worker process)."""
     from stockgroups.analysis.pipeline import run
 
     result = run(article, kb)
@@ -255,8 +255,8 @@ def analyse(article: Article, kb: Any) -> Analysed:
     groups = tuple((g.id, g.direction, float(g.score)) for g in result.groups)
     sig = dedupe.signature(f"{title}\n{text}")
     return (title, text, json.dumps(data, ensure_ascii=False), groups, result.analysis_version,
-            dedupe.to_blob(sig),
-            dedupe.facts(text).tobytes())
+            dedupe.to_blob(sig), dedupe.facts(text).tobytes(), dedupe.subject_key(data),
+            companies_of(data))
 
 
 def analyse_safely(article: Article, kb: Any) -> Analysed | str:
@@ -286,7 +286,7 @@ class _Pending:
 class Collector:
     """Feeds articles into a store: dedupe, analyse, cluster, write; one batch a transaction."""
 
-    def __init__(self, store: Store, kb: Any, *, clock: Callable[[], float] = time.time,
+    def __init__(self, store: BaseStore, kb: Any, *, clock: Callable[[], float] = time.time,
                  batch_size: int = BATCH_SIZE, jobs: int = 1,
                  progress: Callable[[Summary], None] | None = None) -> None:
         self.store, self.kb, self.clock = store, kb, clock
@@ -397,18 +397,20 @@ class Collector:
                     self.summary.failed += 1
                     self.summary.failures.append(result)
                     continue
-                title, text, data, groups, kb_version, blob, fact_blob = result
+                (title, text, data, groups, kb_version, blob, fact_blob, subject,
+                 companies) = result
                 if p.url_key in urls or (not p.url_key and p.content_hash in hash_story):
                     self.summary.duplicate += 1
                     continue
-                published, dated = p.article.published, _published_time(p.article.published)
+                published, raw = _stored_time(p.article.published)
+                dated = published_epoch(published)
                 epoch = dated if dated is not None else now
                 sig, text_facts = dedupe.from_blob(blob), dedupe.from_blob(fact_blob)
                 story = hash_story.get(p.content_hash)
                 if story is not None:
                     match = dedupe.Match(story, None, 1.0)
                 else:
-                    match = self.clusterer.match(sig, dated, text_facts)
+                    match = self.clusterer.match(sig, dated, text_facts, subject)
                 article_id = next_article
                 next_article += 1
                 if match.story_id is None:
@@ -420,14 +422,15 @@ class Collector:
                 hash_story.setdefault(p.content_hash, story)
                 if p.url_key:
                     urls.add(p.url_key)
-                self.clusterer.add(article_id, sig, story, dated, text_facts)
+                self.clusterer.add(article_id, sig, story, dated, text_facts, subject)
                 rows.append(ArticleRow(
                     id=article_id, story_id=story, url_key=p.url_key,
                     content_hash=p.content_hash, source=p.label, url=p.article.url,
                     title=title, text=text, published=published, seen_at=seen_at, epoch=epoch,
                     similarity=round(match.similarity, 3), kb_version=kb_version,
                     analysis=data, groups=groups, sig=blob, facts=fact_blob,
-                    dated=dated is not None))
+                    dated=dated is not None, companies=companies, subject=subject,
+                    published_raw=raw))
             self.store.insert(rows, new_stories)
         self.summary.new += len(rows)
         self.summary.stories += len(new_stories)
@@ -438,7 +441,7 @@ class Collector:
             self.progress(self.summary)
 
 
-def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
+def reanalyze(store: BaseStore, kb: Any, *, batch: int = BATCH_SIZE,
               progress: Callable[[int], None] | None = None) -> tuple[int, list[str]]:
     """Re-run the analysis of every stored article made with another analysis version
     (another KB content, analysis code or package version: analysis/version.py).
@@ -454,7 +457,7 @@ def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
             if isinstance(result, str):
                 failures.append(result)
                 continue
-            _title, _text, data, groups, version, _sig, _facts = result
+            _title, _text, data, groups, version, *_rest = result
             updates.append((aid, version, data, groups))
         with store.transaction():
             store.replace_analyses(updates)
@@ -464,42 +467,21 @@ def reanalyze(store: Store, kb: Any, *, batch: int = BATCH_SIZE,
     return done, failures
 
 
-# A date without a time ("2025-08-22") is taken as the end of that day, so it never
-# counts as earlier than a copy stamped with a time on the same day.
-DATE_ONLY_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
-END_OF_DAY_S = 86399.0
-
-
-def _published_time(published: str | None) -> float | None:
+def _stored_time(published: str | None) -> tuple[str | None, str | None]:
+    """(what the store keeps as the publication time, the original when that differs):
+    a time that parses is kept as UTC ISO 8601, a bare ISO date as it is, anything else
+    as written (it then sorts by the time it was seen)."""
+    if not published or DATE_ONLY_RE.match(published):
+        return published, None
     epoch = parse_time(published)
-    if epoch is not None and published and DATE_ONLY_RE.match(published):
-        epoch += END_OF_DAY_S
-    return epoch
+    if epoch is None:
+        return published, None
+    iso = iso_utc(epoch)
+    return iso, (published if iso != published else None)
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(text: str | None) -> float | None:
-    """Epoch seconds of an ISO 8601 or RFC 2822 date; naive times are taken as UTC."""
-    if not text or not text.strip():
-        return None
-    value = text.strip()
-    dt = None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    try:
-        return dt.timestamp()
-    except (OverflowError, OSError, ValueError):
-        return None
+    return iso_utc(epoch)
 
 
 __all__ = [

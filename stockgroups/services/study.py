@@ -14,7 +14,7 @@ from stockgroups.markets.study import Study, StudyParams, run_study
 from stockgroups.sources.prices import PriceRow, download_yfinance, read_price_files
 from stockgroups.store import prices as price_store
 from stockgroups.store.signals import story_signals
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore as Store
 
 # The default market proxy: eight US large caps, equal-weighted (the bundled sample
 # prices carry no index series; a user with one passes it with --market).

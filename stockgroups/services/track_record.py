@@ -17,7 +17,7 @@ import orjson
 
 from stockgroups.markets.track_record import ANY, HEADLINE, MIN_CASES, describe, lookup
 from stockgroups.store import prices as price_store
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore as Store
 
 SHIPPED_TABLE = Path(__file__).resolve().parents[1] / "markets" / "data" / "calibration.json"
 

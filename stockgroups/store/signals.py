@@ -5,23 +5,23 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore
 
 
-def story_signals(store: Store, story_id: int) -> dict[str, Any] | None:
+def story_signals(store: BaseStore, story_id: int) -> dict[str, Any] | None:
     """A story's id, title, first time and its original article's analysis (events, groups,
     companies), or None when there is no such story."""
-    row = store.conn.execute(
+    row = store._execute(
         "SELECT s.id, s.title, s.first_time, n.analysis FROM stories s "
         "JOIN analyses n ON n.article_id = s.original_id WHERE s.id = ?", (story_id,)).fetchone()
     return _signals(*row) if row else None
 
 
-def all_story_signals(store: Store, batch: int = 500) -> Iterator[dict[str, Any]]:
+def all_story_signals(store: BaseStore, batch: int = 500) -> Iterator[dict[str, Any]]:
     """Every stored story's signals, oldest first (streams in batches)."""
     last = 0
     while True:
-        rows = store.conn.execute(
+        rows = store._execute(
             "SELECT s.id, s.title, s.first_time, n.analysis FROM stories s "
             "JOIN analyses n ON n.article_id = s.original_id WHERE s.id > ? "
             "ORDER BY s.id LIMIT ?", (last, batch)).fetchall()

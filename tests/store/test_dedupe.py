@@ -111,3 +111,36 @@ def test_labelled_set_meets_floors():
     assert result["labelled_pairs"] > 100_000 and result["positive_pairs"] > 1000
     for key, floor in floors.items():
         assert result[key] >= floor, (key, result)
+
+
+@pytest.mark.parametrize("a, b, differ", [
+    ("company:LMT|contract-win", "company:NOC|contract-win", True),  # same event, other firm
+    ("company:LMT|contract-win", "company:LMT|contract-win,strike", False),
+    ("company:LMT|contract-win", "company:LMT|strike", True),  # same firm, other event
+    ("|civil-unrest", "|civil-unrest,strike", False),
+    ("|strike,civil-unrest", "|civil-unrest,strike", False),  # a rewrite leads differently
+    ("|strike", "|earnings-beat,civil-unrest", True),
+    ("company:LMT|", "|contract-win", False),  # nothing to compare on either side
+    (None, "company:LMT|contract-win", False),
+])
+def test_subjects_differ_on_company_or_main_event(a, b, differ):
+    assert dedupe.subjects_differ(a, b) is differ
+
+
+def test_subject_key_takes_the_top_subject_company_and_main_event():
+    analysis = {"entities": [
+        {"id": "company:BA", "kind": "company", "relevance": 0.4},
+        {"id": "company:LMT", "kind": "company", "relevance": 1.0},
+        {"id": "country:US", "kind": "country", "relevance": 1.0}],
+        "events": [{"type": "strike", "severity": 0.2}, {"type": "contract-win", "severity": 0.4}]}
+    assert dedupe.subject_key(analysis) == "company:LMT|contract-win,strike"
+    passing = {"entities": [{"id": "company:BA", "kind": "company", "relevance": 0.3}]}
+    assert dedupe.subject_key(passing) is None
+
+
+def test_look_alike_text_about_another_company_opens_its_own_story():
+    c = dedupe.Clusterer()
+    sig = dedupe.signature(WIRE)
+    c.add(1, sig, 10, 0.0, dedupe.facts(WIRE), "company:BHP|strike")
+    assert c.match(sig, 0.0, dedupe.facts(WIRE), "company:RIO|strike").story_id is None
+    assert c.match(sig, 0.0, dedupe.facts(WIRE), "company:BHP|strike").story_id == 10

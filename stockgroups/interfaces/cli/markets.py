@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from stockgroups.errors import StockGroupsError
-from stockgroups.interfaces.cli.store import db_option, db_path
+from stockgroups.interfaces.cli.store import db_option
 
 DEFAULT_MARKET_TEXT = "AAPL,MSFT,AMZN,GOOGL,NVDA,TSLA,JPM,GS"
 
@@ -29,10 +29,10 @@ def _library_errors() -> Iterator[None]:
 
 @contextmanager
 def _store(db: str | None) -> Iterator[Any]:
-    from stockgroups.store.sqlite import Store
+    from stockgroups.store.open import open_store
 
     with _library_errors():
-        store = Store(db_path(db))
+        store = open_store(db)
     try:
         with _library_errors():
             yield store

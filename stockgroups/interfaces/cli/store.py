@@ -1,52 +1,66 @@
-"""The store's commands: ingest, watch, stories, search, export, reanalyze.
+"""The store's commands: ingest, watch, stories, show, search, export, reanalyze, db, feeds.
 
-Each parses its options, calls one library function, prints; library errors become
-one-line ClickExceptions. cli.py adds them to the main group with `register(main)`.
+Each parses its options, calls one function in services/, prints; library errors become
+one-line ClickExceptions. main.py adds them to the main group with `register(main)`.
+Every command that opens the store says which one on stderr.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
+import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from stockgroups import config as settings
 from stockgroups.analysis.version import analysis_version
 from stockgroups.errors import StockGroupsError
+from stockgroups.services import stories as service
+from stockgroups.services.knowledge import load_user_kb
+from stockgroups.sources.watch import parse_duration
+from stockgroups.store.base import BaseStore, StoryFilter
+from stockgroups.store.export import FORMATS as EXPORT_FORMATS
+from stockgroups.store.open import store_location
 
-EXPORT_FORMATS = ("jsonl", "csv", "parquet")
-CSV_FIELDS = ("article_id", "story_id", "original", "source", "url", "title", "published",
-              "seen_at", "similarity", "story_novelty", "kb_version", "groups", "text")
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))  # past 4 the writer is the bottleneck
 PROGRESS_REFRESH_S = 0.1
 ARROWS = {"up": "▲", "down": "▼", "mixed": "◆", "neutral": "●"}
+WRAP_MIN = 40  # never wrap narrower than this, whatever the terminal says
 
 
-def db_path(option: str | None) -> Path:
+def db_path(option: str | None) -> str:
     """--db, else the `db` setting (STOCKGROUPS_DB), else the user's data folder."""
-    if option:
-        return Path(option).expanduser()
-    configured = str(settings.get("db") or "")
-    if configured:
-        return Path(configured).expanduser()
-    from stockgroups.store.sqlite import default_db_path
-
-    return default_db_path()
+    return store_location(option)
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--db", "db", metavar="FILE", default=None,
-        help="SQLite store (setting db / STOCKGROUPS_DB; default under the user's data "
-             "folder, e.g. ~/.local/share/stockgroups/stockgroups.db).")(func)
+        "--db", "db", metavar="FILE|URL", default=None,
+        help="The store: a SQLite file or a postgresql://user@host/db URL (setting db / "
+             "STOCKGROUPS_DB; default under the user's data folder, e.g. "
+             "~/.local/share/stockgroups/stockgroups.db).")(func)
+
+
+def wide_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--wide", is_flag=True,
+                        help="One line per item, never wrapped (for grep and wide "
+                             "terminals); ids are never cut either way.")(func)
 
 
 def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -80,11 +94,12 @@ def _pipe_closed_ok() -> Iterator[None]:
 
 
 @contextmanager
-def _open_store(db: str | None) -> Iterator[Any]:
-    from stockgroups.store.sqlite import Store
-
+def _open_store(db: str | None, *, create: bool = False) -> Iterator[BaseStore]:
+    """The store, announced on stderr; read commands pass create=False so a mistyped
+    --db is a one-line error instead of a new empty store."""
     with _library_errors():
-        store = Store(db_path(db))
+        store = service.open_for_writing(db) if create else service.open_for_reading(db)
+    click.echo(f"stockgroups: store {store.location}", err=True)
     try:
         yield store
     finally:
@@ -92,8 +107,6 @@ def _open_store(db: str | None) -> Iterator[Any]:
 
 
 def _kb() -> Any:
-    from stockgroups.services.knowledge import load_user_kb
-
     with _library_errors():
         return load_user_kb()
 
@@ -102,22 +115,25 @@ def _warn(message: str) -> None:
     click.echo(f"stockgroups: warning: {message}", err=True)
 
 
-def _sources(store: Any, *, allow_private: bool | None, fetch_pages: bool,
-             ignore_robots: bool, warn: Callable[[str], None], delay: Any = None) -> Any:
-    from stockgroups.services.ingest import Sources, guarded_getter
-    from stockgroups.store.dedupe import canonical_url
-    from stockgroups.sources.watch import HostDelay, Robots
+def _say(line: str, err: bool) -> None:
+    click.echo(f"stockgroups: {line}" if err and line != "stopped" else line, err=err)
 
-    allow = settings.get("allow_private") if allow_private is None else allow_private
-    get = guarded_getter(allow_private=bool(allow), max_bytes=int(settings.get("max_bytes")),
-                         timeout=float(settings.get("fetch_timeout")))
-    delay = delay or HostDelay()
-    robots = Robots(get, delay=delay)
-    return Sources(
-        get=get, max_bytes=int(settings.get("max_bytes")), fetch_pages=fetch_pages,
-        allowed=(lambda url: True) if ignore_robots else robots.allowed, wait=delay.wait,
-        known=lambda url: store.has_url(canonical_url(url) or url), warn=warn,
-        on_feed=lambda url: store.add_feeds([url]))
+
+def _width(wide: bool) -> int | None:
+    """Columns to wrap at, or None for --wide (and when output is not a terminal)."""
+    if wide:
+        return None
+    return max(WRAP_MIN, shutil.get_terminal_size((100, 24)).columns)
+
+
+def _echo(line: str, width: int | None, indent: str = "  ") -> None:
+    """One logical line, wrapped at spaces only: a group id or URL is never cut."""
+    if width is None or len(line) <= width:
+        click.echo(line)
+        return
+    lead = line[:len(line) - len(line.lstrip())]
+    click.echo(textwrap.fill(line, width=width, initial_indent="", subsequent_indent=lead +
+                             indent, break_long_words=False, break_on_hyphens=False))
 
 
 @click.command()
@@ -143,15 +159,15 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
         stockgroups ingest news/ archive.jsonl https://example.com/feed.xml
         stockgroups ingest feeds.opml --db news.db
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+    # Clustering needs datasketch, whose import pulls scipy (1-2 s): loaded only by the
+    # commands that cluster, so `analyze` and the read commands start fast.
     from stockgroups.services.ingest import BATCH_SIZE, Collector
+    from stockgroups.services.watch import make_sources
 
     kb = _kb()
     console = Console(stderr=True)
     warn = (lambda msg: None) if quiet else _warn
-    with _open_store(db) as store:
+    with _open_store(db, create=True) as store:
         # No auto-refresh thread: worker processes are forked, and forking beside a
         # thread that may hold a lock is how deadlocks start. Refreshed from show().
         progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -169,8 +185,8 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
 
         collector = Collector(store, kb, jobs=jobs, progress=show,
                               batch_size=batch_size or BATCH_SIZE)
-        items = _sources(store, allow_private=allow_private, fetch_pages=fetch_pages,
-                         ignore_robots=ignore_robots, warn=warn).items(list(sources))
+        items = make_sources(store, allow_private=allow_private, fetch_pages=fetch_pages,
+                             ignore_robots=ignore_robots, warn=warn).items(list(sources))
         interrupted = False
         try:
             with progress, _library_errors():
@@ -212,119 +228,68 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
         stockgroups watch --feeds feeds.opml --every 10m
         stockgroups watch            # the feeds of earlier `ingest` runs
     """
-    from stockgroups.services.ingest import Collector
-    from stockgroups.sources.watch import (
-        HostDelay,
-        Watcher,
-        conditional_get,
-        parse_duration,
-        read_feed_list,
-        states,
-    )
+    from stockgroups.services.watch import feeds_to_watch, watch_feeds  # datasketch: see ingest
 
     with _library_errors():
         interval = parse_duration(every)
-    allow = bool(settings.get("allow_private") if allow_private is None else allow_private)
     kb = _kb()
-    with _open_store(db) as store:
-        if feeds_file:
-            path = Path(feeds_file)
-            try:
-                data = path.read_bytes()
-            except OSError as err:
-                raise click.ClickException(f"{feeds_file}: cannot read ({err.strerror})")
-            with _library_errors():
-                urls = read_feed_list(data, feeds_file)
-            store.add_feeds(urls)
-        else:
-            urls = [f["url"] for f in store.feeds()]
-            if not urls:
-                raise click.ClickException("no feeds to watch: give --feeds FILE, or ingest a "
-                                           "feed URL first")
-        saved = {f["url"]: f for f in store.feeds()}
-        delay = HostDelay(politeness)
-        sources = _sources(store, allow_private=allow, fetch_pages=fetch_pages,
-                           ignore_robots=ignore_robots, warn=_warn, delay=delay)
-        collector = Collector(store, kb)
-
-        def get(state: Any) -> Any:
-            return conditional_get(state.url, etag=state.etag,
-                                   last_modified=state.last_modified, allow_private=allow,
-                                   timeout=float(settings.get("fetch_timeout")),
-                                   max_bytes=int(settings.get("max_bytes")))
-
-        def handle(url: str, response: Any) -> int:
-            before, failures = collector.summary.new, collector.summary.failures
-            collector.add(sources.from_bytes(response.body, url, response.content_type,
-                                             response.final_url))
-            for line in failures:
-                click.echo(f"stockgroups: error: {line}", err=True)
-            failures.clear()  # a long watch keeps counts, not every message
-            return collector.summary.new - before
-
-        def report(result: Any, state: Any) -> None:
-            stamp = time.strftime("%H:%M:%S")
-            if result.status == "failed":
-                click.echo(f"{stamp} {result.url}: failed ({result.message}); retry in "
-                           f"{state.due - time.monotonic():.0f} s", err=True)
-            else:
-                click.echo(f"{stamp} {result.url}: {result.status}, {result.new} new")
-            store.save_feed(state.url, etag=state.etag, last_modified=state.last_modified,
-                            polled=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                            failures=state.failures, error=state.last_error)
-
-        watcher = Watcher(states(urls, saved), get=get, handle=handle, every=interval,
-                          delay=delay, on_poll=report)
+    with _open_store(db, create=True) as store, _library_errors():
+        urls = feeds_to_watch(store, feeds_file)
         click.echo(f"watching {len(urls)} feed(s) every {every}; Ctrl-C to stop", err=True)
-        try:
-            watcher.run(rounds=rounds)
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
-    click.echo(f"watched: {collector.summary.line()}")
+        summary = watch_feeds(store, kb, urls, every=interval, politeness=politeness,
+                              rounds=rounds, allow_private=allow_private,
+                              fetch_pages=fetch_pages, ignore_robots=ignore_robots, say=_say)
+    click.echo(f"watched: {summary.line()}")
 
 
-def _since(value: str | None) -> float | None:
-    """An ISO date or time, or an age like 3d / 12h, as epoch seconds."""
+def _since(value: str | None, option: str) -> float | None:
     if value is None:
         return None
-    from stockgroups.services.ingest import parse_time
-    from stockgroups.sources.watch import parse_duration
-
-    when = parse_time(value)
-    if when is not None:
-        return when
     try:
-        return time.time() - parse_duration(value)
-    except StockGroupsError:
-        raise click.BadParameter(f"{value!r} is neither a date (2026-01-31) nor an age "
-                                 "(3d, 12h)", param_hint="--since") from None
+        return service.parse_when(value)
+    except StockGroupsError as err:
+        raise click.BadParameter(str(err), param_hint=option) from None
 
 
 @click.command()
 @click.option("--group", "group", metavar="ID", default=None,
               help="Only stories moving this group, e.g. industry:uranium.")
+@click.option("--ticker", metavar="TICKER", default=None,
+              help="Only stories naming this company's ticker, e.g. CCJ.")
+@click.option("--company", metavar="NAME", default=None,
+              help="Only stories naming a company whose name contains NAME (any case).")
 @click.option("--since", metavar="DATE", default=None,
-              help="Only stories first seen at or after DATE (2026-01-31) or within an age (3d).")
+              help="Only stories first published at or after DATE (2026-01-31, UTC) or "
+                   "within an age (3d).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@wide_option
 @db_option
-def stories(group: str | None, since: str | None, fmt: str, limit: int, db: str | None) -> None:
+def stories(group: str | None, ticker: str | None, company: str | None, since: str | None,
+            fmt: str, limit: int, wide: bool, db: str | None) -> None:
     """List stored stories, newest first, each with all its sources and groups.
 
     \b
     Examples:
         stockgroups stories --group industry:uranium --since 7d
+        stockgroups stories --ticker CCJ --wide
         stockgroups stories --format json | jq .sources
     """
-    start = _since(since)
+    filters = StoryFilter(group=group, since=_since(since, "--since"), ticker=ticker,
+                          company=company, limit=limit)
     with _open_store(db) as store, _library_errors():
-        found = store.stories(group=group, since=start, limit=limit)
+        found = service.list_stories(store, filters)
     with _pipe_closed_ok():
-        _print_stories(found, fmt)
+        _print_stories(found, fmt, _width(wide))
 
 
-def _print_stories(found: list[dict[str, Any]], fmt: str) -> None:
+def _outlet(src: dict[str, Any]) -> str:
+    host = urlsplit(src["url"]).hostname if src.get("url") else None
+    return host or src["source"]
+
+
+def _print_stories(found: list[dict[str, Any]], fmt: str, width: int | None) -> None:
     if fmt == "json":
         for story in found:
             click.echo(json.dumps(story, ensure_ascii=False))
@@ -332,17 +297,71 @@ def _print_stories(found: list[dict[str, Any]], fmt: str) -> None:
     if not found:
         click.echo("no stories")
     for story in found:
-        click.echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
-                   f"{len(story['sources'])} source(s)")
-        click.echo(f"  {story['title'] or '(no title)'}")
+        _echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
+              f"{len(story['sources'])} source(s)", width)
+        _echo(f"  {story['title'] or '(no title)'}", width)
         if story["groups"]:
-            click.echo("  groups: " + ", ".join(
+            shown = story["groups"] if width is None else story["groups"][:5]
+            _echo("  groups: " + ", ".join(
                 f"{g['id']} {ARROWS.get(g['direction'], '')} {g['score']:.2f}"
-                for g in story["groups"][:5]))
+                for g in shown), width)
         for src in story["sources"]:
             tag = "original" if src["original"] else "copy"
-            click.echo(f"  - {tag:8} {src['url'] or src['source']}  "
-                       f"{src['published'] or src['seen_at']}")
+            _echo(f"  - {tag:8} {src['url'] or src['source']}  "
+                  f"{src['published'] or src['seen_at']}", width, indent="    ")
+
+
+@click.command()
+@click.argument("story_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@wide_option
+@db_option
+def show(story_id: int, fmt: str, wide: bool, db: str | None) -> None:
+    """Show one stored story: its sources, clean text, groups, companies and evidence.
+
+    \b
+    Examples:
+        stockgroups show 42
+        stockgroups show 42 --format json | jq .groups
+    """
+    with _open_store(db) as store, _library_errors():
+        story = service.show_story(store, story_id)
+    with _pipe_closed_ok():
+        if fmt == "json":
+            click.echo(json.dumps(story, ensure_ascii=False))
+            return
+        _print_story(story, _width(wide))
+
+
+def _print_story(story: dict[str, Any], width: int | None) -> None:
+    _echo(f"#{story['id']}  {story['first_seen']}  novelty {story['novelty']:.2f}  "
+          f"{len(story['sources'])} source(s)  analysis {story['kb_version']}", width)
+    _echo(f"  {story['title'] or '(no title)'}", width)
+    click.echo("sources:")
+    for src in story["sources"]:
+        tag = "original" if src["original"] else f"copy {src['similarity']:.2f}"
+        _echo(f"  - {tag:9} {_outlet(src)}  {src['published'] or src['seen_at']}  "
+              f"{src['url'] or src['source']}", width, indent="    ")
+    if story["events"]:
+        _echo("events: " + ", ".join(f"{e['type']} {e.get('severity', 0):.2f}"
+                                     for e in story["events"]), width)
+    click.echo("groups:" if story["groups"] else "groups: none")
+    for g in story["groups"]:
+        click.echo(f"  {g['id']} {ARROWS.get(g['direction'], '')} {g['direction']} "
+                   f"{g['score']:.2f}")
+        for line in g["evidence"]:
+            _echo(f"      {line}", width)
+    click.echo("companies:" if story["companies"] else "companies: none")
+    for c in story["companies"]:
+        _echo(f"  {c['ticker']} {c['name']} {ARROWS.get(c['direction'] or '', '')} "
+              f"{c['direction']} {c['score'] or 0:.2f}  via {', '.join(c['via'] or [])}", width)
+        for line in c["evidence"] or []:
+            _echo(f"      {line}", width)
+    click.echo("text:")
+    for para in (story["text"] or "").split("\n"):
+        if para.strip():
+            _echo(f"  {para.strip()}", width, indent="")
 
 
 @click.command()
@@ -352,7 +371,9 @@ def _print_stories(found: list[dict[str, Any]], fmt: str) -> None:
               show_default=True)
 @db_option
 def search(query: str, limit: int, fmt: str, db: str | None) -> None:
-    """Full-text search of stored articles (SQLite FTS5 syntax: AND, OR, NOT, "phrases", pre*).
+    """Full-text search of stored articles (AND, OR, NOT, "phrases", pre*), on either store.
+
+    Queries are bounded: at most 32 words, 1,000 characters and 2 seconds.
 
     \b
     Examples:
@@ -360,7 +381,7 @@ def search(query: str, limit: int, fmt: str, db: str | None) -> None:
         stockgroups search '"rate hike"' --format json
     """
     with _open_store(db) as store, _library_errors():
-        hits = store.search(query, limit=limit)
+        hits = service.search_articles(store, query, limit=limit)
     if fmt == "json":
         for hit in hits:
             click.echo(json.dumps(hit, ensure_ascii=False))
@@ -382,26 +403,22 @@ def search(query: str, limit: int, fmt: str, db: str | None) -> None:
 def export(fmt: str, output: str | None, db: str | None) -> None:
     """Export every stored article with its story and analysis.
 
+    CSV cells that a spreadsheet would run as a formula (=, +, -, @) start with an
+    apostrophe.
+
     \b
     Examples:
         stockgroups export --format jsonl > articles.jsonl
         stockgroups export --format parquet -o articles.parquet   # needs pyarrow
     """
-    if fmt == "parquet":
-        if not output:
-            raise click.ClickException("parquet export needs --output FILE")
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise click.ClickException("parquet export needs pyarrow: pip install "
-                                       "'stockgroups[parquet]'") from None
+    if fmt == "parquet" and not output:
+        raise click.ClickException("parquet export needs --output FILE")
     with _open_store(db) as store, _library_errors(), _pipe_closed_ok():
-        rows = store.export_rows()
         if fmt == "parquet":
-            count = _write_parquet(rows, output or "")
+            count = service.export(store, fmt, path=output)
         else:
             with _output(output) as out:
-                count = (_write_jsonl if fmt == "jsonl" else _write_csv)(rows, out)
+                count = service.export(store, fmt, out=out)
     click.echo(f"exported {count} article(s)" + (f" to {output}" if output else ""), err=True)
 
 
@@ -418,60 +435,6 @@ def _output(path: str | None) -> Iterator[Any]:
         yield f
 
 
-def _write_jsonl(rows: Iterator[dict[str, Any]], out: Any) -> int:
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return n
-
-
-def _flat(row: dict[str, Any]) -> dict[str, Any]:
-    flat = {k: row[k] for k in CSV_FIELDS if k in row}
-    flat["groups"] = ";".join(f"{g['id']}:{g['direction']}:{g['score']}"
-                              for g in row["analysis"].get("groups", []))
-    return flat
-
-
-def _write_csv(rows: Iterator[dict[str, Any]], out: Any) -> int:
-    writer = csv.DictWriter(out, fieldnames=[*CSV_FIELDS, "analysis"])
-    writer.writeheader()
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        writer.writerow({**_flat(row), "analysis": json.dumps(row["analysis"],
-                                                              ensure_ascii=False)})
-    return n
-
-
-PARQUET_BATCH = 5000
-
-
-def _write_parquet(rows: Iterator[dict[str, Any]], path: str) -> int:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([(k, pa.bool_() if k == "original" else
-                         pa.int64() if k in ("article_id", "story_id") else
-                         pa.float64() if k in ("similarity", "story_novelty") else pa.string())
-                        for k in (*CSV_FIELDS, "analysis")])
-    n = 0
-    try:
-        with pq.ParquetWriter(path, schema) as writer:
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append({**_flat(row), "analysis": json.dumps(row["analysis"],
-                                                                   ensure_ascii=False)})
-                if len(batch) >= PARQUET_BATCH:
-                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                    n += len(batch)
-                    batch = []
-            if batch or n == 0:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                n += len(batch)
-    except OSError as err:
-        raise click.ClickException(f"{path}: cannot write ({err})") from None
-    return n
-
-
 @click.command()
 @db_option
 def reanalyze(db: str | None) -> None:
@@ -485,11 +448,7 @@ def reanalyze(db: str | None) -> None:
     Example:
         stockgroups reanalyze --db news.db
     """
-    # Rich's progress module takes a few tenths of a second to import: only when drawn.
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from stockgroups.services.ingest import reanalyze as run_reanalyze
+    from stockgroups.services.ingest import reanalyze as run_reanalyze  # see ingest
 
     kb = _kb()
     version = analysis_version(kb)
@@ -509,11 +468,123 @@ def reanalyze(db: str | None) -> None:
         sys.exit(1)
 
 
-COMMANDS = (ingest, watch, stories, search, export, reanalyze)
+@click.group("db")
+def db_group() -> None:
+    """Look after the store: what it holds, and pruning old stories.
+
+    \b
+    Examples:
+        stockgroups db info
+        stockgroups db prune --before 2024-01-01
+    """
+
+
+@db_group.command("info")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+def db_info(fmt: str, db: str | None) -> None:
+    """Where the store is, its size, row counts, schema and analysis versions.
+
+    \b
+    Example:
+        stockgroups db info --db news.db
+    """
+    with _open_store(db) as store, _library_errors():
+        info = service.db_info(store)
+    if fmt == "json":
+        click.echo(json.dumps(info, ensure_ascii=False))
+        return
+    size = info["size_bytes"]
+    click.echo(f"{'store:':19} {info['location']} ({info['backend']})")
+    click.echo(f"{'size:':19} " + ("unknown" if size is None else f"{size / 1e6:,.1f} MB"))
+    click.echo(f"{'schema:':19} v{info['schema_version']} (this program: "
+               f"v{info['program_schema_version']})")
+    for table, n in info["counts"].items():
+        click.echo(f"{table + ':':19} {n:,}")
+    versions = info["analysis_versions"]
+    click.echo("analysis versions: " + (", ".join(f"{v} ({n:,})" for v, n in versions.items())
+                                        or "none"))
+
+
+@db_group.command("prune")
+@click.option("--before", "before", metavar="DATE", required=True,
+              help="Delete stories first published before DATE (2024-01-01, UTC) or older "
+                   "than an age (90d).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+def db_prune(before: str, yes: bool, db: str | None) -> None:
+    """Delete old stories with all their articles and analyses.
+
+    \b
+    Example:
+        stockgroups db prune --before 2024-01-01 --yes
+    """
+    cutoff = _since(before, "--before")
+    with _open_store(db) as store, _library_errors():
+        if not yes:
+            n = service.count_prunable(store, cutoff if cutoff is not None else 0.0)
+            click.confirm(f"delete {n} stories first published before {before}?", abort=True,
+                          err=True)
+        done = service.prune(store, cutoff if cutoff is not None else 0.0)
+    click.echo(f"pruned {done['stories']} stories ({done['articles']} articles)")
+
+
+@click.group("feeds")
+def feeds_group() -> None:
+    """The feeds `watch` polls: list them, or stop watching one.
+
+    \b
+    Examples:
+        stockgroups feeds list
+        stockgroups feeds remove https://example.com/feed.xml
+    """
+
+
+@feeds_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+def feeds_list(fmt: str, db: str | None) -> None:
+    """Every remembered feed with its last poll and failures.
+
+    \b
+    Example:
+        stockgroups feeds list --format json
+    """
+    with _open_store(db) as store, _library_errors():
+        feeds = service.list_feeds(store)
+    if fmt == "json":
+        for feed in feeds:
+            click.echo(json.dumps(feed, ensure_ascii=False))
+        return
+    if not feeds:
+        click.echo("no feeds")
+    for feed in feeds:
+        state = f"failing x{feed['failures']}: {feed['last_error']}" if feed["failures"] else "ok"
+        click.echo(f"{feed['url']}  last polled {feed['last_polled'] or 'never'}  {state}")
+
+
+@feeds_group.command("remove")
+@click.argument("url")
+@db_option
+def feeds_remove(url: str, db: str | None) -> None:
+    """Stop watching a feed; the articles already stored from it stay.
+
+    \b
+    Example:
+        stockgroups feeds remove https://example.com/feed.xml
+    """
+    with _open_store(db) as store, _library_errors():
+        service.remove_feed(store, url)
+    click.echo(f"removed {url}")
+
+
+COMMANDS = (ingest, watch, stories, show, search, export, reanalyze, db_group, feeds_group)
 
 
 def register(group: click.Group) -> None:
-    """Add the store's commands to the CLI group (cli.py calls register(main))."""
+    """Add the store's commands to the CLI group (main.py calls register(main))."""
     for command in COMMANDS:
         group.add_command(command)
 
