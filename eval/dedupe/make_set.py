@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from stockgroups.errors import StockGroupsError
-from stockgroups.sources.files import iter_articles
+from stockgroups.sources.router import iter_articles
 
 OUT = Path(__file__).with_name("docs.jsonl")
 SEED = 20251125

@@ -6,7 +6,8 @@ from email.utils import formatdate
 import pytest
 from localserver import LocalServer, QuietHandler
 
-from stockgroups.services.ingest import Collector, Sources
+from stockgroups.services.ingest import Collector
+from stockgroups.sources.router import Router
 from stockgroups.errors import FetchError, InputError
 from stockgroups.store.sqlite import Store
 from stockgroups.sources.watch import (
@@ -195,7 +196,7 @@ def test_watch_picks_up_new_items_only(server, kb_small):
     t = FakeTime()
     with Store(":memory:") as store:
         collector = Collector(store, kb_small, clock=lambda: 1.7e9)
-        sources = Sources(get=lambda u: (_ for _ in ()).throw(AssertionError(u)),
+        sources = Router(get=lambda u: (_ for _ in ()).throw(AssertionError(u)),
                           fetch_pages=False)
 
         def handle(feed_url: str, response: Response) -> int:

@@ -20,6 +20,7 @@ import click
 
 from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
+from stockgroups.interfaces.cli.config import cli_settings
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 CSV_FIELDS = ("article_id", "story_id", "original", "source", "url", "title", "published",
@@ -101,19 +102,18 @@ def _warn(message: str) -> None:
     click.echo(f"stockgroups: warning: {message}", err=True)
 
 
-def _sources(store: Any, *, allow_private: bool | None, fetch_pages: bool,
-             ignore_robots: bool, warn: Callable[[str], None], delay: Any = None) -> Any:
-    from stockgroups.services.ingest import Sources, guarded_getter
+def _sources(store: Any, settings: Any, *, fetch_pages: bool, ignore_robots: bool,
+             warn: Callable[[str], None], delay: Any = None) -> Any:
+    """The input router, with what only the store knows: articles it holds, feeds read."""
+    from stockgroups.sources.polite import HostDelay, Robots
+    from stockgroups.sources.router import Router, guarded_getter
     from stockgroups.store.dedupe import canonical_url
-    from stockgroups.sources.watch import HostDelay, Robots
 
-    allow = settings.get("allow_private") if allow_private is None else allow_private
-    get = guarded_getter(allow_private=bool(allow), max_bytes=int(settings.get("max_bytes")),
-                         timeout=float(settings.get("fetch_timeout")))
-    delay = delay or HostDelay()
+    get = guarded_getter(settings)
+    delay = delay or HostDelay(settings.host_delay)
     robots = Robots(get, delay=delay)
-    return Sources(
-        get=get, max_bytes=int(settings.get("max_bytes")), fetch_pages=fetch_pages,
+    return Router(
+        settings=settings, get=get, fetch_pages=fetch_pages,
         allowed=(lambda url: True) if ignore_robots else robots.allowed, wait=delay.wait,
         known=lambda url: store.has_url(canonical_url(url) or url), warn=warn,
         on_feed=lambda url: store.add_feeds([url]))
@@ -147,6 +147,7 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
 
     from stockgroups.services.ingest import BATCH_SIZE, Collector
 
+    settings = cli_settings(allow_private=allow_private, db=db)
     kb = _kb()
     console = Console(stderr=True)
     warn = (lambda msg: None) if quiet else _warn
@@ -168,7 +169,7 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
 
         collector = Collector(store, kb, jobs=jobs, progress=show,
                               batch_size=batch_size or BATCH_SIZE)
-        items = _sources(store, allow_private=allow_private, fetch_pages=fetch_pages,
+        items = _sources(store, settings, fetch_pages=fetch_pages,
                          ignore_robots=ignore_robots, warn=warn).items(list(sources))
         interrupted = False
         try:
@@ -190,15 +191,18 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
 @click.command()
 @click.option("--feeds", "feeds_file", metavar="FILE", default=None,
               help="OPML file or text file of feed URLs (default: the feeds ingested before).")
-@click.option("--every", default="5m", show_default=True,
-              help="Time between polls of one feed: 30s, 5m, 1h.")
-@click.option("--politeness", type=float, default=1.0, show_default=True,
-              help="Seconds between two requests to the same host.")
+@click.option("--every", default=None,
+              help="Time between polls of one feed: 30s, 5m, 1h (setting watch_every, "
+                   "default 5m).")
+@click.option("--politeness", default=None,
+              help="Time between two requests to the same host: 1s, 500ms (setting "
+                   "host_delay, default 1s).")
 @click.option("--rounds", type=click.IntRange(1), default=None,
               help="Stop after this many polling rounds (default: until Ctrl-C).")
 @db_option
 @fetch_options
-def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | None,
+def watch(feeds_file: str | None, every: str | None, politeness: str | None,
+          rounds: int | None,
           db: str | None, allow_private: bool | None, fetch_pages: bool,
           ignore_robots: bool) -> None:
     """Poll feeds on a schedule and store their new articles; Ctrl-C stops cleanly.
@@ -211,19 +215,20 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
         stockgroups watch --feeds feeds.opml --every 10m
         stockgroups watch            # the feeds of earlier `ingest` runs
     """
+    from stockgroups.config import show_value, BY_NAME
     from stockgroups.services.ingest import Collector
     from stockgroups.sources.watch import (
         HostDelay,
         Watcher,
         conditional_get,
-        parse_duration,
         read_feed_list,
         states,
     )
 
-    with _library_errors():
-        interval = parse_duration(every)
-    allow = bool(settings.get("allow_private") if allow_private is None else allow_private)
+    settings = cli_settings(allow_private=allow_private, db=db, watch_every=every,
+                            host_delay=politeness)
+    interval = settings.watch_every
+    every = show_value(BY_NAME["watch_every"], interval)
     kb = _kb()
     with _open_store(db) as store:
         if feeds_file:
@@ -241,16 +246,18 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
                 raise click.ClickException("no feeds to watch: give --feeds FILE, or ingest a "
                                            "feed URL first")
         saved = {f["url"]: f for f in store.feeds()}
-        delay = HostDelay(politeness)
-        sources = _sources(store, allow_private=allow, fetch_pages=fetch_pages,
+        delay = HostDelay(settings.host_delay)
+        sources = _sources(store, settings, fetch_pages=fetch_pages,
                            ignore_robots=ignore_robots, warn=_warn, delay=delay)
         collector = Collector(store, kb)
 
         def get(state: Any) -> Any:
             return conditional_get(state.url, etag=state.etag,
-                                   last_modified=state.last_modified, allow_private=allow,
-                                   timeout=float(settings.get("fetch_timeout")),
-                                   max_bytes=int(settings.get("max_bytes")))
+                                   last_modified=state.last_modified,
+                                   allow_private=settings.allow_private,
+                                   allow_link_local=settings.allow_link_local,
+                                   timeout=settings.fetch_timeout,
+                                   max_bytes=settings.max_bytes)
 
         def handle(url: str, response: Any) -> int:
             before, failures = collector.summary.new, collector.summary.failures

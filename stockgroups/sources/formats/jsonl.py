@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from stockgroups.errors import InputError
+from stockgroups.sources.dates import parse_published
 from stockgroups.sources.formats.text import decode
 from stockgroups.model import Article
 
@@ -81,13 +82,16 @@ def _article(item: Any, label: str) -> Article | InputError:
         return InputError(f"{label}: empty 'text'")
     title = item.get("title")
     url = _first(item, URL_KEYS)
-    published = _first(item, PUBLISHED_KEYS)
+    when = _first(item, PUBLISHED_KEYS)
+    published, published_raw = parse_published(
+        when if isinstance(when, (str, int, float)) and not isinstance(when, bool) else None)
     return Article(
         source=label,
         title=title.strip() if isinstance(title, str) else "",
         text=text,
         url=url if isinstance(url, str) and url else None,
-        published=published if isinstance(published, str) and published else None,
+        published=published,
+        published_raw=published_raw,
     )
 
 
