@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench bench-ingest clean
+.PHONY: run test eval bench bench-ingest bench-edges clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,6 @@ bench-ingest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+bench-edges: $(STAMP)
+	$(BIN)/python benchmarks/bench_edges.py

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import sys
 import zlib
 from collections.abc import Callable, Iterator
 from typing import BinaryIO

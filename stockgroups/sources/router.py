@@ -51,6 +51,7 @@ _OTHER_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # After this many article-page fetches of one feed fail in a row, the feed's other
 # teasers are kept as they are: offline, or a site that is down, fails them all alike.
 TEASER_FAILURE_STREAK = 3
+LANGUAGE_NOTES = 3  # stories named one by one as not in a KB language; the rest counted
 # What a folder entry that is not a regular file is, for the note saying it was skipped.
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
                   (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -122,6 +123,8 @@ class Router:
     stdin: BinaryIO | None = None  # None: the process's standard input
 
     def __post_init__(self) -> None:
+        self._uncovered = 0
+        self._more_languages: dict[str, int] = {}
         if self.get is None:
             self.get = guarded_getter(self.settings)
         if self.wait is None:
@@ -144,6 +147,7 @@ class Router:
             if isinstance(item, Article):
                 item = self._with_language(item)
             yield label, item
+        self._language_summary()
 
     def from_bytes(self, data: bytes, source: str, content_type: str | None = None,
                    url: str | None = None) -> Iterator[Item]:
@@ -283,13 +287,26 @@ class Router:
                        published_raw=teaser.published_raw or page.published_raw)
 
     def _with_language(self, article: Article) -> Article:
-        """The article with its language; a note when the KB does not cover it."""
+        """The article with its language; a note when the KB does not cover it (one per
+        story for the first few, then one line counting the rest)."""
         language = article.language or detect_language(f"{article.title}\n{article.text}")
         if language and language not in KB_LANGUAGES:
-            self.warn(f"{article.source}: written in {language_name(language)} ({language}); "
-                      "the knowledge base covers English only, so groups and companies "
-                      "may be missed")
+            self._uncovered += 1
+            if self._uncovered <= LANGUAGE_NOTES:
+                self.warn(f"{article.source}: written in {language_name(language)} "
+                          f"({language}); the knowledge base covers English only, so groups "
+                          "and companies may be missed")
+            else:
+                self._more_languages[language] = self._more_languages.get(language, 0) + 1
         return article if language == article.language else replace(article, language=language)
+
+    def _language_summary(self) -> None:
+        if self._more_languages:
+            counts = ", ".join(f"{language_name(lang)} {n}" for lang, n in
+                               sorted(self._more_languages.items(), key=lambda kv: -kv[1]))
+            self.warn(f"{sum(self._more_languages.values())} more stories not in English "
+                      f"({counts}); the knowledge base covers English only")
+            self._more_languages.clear()
 
 
 def walk(folder: str) -> Iterator[tuple[str, str | None]]:

@@ -11,7 +11,6 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from stockgroups import config
 from stockgroups.errors import InputError, StockGroupsError

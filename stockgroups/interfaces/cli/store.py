@@ -215,7 +215,7 @@ def watch(feeds_file: str | None, every: str | None, politeness: str | None,
         stockgroups watch --feeds feeds.opml --every 10m
         stockgroups watch            # the feeds of earlier `ingest` runs
     """
-    from stockgroups.config import show_value, BY_NAME
+    from stockgroups.config import BY_NAME, show_value
     from stockgroups.services.ingest import Collector
     from stockgroups.sources.watch import (
         HostDelay,
