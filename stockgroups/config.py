@@ -316,6 +316,8 @@ def show_value(setting: Setting, value: Any) -> str:
         return f"{value:g}s"
     if setting.parse is parse_paths:
         return os.pathsep.join(value)
+    if setting.name == "db" and not value:
+        return "(unset: stockgroups.db in the user's folder)"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

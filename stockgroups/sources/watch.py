@@ -168,18 +168,26 @@ class Watcher:
 
 
 def read_feed_list(data: bytes, source: str) -> list[str]:
-    """Feed URLs from an OPML file, or from a text file with one URL a line (# comments)."""
+    """Feed URLs from an OPML file, or from a text file with one URL a line (# comments).
+
+    Only http(s) URLs: a feed list never makes us read a local file.
+    """
     from stockgroups.sources.formats.feeds import parse_opml, sniff
 
     if sniff(data, source) == "opml":
-        return parse_opml(data, source)
-    urls = []
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and line not in urls:
-            urls.append(line)
+        urls = parse_opml(data, source)
+    else:
+        urls = []
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and line not in urls:
+                urls.append(line)
     if not urls:
         raise InputError(f"{source}: lists no feeds")
+    for url in urls:
+        if not url.lower().startswith(("http://", "https://")):
+            raise InputError(f"{source}: feed {url!r} is not an http(s) URL; feed lists "
+                             "name web feeds only")
     return urls
 
 

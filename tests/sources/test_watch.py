@@ -244,3 +244,13 @@ def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
     assert proc.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert "watched: 1 new" in out
+
+
+@pytest.mark.parametrize("listing", [
+    b"https://ok.example/feed.xml\n/etc/passwd\n",
+    b'<opml version="2.0"><body><outline xmlUrl="../secret/feed.xml"/></body></opml>',
+    b"file:///etc/hosts\n",
+])
+def test_feed_list_names_web_feeds_only(listing):
+    with pytest.raises(InputError, match="is not an http\\(s\\) URL"):
+        read_feed_list(listing, "feeds.opml" if listing.startswith(b"<") else "feeds.txt")
