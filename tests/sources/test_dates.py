@@ -59,3 +59,13 @@ def test_archive_dates_are_normalised_in_json_lines():
     (_, article), = list(iter_json(line, "a.jsonl:1", jsonl=False))
     assert article.published == "1987-10-19T13:30:41Z"
     assert article.published_raw == "19-OCT-1987 13:30:41.59"
+
+
+def test_python_analyze_reads_a_dicts_date_like_the_json_input(kb_small):
+    import stockgroups
+
+    result = stockgroups.analyze({"title": "Kupfer", "text": "Die Mine in Chile streikt.",
+                                  "published": "Mi, 05 Nov 2025 14:00:00 +0100"}, kb=kb_small)
+    assert (result.article.published, result.article.published_raw) == (
+        "2025-11-05T13:00:00Z", "Mi, 05 Nov 2025 14:00:00 +0100")
+    assert result.to_dict()["published"] == "2025-11-05T13:00:00Z"

@@ -38,10 +38,12 @@ def config_cmd(fmt: str, verbose: bool) -> None:
     rows = config.describe(settings)
     path = config.config_path()
     if fmt == "json":
-        click.echo(json.dumps({"config_file": settings.config_file,
+        click.echo(json.dumps({"folder": str(config.user_home()),
+                               "config_file": settings.config_file,
                                "config_file_looked_for": str(path) if path else None,
                                "settings": rows}, ensure_ascii=False))
         return
+    click.echo(f"Stock Groups folder: {config.user_home()}")
     if settings.config_file:
         click.echo(f"config file: {settings.config_file}")
     else:

@@ -45,9 +45,9 @@ def iter_json(data: bytes | str, source: str, *,
                     yield source, InputError(f"{source}: empty JSON list")
                 for i, item in enumerate(doc):
                     label = f"{source}[{i}]"
-                    yield label, _article(item, label)
+                    yield label, article_from_object(item, label)
             else:
-                yield source, _article(doc, source)
+                yield source, article_from_object(doc, source)
             return
     yield from _iter_lines(text, source)
 
@@ -67,12 +67,13 @@ def _iter_lines(text: str, source: str) -> Iterator[tuple[str, Article | InputEr
         except json.JSONDecodeError as err:
             yield label, InputError(f"{label}: invalid JSON ({err.msg} at column {err.colno})")
             continue
-        yield label, _article(item, label)
+        yield label, article_from_object(item, label)
     if not seen:
         yield source, InputError(f"{source}: empty input")
 
 
-def _article(item: Any, label: str) -> Article | InputError:
+def article_from_object(item: Any, label: str) -> Article | InputError:
+    """The Article a JSON object describes, or the InputError saying why it is not one."""
     if not isinstance(item, dict):
         return InputError(f"{label}: expected an object with 'text' or 'body'")
     text = _first(item, TEXT_KEYS)
@@ -106,4 +107,4 @@ def _where(err: json.JSONDecodeError) -> str:
     return f"{err.msg} at line {err.lineno} column {err.colno}"
 
 
-__all__ = ["iter_json"]
+__all__ = ["article_from_object", "iter_json"]
