@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # Beyond these years a "date" is a misread number, not a publication time.
@@ -24,6 +25,15 @@ _DMY_RE = re.compile(r"^\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2}
                      r"(?:\.(\d{1,6}))?)?)?\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+# Common English forms read by strptime before dateparser is asked (it costs a few ms a
+# call); %b and %B are English month names under the C locale Python starts in.
+STRPTIME_FORMATS = (
+    "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y %H:%M", "%b %d, %Y %H:%M",
+    "%d %B %Y %H:%M", "%d %b %Y %H:%M", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+    "%d.%m.%Y", "%d.%m.%Y %H:%M", "%Y%m%dT%H%M%SZ",
+)
+_TIME_FORMAT_RE = re.compile(r"%H")
+DATEPARSER_CACHE = 4096  # archives repeat date strings; each dateparser call costs ms
 DATEPARSER_SETTINGS = {
     "TIMEZONE": "UTC",
     "TO_TIMEZONE": "UTC",
@@ -65,6 +75,12 @@ def _parse(text: str) -> datetime | date | None:
         value = reader(text)
         if value is not None:
             return _utc(value)
+    for fmt in STRPTIME_FORMATS:
+        try:
+            value = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return _utc(value) if _TIME_FORMAT_RE.search(fmt) else value.date()
     if len(text) > MAX_RAW_CHARS:
         return None
     value = _dateparser(text)
@@ -108,6 +124,7 @@ def _dmy(text: str) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=DATEPARSER_CACHE)
 def _dateparser(text: str) -> datetime | None:
     import dateparser  # imported late: ~0.5 s, and only unusual date forms need it
 
