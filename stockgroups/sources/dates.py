@@ -21,8 +21,9 @@ _DATE_ONLY_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 # A clock time anywhere in the text ("13:30", "10h15"): without one the input is a day.
 _HAS_TIME_RE = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}|T\d{2}", re.IGNORECASE)
 # "19-OCT-1987 13:30:41.59": day-month-year with an English month abbreviation.
+# Archives of this form may carry junk after the stamp ("...41.59&#5;&#5;F"): ignored.
 _DMY_RE = re.compile(r"^\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})"
-                     r"(?:\.(\d{1,6}))?)?)?\s*$")
+                     r"(?:\.(\d{1,6}))?)?)?(?![\d:.])")
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 # Common English forms read by strptime before dateparser is asked (it costs a few ms a

@@ -25,7 +25,9 @@ NON_LATIN_MIN_SHARE = 0.2
 _NON_LATIN_RE = re.compile("[\u0370-\U0010ffff]")
 
 # Function words (articles, pronouns, prepositions, conjunctions, auxiliaries) that are
-# frequent in the language and rare as words of the others listed.
+# frequent in the language and rare as words of the others listed; none is also an
+# English word ("a", "is", "per", "for", "to"...), so English tables and lists of numbers
+# never look like another language.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the of and to in is that for it with as was on by at from this be "
                     "are have has had its which were been their said would will after "
@@ -34,27 +36,27 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "für von zu im auch als wird werden hat sind bei nach aus wie oder "
                     "noch über vor".split()),
     "fr": frozenset("le la les des du et est une dans pour que qui sur pas par au aux "
-                    "avec ce cette sont ont été il elle ils leur plus selon mais ou".split()),
+                    "avec ce cette sont ont été il elle ils leur selon mais ou".split()),
     "es": frozenset("el los las del y que en por con para una es se su al lo como más "
                     "pero sus fue ha han este esta entre según desde sobre".split()),
-    "it": frozenset("il lo gli della delle dei degli che di e è per una con non sono "
-                    "alla nel nella anche come più ha hanno del stato dopo secondo".split()),
-    "pt": frozenset("o os as da do das dos e que em para com uma não por mais foi são "
-                    "ao na no pelo pela seu sua também ainda após segundo".split()),
-    "nl": frozenset("de het een en van is dat niet op te met voor zijn er aan ook als "
+    "it": frozenset("il lo gli della delle dei degli che di e è una con non sono "
+                    "alla nel nella anche più ha hanno del stato dopo secondo".split()),
+    "pt": frozenset("o os da das dos e que em para com uma não por mais foi são "
+                    "ao na pelo pela seu sua também ainda após segundo".split()),
+    "nl": frozenset("de het een en van dat niet op te met voor zijn er aan ook als "
                     "bij door naar werd wordt heeft hebben nog maar om".split()),
-    "sv": frozenset("och att det som en är på för av med till den inte har om ett var "
-                    "vid också från efter men kan ska sina".split()),
-    "da": frozenset("og at det som en er på for af med til den ikke har om et var ved "
-                    "også fra efter men kan skal sine blev".split()),
-    "pl": frozenset("i w na z się że do nie jest to o od za po przez jak ale oraz są "
+    "sv": frozenset("och att det som en är på för av med inte har om ett var "
+                    "vid också från efter kan ska sina".split()),
+    "da": frozenset("og det som en er på af med til ikke har om et var ved "
+                    "også fra efter kan skal sine blev".split()),
+    "pl": frozenset("w na z się że nie jest o od za po przez jak ale oraz są "
                     "był była było także przy dla".split()),
     "tr": frozenset("ve bir bu da de için ile olarak daha çok gibi olan en ama sonra "
                     "kadar ancak değil göre ise".split()),
-    "fi": frozenset("ja on ei että se oli ovat joka mutta kun myös jo tai kuin sen "
+    "fi": frozenset("ja ei että se oli ovat joka mutta kun myös jo tai kuin sen "
                     "hän ole mukaan vuoden".split()),
-    "cs": frozenset("a se na je že v ve do z ze o k s by jsou byl bylo také jako ale "
-                    "podle pro při".split()),
+    "cs": frozenset("se na je že v ve z ze o k s jsou byl bylo také jako ale "
+                    "podle při".split()),
     "id": frozenset("yang dan di dari ini itu dengan untuk tidak akan pada ke dalam "
                     "juga karena oleh adalah telah sudah".split()),
 }

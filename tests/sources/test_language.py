@@ -34,3 +34,12 @@ def test_too_little_text_is_none_not_a_guess(text):
 
 def test_the_kb_covers_english():
     assert KB_LANGUAGES == ("en",)
+
+
+@pytest.mark.parametrize("text", [
+    "ACME CORP <ACME> YEAR NET\nShr 34 cts vs 1.19 dlrs\nNet 807,000 vs 2,858,000\n"
+    "Assets 510.2 mln vs 480.1 mln\nNote: a per share figure of a unit",
+    "Revenue per share rose to a record, and profit per unit was a third higher.",
+])
+def test_english_tables_and_per_share_lines_are_not_another_language(text):
+    assert detect_language(text) in ("en", None)
