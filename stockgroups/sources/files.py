@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from stockgroups.errors import InputError, StockGroupsError
-from stockgroups.sources.http import DEFAULT_MAX_BYTES, format_size
+from stockgroups.model import Article
 from stockgroups.sources.formats.html import decode_html, read_html
 from stockgroups.sources.formats.jsonl import iter_json
 from stockgroups.sources.formats.text import bom_encoding, decode, read_text
-from stockgroups.model import Article
+from stockgroups.sources.http import DEFAULT_MAX_BYTES, format_size
 
 Fetcher = Callable[[str], "tuple[bytes, str | None, str]"]
 Item = tuple[str, "Article | StockGroupsError"]

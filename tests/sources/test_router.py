@@ -208,7 +208,8 @@ def test_teaser_feed_offline_stops_after_a_few_failures_with_one_warning():
 def page(n: int) -> bytes:
     body = "".join(f"<p>Paragraph {i} of a long article about copper miners and strikes in "
                    f"Chile, with enough words to count as the full story.</p>" for i in range(n))
-    return f"<html><head><title>Full</title></head><body><article>{body}</article></body></html>".encode()
+    return (f"<html><head><title>Full</title></head><body><article>{body}</article>"
+            "</body></html>").encode()
 
 
 def test_teaser_pages_are_capped_by_count():

@@ -81,21 +81,19 @@ def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | 
         stockgroups analyze samples/ --format json
         curl -s https://example.com/story | stockgroups analyze -
     """
-    from stockgroups.analysis.pipeline import run
-    from stockgroups.sources.router import route
+    from stockgroups.services.analyze import analyze_inputs
 
     settings = cli_settings(allow_private=allow_private)
     kb = _kb(settings)
     failed = 0
     out = sys.stdout.buffer
     try:
-        for spec, item in route(list(sources), settings, fetch_pages=fetch_pages,
-                                warn=_warn):
-            if isinstance(item, StockGroupsError):
+        for spec, analysis in analyze_inputs(list(sources), settings, kb,
+                                             fetch_pages=fetch_pages, warn=_warn):
+            if isinstance(analysis, StockGroupsError):
                 failed += 1
-                _err(str(item))
+                _err(str(analysis))
                 continue
-            analysis = run(item, kb)
             if fmt == "json":
                 out.write(orjson.dumps(analysis.to_dict()) + b"\n")  # 10x json.dumps: it shows
             else:

@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from stockgroups.errors import InputError
+from stockgroups.model import Article
 from stockgroups.sources.dates import parse_published
 from stockgroups.sources.formats.text import bom_encoding, decode
-from stockgroups.model import Article
 
 log = logging.getLogger(__name__)
 

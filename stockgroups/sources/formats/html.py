@@ -5,9 +5,9 @@ import logging
 import re
 
 from stockgroups.errors import InputError
+from stockgroups.model import Article
 from stockgroups.sources.dates import parse_published
 from stockgroups.sources.formats.text import bom_encoding, decode
-from stockgroups.model import Article
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from stockgroups.errors import InputError
+from stockgroups.model import Article
 from stockgroups.sources.dates import parse_published
 from stockgroups.sources.formats.text import decode
-from stockgroups.model import Article
 
 TEXT_KEYS = ("text", "body")
 URL_KEYS = ("url", "link")
