@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench bench-ingest bench-batch clean
+.PHONY: run test eval bench bench-ingest bench-batch bench-edges clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,6 @@ lint: $(STAMP)
 SHARED ?= ../shared
 eval-external: $(STAMP)
 	$(BIN)/stockgroups eval --external --shared $(SHARED) --product $(BIN)/stockgroups
+
+bench-edges: $(STAMP)
+	$(BIN)/python benchmarks/bench_edges.py

@@ -16,8 +16,10 @@ class Article:
     title: str = ""
     text: str = ""  # the body; raw until the clean stage replaces it
     url: str | None = None
-    published: str | None = None  # ISO date or datetime, or None
+    published: str | None = None  # UTC ISO 8601 ("2022-01-07T10:30:00Z", or a date alone), or None
     html: str | None = None  # the raw page when the input was HTML
+    published_raw: str | None = None  # the publication time as the source wrote it
+    language: str | None = None  # ISO 639-1 code the story is written in, None if unsure
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Analysis:
             "text": a.text,
             "url": a.url,
             "published": a.published,
+            "published_raw": a.published_raw,
+            "language": a.language,
             "entities": [
                 {"id": e.id, "kind": e.kind, "name": e.name, "mentions": e.mentions,
                  "relevance": round(e.relevance, 3), "roles": list(e.roles)}

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from stockgroups.errors import StockGroupsError  # noqa: E402 (after the sys.path line above)
-from stockgroups.sources.files import iter_articles  # noqa: E402
+from stockgroups.sources.router import iter_articles  # noqa: E402
 
 OUT = Path(__file__).with_name("docs.jsonl")
 SEED = 20251125

@@ -32,7 +32,8 @@ except ImportError as err:  # pragma: no cover - exercised only without the extr
 
 from stockgroups.errors import StockGroupsError
 from stockgroups.kb.load import KB, load_kb
-from stockgroups.services.batch import ERROR_COLUMNS, analyze_records, output_fields
+from stockgroups.config import Settings
+from stockgroups.services.batch import ERROR_COLUMNS, analyze_records, batch_router, output_fields
 
 DEFAULT_MASTER = "local[*]"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -153,16 +154,17 @@ def _is_parquet_dir(folder: str) -> bool:
     return bool(names) and all(n.endswith(PARQUET_SUFFIX) or n.startswith(("_", ".")) for n in names)
 
 
-def _analyse_partition(kb_dirs: tuple[str, ...], max_bytes: int, columns: list[str]):
+def _analyse_partition(settings: Settings, columns: list[str]):
     """The mapInPandas function: (source, kind, payload) batches -> article and error rows."""
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        kb = _WORKER_KB.get(kb_dirs)
+        kb = _WORKER_KB.get(settings.kb_dirs)
         if kb is None:
-            kb = _WORKER_KB.setdefault(kb_dirs, load_kb(extra_dirs=kb_dirs))
+            kb = _WORKER_KB.setdefault(settings.kb_dirs, load_kb(extra_dirs=settings.kb_dirs))
+        router = batch_router(settings)
         for batch in batches:
             rows = []
             recs = zip(batch["source"], batch["kind"], batch["payload"])
-            for what, row in analyze_records(recs, kb, max_bytes=max_bytes):
+            for what, row in analyze_records(recs, kb, router):
                 out = dict.fromkeys(columns)
                 out["_row"] = what
                 if what == "error":
@@ -190,8 +192,8 @@ def group_days(articles: DataFrame) -> DataFrame:
             .orderBy("day", "group"))
 
 
-def run_batch(inputs: list[str], output: str, *, master: str | None = None, partitions: int | None = None,
-              kb_dirs: tuple[str, ...] = (), max_bytes: int = 10 * 1024 * 1024,
+def run_batch(inputs: list[str], output: str, settings: Settings | None = None, *,
+              master: str | None = None, partitions: int | None = None,
               overwrite: bool = False, spark: SparkSession | None = None) -> BatchSummary:
     """Analyse every article of the inputs and write articles/, errors/ and group_days/ under output."""
     out = output.removeprefix("file://")
@@ -199,7 +201,8 @@ def run_batch(inputs: list[str], output: str, *, master: str | None = None, part
         raise BatchError(f"{output}: output folder exists and is not empty (use --overwrite)")
     if "://" not in output and os.path.exists(out) and not os.path.isdir(out):
         raise BatchError(f"{output}: output exists and is not a folder")
-    kb = load_kb(extra_dirs=kb_dirs)  # fails here, on the driver, with the KB's own one-line error
+    settings = settings or Settings()
+    kb = load_kb(extra_dirs=settings.kb_dirs)  # fails here, on the driver, with the KB's own one-line error
     fields = output_fields(kb)
     columns = [name for name, _ in fields]
     schema = T.StructType([T.StructField("_row", T.StringType()), T.StructField("_error", T.StringType())]
@@ -210,7 +213,7 @@ def run_batch(inputs: list[str], output: str, *, master: str | None = None, part
         recs = records(spark, inputs)
         if partitions:
             recs = recs.repartition(partitions)
-        mapped = recs.mapInPandas(_analyse_partition(tuple(kb_dirs), max_bytes, columns), schema).persist()
+        mapped = recs.mapInPandas(_analyse_partition(settings, columns), schema).persist()
         articles = mapped.where(F.col("_row") == "article").select(*columns)
         errors = mapped.where(F.col("_row") == "error").select(F.col("source"), F.col("_error").alias("error"))
         articles.write.mode("overwrite").parquet(os.path.join(output, "articles"))

@@ -9,16 +9,18 @@ The Spark job (stockgroups.batch.spark) only moves these records around.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
 
 from stockgroups.analysis.pipeline import run
+from stockgroups.config import Settings
 from stockgroups.errors import StockGroupsError
 from stockgroups.kb.load import KB
 from stockgroups.model import Article
-from stockgroups.sources.files import parse_bytes
+from stockgroups.sources.router import Router
 from stockgroups.services.track_record import Calibrator, shipped_table
 from stockgroups.sources.formats.jsonl import iter_json
 
@@ -29,38 +31,27 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def articles_of(source: str, kind: str, payload: bytes | str,
-                max_bytes: int) -> Iterator[tuple[str, Article | StockGroupsError]]:
-    """The articles one record holds, each labelled as `analyze` labels it."""
+                router: Router) -> Iterator[tuple[str, Article | StockGroupsError]]:
+    """The articles one record holds, each labelled and read as `analyze` reads it (the
+    same router: charsets, dates, language, limits)."""
+    data = payload if isinstance(payload, bytes) else payload.encode("utf-8")
     if kind == "line":
-        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
-        if not text.strip():
+        if not data.strip():
             return
-        items = list(iter_json(text, source.rsplit(":", 1)[0], jsonl=True))
-        for _, item in items:  # one line: relabel with its own line number
-            yield source, _relabel(item, source)
+        for _, item in iter_json(data, source.rsplit(":", 1)[0], jsonl=True):
+            # one line of a JSON Lines file: labelled with its own line number
+            if isinstance(item, Article):
+                yield source, router.with_language(replace(item, source=source))
+            else:
+                _head, sep, tail = str(item).partition(": ")
+                yield source, type(item)(f"{source}: {tail}" if sep else str(item))
     elif kind == "record":
-        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
-        for _, item in iter_json(text, source, jsonl=False):
-            yield source, item
+        for _, item in iter_json(data, source, jsonl=False):
+            yield source, router.with_language(item) if isinstance(item, Article) else item
     elif kind == "file":
-        data = payload if isinstance(payload, bytes) else payload.encode("utf-8")
-        try:
-            yield from parse_bytes(data, source, max_bytes=max_bytes)
-        except StockGroupsError as err:
-            yield source, err
-        except (ValueError, LookupError, RecursionError) as err:
-            yield source, StockGroupsError(f"{source}: unreadable input ({type(err).__name__})")
+        yield from router.from_bytes(data, source)
     else:
         raise ValueError(f"unknown record kind {kind!r}")
-
-
-def _relabel(item: Article | StockGroupsError, label: str) -> Article | StockGroupsError:
-    if isinstance(item, Article):
-        return Article(source=label, title=item.title, text=item.text, url=item.url,
-                       published=item.published, html=item.html)
-    message = str(item)
-    _head, sep, tail = message.partition(": ")
-    return type(item)(f"{label}: {tail}" if sep else message)
 
 
 def flatten(d: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +64,14 @@ def unflatten(row: dict[str, Any], nested: Iterable[str]) -> dict[str, Any]:
     return {k: json.loads(v) if k in nested and isinstance(v, str) else v for k, v in row.items()}
 
 
-def analyze_records(records: Iterable[tuple[str, str, bytes | str]], kb: KB, *,
-                    max_bytes: int) -> Iterator[tuple[str, dict[str, Any]]]:
+def batch_router(settings: Settings) -> Router:
+    """The router a batch worker reads records with: the settings' limits, no fetching
+    (an archive job does not go to the web for teaser pages)."""
+    return Router(settings=settings, fetch_pages=False)
+
+
+def analyze_records(records: Iterable[tuple[str, str, bytes | str]], kb: KB,
+                    router: Router) -> Iterator[tuple[str, dict[str, Any]]]:
     """("article", flat row) per analysed article and ("error", {source, error}) per bad one.
 
     The row is what `analyze --format json` prints: the analysis with each signal's track record.
@@ -82,7 +79,7 @@ def analyze_records(records: Iterable[tuple[str, str, bytes | str]], kb: KB, *,
     calibrator = Calibrator(shipped_table())
     for source, kind, payload in records:
         try:
-            items = list(articles_of(source, kind, payload, max_bytes))
+            items = list(articles_of(source, kind, payload, router))
         except StockGroupsError as err:
             items = [(source, err)]
         for label, item in items:
@@ -106,4 +103,4 @@ def output_fields(kb: KB) -> list[tuple[str, str]]:
     return types
 
 
-__all__ = ["ERROR_COLUMNS", "KINDS", "analyze_records", "articles_of", "flatten", "output_fields", "unflatten"]
+__all__ = ["ERROR_COLUMNS", "KINDS", "analyze_records", "articles_of", "batch_router", "flatten", "output_fields", "unflatten"]

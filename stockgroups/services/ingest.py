@@ -1,46 +1,35 @@
-"""Ingest: sources -> articles -> analysed, clustered into stories, stored exactly once.
+"""Ingest: articles -> analysed, clustered into stories, stored exactly once.
 
-Inputs are read in order (files, folders, page URLs, RSS/Atom feeds, OPML lists, JSON
-Lines archives streamed line by line); articles go in batches: duplicates (same
-canonical URL, or same content with no URL) are dropped before analysis, the rest are
-analysed, matched against recent stories, and written in one transaction per batch.
+The items come from the one input router (stockgroups.sources.router: files, folders,
+page URLs, RSS/Atom feeds, OPML lists, JSON Lines archives streamed line by line);
+articles go in batches: duplicates (same canonical URL, or same content with no URL)
+are dropped before analysis, the rest are analysed, matched against recent stories,
+and written in one transaction per batch.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import multiprocessing
-import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
-from urllib.parse import urljoin
 
 from stockgroups.analysis.version import analysis_version
-from stockgroups.store import dedupe
-from stockgroups.errors import FetchError, InputError, StockGroupsError
-from stockgroups.sources.formats.feeds import parse_feed, parse_opml, sniff
-from stockgroups.sources.http import DEFAULT_MAX_BYTES, fetch, format_size
-from stockgroups.sources.formats.html import read_html
-from stockgroups.sources.formats.jsonl import iter_json
-from stockgroups.sources.files import iter_articles, parse_bytes, read_file
+from stockgroups.errors import StockGroupsError
 from stockgroups.model import Article
+from stockgroups.sources.router import Item
+from stockgroups.store import dedupe
 from stockgroups.store.base import ArticleRow, BaseStore, Companies, companies_of
 from stockgroups.store.times import DATE_ONLY_RE, iso_utc, parse_time, published_epoch
 
 log = logging.getLogger(__name__)
 
-Item = tuple[str, "Article | StockGroupsError"]
-Getter = Callable[[str], "tuple[bytes, str | None, str]"]
-
 BATCH_SIZE = 500  # articles per transaction: large enough for executemany to pay off
 LSH_LOAD_LIMIT = 150_000  # at most this many signatures are read back into the index
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 IN_FLIGHT_BATCHES = 4  # batches analysed ahead of the one being written (jobs > 1)
 
 
@@ -62,169 +51,6 @@ class Summary:
     def line(self) -> str:
         return (f"{self.new} new ({self.stories} new stories), {self.duplicate} duplicate, "
                 f"{self.failed} failed")
-
-
-# -- inputs -------------------------------------------------------------------------------
-
-
-@dataclass
-class Sources:
-    """Reads ingest specs into items; feeds and OPML here, everything else via ingest/."""
-
-    get: Getter
-    max_bytes: int = DEFAULT_MAX_BYTES
-    fetch_pages: bool = True  # fetch the article page of a teaser-only feed entry
-    allowed: Callable[[str], bool] = lambda url: True  # robots.txt check for page fetches
-    wait: Callable[[str], None] = lambda url: None  # politeness before each page fetch
-    known: Callable[[str], bool] = lambda url: False  # already stored: no need to fetch
-    warn: Callable[[str], None] = lambda msg: None
-    on_feed: Callable[[str], None] = lambda url: None  # a feed URL was read (for watch)
-
-    def items(self, specs: Sequence[str]) -> Iterator[Item]:
-        for spec in specs:
-            if spec == "-":
-                yield from iter_articles(["-"], max_bytes=self.max_bytes)
-            elif spec.lower().startswith(("http://", "https://")):
-                yield from self._guard(spec, partial(self._url, spec))
-            elif os.path.isdir(spec):
-                files = list(_walk(spec))
-                if not files:
-                    yield spec, InputError(f"{spec}: folder has no input files")
-                for path in files:
-                    yield from self._guard(path, partial(self._file, path))
-            else:
-                yield from self._guard(spec, partial(self._file, spec))
-
-    def from_bytes(self, data: bytes, source: str, content_type: str | None = None,
-                   url: str | None = None) -> Iterator[Item]:
-        """Items of an input already in hand (a feed body watch has fetched)."""
-        return self._guard(source, partial(self._bytes, data, source, content_type, url))
-
-    def _guard(self, label: str, read: Callable[[], Iterable[Item]]) -> Iterator[Item]:
-        try:
-            yield from read()
-        except StockGroupsError as err:
-            yield label, err
-
-    def _url(self, url: str, opml_ok: bool = True) -> Iterator[Item]:
-        body, ctype, final = self.get(url)
-        if not body:
-            raise FetchError(f"{url}: empty response")
-        yield from self._bytes(body, url, ctype, final, opml_ok=opml_ok)
-
-    def _file(self, path: str) -> Iterator[Item]:
-        if path.lower().endswith(JSONL_SUFFIXES):
-            yield from self._jsonl(path)
-            return
-        yield from self._bytes(read_file(path, self.max_bytes), path, None, None)
-
-    def _bytes(self, data: bytes, source: str, ctype: str | None, url: str | None,
-               opml_ok: bool = True) -> Iterator[Item]:
-        kind = sniff(data, source, ctype)
-        if kind == "feed":
-            yield from self._feed(data, source, ctype, url)
-        elif kind == "opml" and opml_ok:
-            for feed_url in parse_opml(data, source):
-                yield from self._opml_entry(feed_url, source, url)
-        elif kind == "opml":
-            raise InputError(f"{source}: an OPML list inside an OPML list is not followed")
-        else:
-            yield from parse_bytes(data, source, max_bytes=self.max_bytes, content_type=ctype,
-                                   url=url)
-
-    def _opml_entry(self, feed_url: str, source: str, url: str | None) -> Iterator[Item]:
-        """One feed of an OPML list: a URL, or a file beside a local OPML file.
-
-        A list fetched from the web names web feeds only: it never makes us read a file.
-        """
-        if url:
-            target = urljoin(url, feed_url)
-        elif "://" in feed_url:
-            target = feed_url
-        else:
-            target = os.path.join(os.path.dirname(source), feed_url)
-        if target.lower().startswith(("http://", "https://")):
-            return self._guard(target, partial(self._url, target, False))
-        if url or "://" in target:
-            return iter([(target, InputError(f"{source}: feed {feed_url!r} is not an http(s) "
-                                             "URL"))])
-        return self._guard(target, partial(self._file, target))
-
-    def _feed(self, data: bytes, source: str, ctype: str | None,
-              url: str | None) -> Iterator[Item]:
-        feed = parse_feed(data, source, content_type=ctype, base_url=url)
-        for problem in feed.problems:
-            self.warn(problem)
-        if url:
-            self.on_feed(source)
-        for item in feed.items:
-            article = item.article
-            if item.teaser and self.fetch_pages and article.url and not self.known(article.url):
-                article = self._full_page(article)
-            yield article.source, article
-
-    def _full_page(self, teaser: Article) -> Article:
-        """The article page behind a teaser, when robots.txt allows; else the teaser."""
-        url = teaser.url or ""
-        try:
-            if not self.allowed(url):
-                self.warn(f"{url}: robots.txt disallows fetching; kept the feed's teaser")
-                return teaser
-            self.wait(url)
-            body, _ctype, final = self.get(url)
-            page = read_html(body, url, url=final)
-        except StockGroupsError as err:
-            self.warn(f"{err}; kept the feed's teaser")
-            return teaser
-        if len(page.text) <= len(teaser.text):
-            return teaser
-        return Article(source=teaser.source, title=teaser.title or page.title, text=page.text,
-                       url=teaser.url, published=teaser.published or page.published)
-
-    def _jsonl(self, path: str) -> Iterator[Item]:
-        """A JSON Lines archive, streamed: any size, each line capped at max_bytes."""
-        try:
-            raw = open(path, "rb")
-        except OSError as err:
-            raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
-        with raw:
-            stream = gzip.GzipFile(fileobj=raw) if path.lower().endswith(".gz") else raw
-            label = path[:-3] if path.lower().endswith(".gz") else path
-            seen = False
-            try:
-                for lineno, line in enumerate(stream, start=1):
-                    if not line.strip():
-                        continue
-                    seen = True
-                    where = f"{label}:{lineno}"
-                    if len(line) > self.max_bytes:
-                        yield where, InputError(f"{where}: line larger than the "
-                                                f"{format_size(self.max_bytes)} limit")
-                        continue
-                    if line.lstrip().startswith(b"["):
-                        yield where, InputError(f"{where}: expected an object with 'text' "
-                                                "or 'body'")
-                        continue
-                    yield from iter_json(line, where, jsonl=False)
-            except (OSError, EOFError) as err:
-                raise InputError(f"{path}: corrupt or truncated ({err})") from None
-            if not seen:
-                raise InputError(f"{path}: empty input")
-
-
-def _walk(folder: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield os.path.join(root, name)
-
-
-def guarded_getter(*, allow_private: bool, max_bytes: int, timeout: float | None = None) -> Getter:
-    kwargs: dict[str, Any] = {"allow_private": allow_private, "max_bytes": max_bytes}
-    if timeout is not None:
-        kwargs["timeout"] = timeout
-    return partial(fetch, **kwargs)
 
 
 # -- analysis (runs in worker processes when jobs > 1) -------------------------------------
@@ -487,10 +313,8 @@ def _iso(epoch: float) -> str:
 __all__ = [
     "BATCH_SIZE",
     "Collector",
-    "Sources",
     "Summary",
     "analyse",
-    "guarded_getter",
     "parse_time",
     "reanalyze",
 ]

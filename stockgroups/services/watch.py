@@ -11,34 +11,28 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from stockgroups import config
+from stockgroups.config import Settings
 from stockgroups.errors import InputError
-from stockgroups.services.ingest import Collector, Sources, Summary, guarded_getter
-from stockgroups.sources.watch import (
-    HostDelay,
-    Robots,
-    Watcher,
-    conditional_get,
-    read_feed_list,
-    states,
-)
+from stockgroups.services.ingest import Collector, Summary
+from stockgroups.sources.polite import HostDelay, Robots
+from stockgroups.sources.router import Router, guarded_getter
+from stockgroups.sources.watch import Watcher, conditional_get, read_feed_list, states
 from stockgroups.store.base import BaseStore
 from stockgroups.store.dedupe import canonical_url
 
 Say = Callable[[str, bool], None]  # (line, is it an error/diagnostic)
 
 
-def make_sources(store: BaseStore, *, allow_private: bool | None, fetch_pages: bool,
+def make_sources(store: BaseStore, settings: Settings, *, fetch_pages: bool,
                  ignore_robots: bool, warn: Callable[[str], None],
-                 delay: HostDelay | None = None) -> Sources:
-    """The ingest Sources with the settings' limits, robots.txt and per-host politeness."""
-    allow = config.get("allow_private") if allow_private is None else allow_private
-    get = guarded_getter(allow_private=bool(allow), max_bytes=int(config.get("max_bytes")),
-                         timeout=float(config.get("fetch_timeout")))
-    delay = delay or HostDelay()
+                 delay: HostDelay | None = None) -> Router:
+    """The input router with what only the store knows: articles it holds, feeds read;
+    the settings' limits, robots.txt and per-host politeness."""
+    get = guarded_getter(settings)
+    delay = delay or HostDelay(settings.host_delay)
     robots = Robots(get, delay=delay)
-    return Sources(
-        get=get, max_bytes=int(config.get("max_bytes")), fetch_pages=fetch_pages,
+    return Router(
+        settings=settings, get=get, fetch_pages=fetch_pages,
         allowed=(lambda url: True) if ignore_robots else robots.allowed, wait=delay.wait,
         known=lambda url: store.has_url(canonical_url(url) or url), warn=warn,
         on_feed=lambda url: store.add_feeds([url]))
@@ -60,23 +54,21 @@ def feeds_to_watch(store: BaseStore, feeds_file: str | None) -> list[str]:
     return urls
 
 
-def watch_feeds(store: BaseStore, kb: Any, urls: list[str], *, every: float,
-                politeness: float, rounds: int | None, allow_private: bool | None,
-                fetch_pages: bool, ignore_robots: bool, say: Say) -> Summary:
-    """Poll until `rounds` passes are done (None: until Ctrl-C, which stops cleanly);
-    returns what was stored."""
-    allow = bool(config.get("allow_private") if allow_private is None else allow_private)
+def watch_feeds(store: BaseStore, kb: Any, urls: list[str], settings: Settings, *,
+                rounds: int | None, fetch_pages: bool, ignore_robots: bool, say: Say) -> Summary:
+    """Poll every settings.watch_every until `rounds` passes are done (None: until Ctrl-C,
+    which stops cleanly); returns what was stored."""
     saved = {f["url"]: f for f in store.feeds()}
-    delay = HostDelay(politeness)
-    sources = make_sources(store, allow_private=allow, fetch_pages=fetch_pages,
-                           ignore_robots=ignore_robots,
+    delay = HostDelay(settings.host_delay)
+    sources = make_sources(store, settings, fetch_pages=fetch_pages, ignore_robots=ignore_robots,
                            warn=lambda msg: say(f"warning: {msg}", True), delay=delay)
     collector = Collector(store, kb)
 
     def get(state: Any) -> Any:
         return conditional_get(state.url, etag=state.etag, last_modified=state.last_modified,
-                               allow_private=allow, timeout=float(config.get("fetch_timeout")),
-                               max_bytes=int(config.get("max_bytes")))
+                               allow_private=settings.allow_private,
+                               allow_link_local=settings.allow_link_local,
+                               timeout=settings.fetch_timeout, max_bytes=settings.max_bytes)
 
     def handle(url: str, response: Any) -> int:
         before, failures = collector.summary.new, collector.summary.failures
@@ -98,7 +90,7 @@ def watch_feeds(store: BaseStore, kb: Any, urls: list[str], *, every: float,
                         polled=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                         failures=state.failures, error=state.last_error)
 
-    watcher = Watcher(states(urls, saved), get=get, handle=handle, every=every, delay=delay,
+    watcher = Watcher(states(urls, saved), get=get, handle=handle, every=settings.watch_every, delay=delay,
                       on_poll=report)
     try:
         watcher.run(rounds=rounds)

@@ -1,7 +1,9 @@
-"""Specs (paths, folders, URLs, "-") -> Articles, in input order, one error per bad input.
+"""Bytes of one input -> its Articles; files, stdin and streams read within bounds.
 
-A bad input never stops the others: each spec yields its Article(s) or the error
-saying, in one line, why it could not be read.
+Every reader here is bounded: a file or stdin reads at most max_bytes, gzip
+decompresses at most max_bytes, and a JSON Lines archive is streamed in chunks with
+each line capped at max_bytes, so no input can make memory grow past a few limits.
+Which reader an input goes to is decided by sources/router.py.
 """
 from __future__ import annotations
 
@@ -11,17 +13,16 @@ import json
 import logging
 import os
 import re
-import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
-from stockgroups.errors import FetchError, InputError, StockGroupsError
-from stockgroups.sources.http import DEFAULT_MAX_BYTES, fetch, format_size
+from stockgroups.errors import InputError, StockGroupsError
+from stockgroups.model import Article
 from stockgroups.sources.formats.html import decode_html, read_html
 from stockgroups.sources.formats.jsonl import iter_json
 from stockgroups.sources.formats.text import bom_encoding, decode, read_text
-from stockgroups.model import Article
+from stockgroups.sources.http import DEFAULT_MAX_BYTES, format_size
 
 Fetcher = Callable[[str], "tuple[bytes, str | None, str]"]
 Item = tuple[str, "Article | StockGroupsError"]
@@ -44,40 +45,19 @@ log = logging.getLogger(__name__)
 _OTHER_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
-def iter_articles(specs: Sequence[str], *, fetcher: Fetcher | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES,
-                  allow_private: bool = False) -> Iterator[Item]:
-    """Yield (source, Article or error) for every input, in the order given.
-
-    A folder yields its files recursively in sorted order; a JSON list or JSONL file
-    yields one item per entry, its source naming the entry ("news.jsonl:3").
-    `fetcher(url) -> (body, content_type, final_url)` replaces the HTTP fetch (tests).
-    """
-    get = fetcher or partial(fetch, max_bytes=max_bytes, allow_private=allow_private)
-    for spec in specs:
-        if spec == "-":
-            yield from _guard(spec, lambda: _from_stdin(max_bytes))
-        elif spec.lower().startswith(("http://", "https://")):
-            yield from _guard(spec, lambda spec=spec: _from_url(spec, get, max_bytes))
-        elif _OTHER_SCHEME.match(spec) and not os.path.exists(spec):
-            yield spec, InputError(f"{spec}: only http and https URLs can be fetched")
-        elif os.path.isdir(spec):
-            files = list(_walk(spec))
-            if not files:
-                yield spec, InputError(f"{spec}: folder has no input files")
-            for path in files:
-                yield from _guard(path, lambda path=path: _from_file(path, max_bytes))
-        else:
-            yield from _guard(spec, lambda spec=spec: _from_file(spec, max_bytes))
-
-
 def parse_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                content_type: str | None = None, url: str | None = None) -> list[Item]:
-    """Bytes of one input -> its items: gunzip, refuse junk, sniff the type, parse."""
-    name = source
-    if data.startswith(GZIP_MAGIC) or source.lower().endswith(".gz"):
-        data = _gunzip(data, source, max_bytes)
-        name = source[:-3] if source.lower().endswith(".gz") else source
+                content_type: str | None = None, url: str | None = None,
+                name: str | None = None) -> list[Item]:
+    """Bytes of one input -> its items: gunzip, refuse junk, sniff the type, parse.
+
+    `name` is the file name to judge the type by when it differs from `source` (the
+    name without ".gz" once the caller has decompressed).
+    """
+    if name is None:
+        name = source
+        if data.startswith(GZIP_MAGIC) or source.lower().endswith(".gz"):
+            data = gunzip(data, source, max_bytes)
+            name = source[:-3] if source.lower().endswith(".gz") else source
     if not data.strip():
         raise InputError(f"{source}: empty input")
     declared = _charset(content_type)
@@ -91,38 +71,12 @@ def parse_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     return [(source, read_text(text, source, url=url))]
 
 
-def _guard(label: str, read: Callable[[], list[Item]]) -> Iterator[Item]:
-    """Run one input's reader, turning any user-facing failure into an item."""
-    try:
-        items = read()
-    except StockGroupsError as err:
-        yield label, err
-        return
-    except (ValueError, LookupError, OSError, RecursionError, MemoryError) as err:
-        # A parser choking on hostile input is still a bad input, not a crash.
-        log.debug("reader failed on %s", label, exc_info=True)
-        yield label, InputError(f"{label}: unreadable input ({type(err).__name__})")
-        return
-    yield from items
-
-
-def _from_stdin(max_bytes: int) -> list[Item]:
-    data = sys.stdin.buffer.read(max_bytes + 1)
+def read_stdin(stream: BinaryIO, max_bytes: int) -> list[Item]:
+    """Standard input, at most max_bytes of it."""
+    data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError(f"-: larger than the {format_size(max_bytes)} limit")
     return parse_bytes(data, "-", max_bytes=max_bytes)
-
-
-def _from_url(url: str, get: Fetcher, max_bytes: int) -> list[Item]:
-    body, content_type, final_url = get(url)
-    if not body:
-        raise FetchError(f"{url}: empty response")
-    return parse_bytes(body, url, max_bytes=max_bytes, content_type=content_type,
-                       url=final_url)
-
-
-def _from_file(path: str, max_bytes: int) -> list[Item]:
-    return parse_bytes(read_file(path, max_bytes), path, max_bytes=max_bytes)
 
 
 def read_file(path: str, max_bytes: int) -> bytes:
@@ -145,20 +99,7 @@ def read_file(path: str, max_bytes: int) -> bytes:
     return data
 
 
-def _walk(folder: str) -> Iterator[str]:
-    """Regular files under a folder, sorted, skipping hidden files and folders.
-
-    Pipes and devices are skipped: reading one would block or never end.
-    """
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            if not name.startswith(".") and os.path.isfile(path):
-                yield path
-
-
-def _gunzip(data: bytes, source: str, max_bytes: int) -> bytes:
+def gunzip(data: bytes, source: str, max_bytes: int) -> bytes:
     """Decompress at most max_bytes; a bomb, a truncation or garbage is an InputError."""
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
@@ -169,6 +110,79 @@ def _gunzip(data: bytes, source: str, max_bytes: int) -> bytes:
         raise InputError(f"{source}: larger than the {format_size(max_bytes)} limit "
                          "after decompression")
     return out
+
+
+LINE_CHUNK_BYTES = 64 * 1024  # how much of a stream is read at a time to find line ends
+
+
+def bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) of a byte stream, read in chunks; a line longer than max_bytes
+    comes out as None once, and its bytes are dropped as they arrive.
+
+    `for line in stream` would hold a whole line however long: a 4 MB gzip can hold one
+    4 GiB line. Memory here stays under max_bytes plus one chunk.
+    """
+    buf = bytearray()
+    lineno = 1
+    too_long = False
+    while True:
+        chunk = stream.read(LINE_CHUNK_BYTES)
+        if not chunk:
+            break
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
+            if end < 0:
+                if not too_long:
+                    buf += chunk[start:]
+                    if len(buf) > max_bytes:
+                        too_long, buf = True, bytearray()
+                break
+            if too_long:
+                yield lineno, None
+            else:
+                buf += chunk[start:end]
+                yield lineno, (None if len(buf) > max_bytes else bytes(buf))
+            buf, too_long = bytearray(), False
+            lineno += 1
+            start = end + 1
+    if too_long:
+        yield lineno, None
+    elif buf:
+        yield lineno, bytes(buf)
+
+
+def read_jsonl_archive(path: str, max_bytes: int) -> Iterator[Item]:
+    """A JSON Lines archive (gzip or not), streamed: any size, each line capped at max_bytes."""
+    try:
+        raw = open(path, "rb")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+    with raw:
+        gz = path.lower().endswith(".gz")
+        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if gz else raw  # type: ignore[assignment]
+        label = path[:-3] if gz else path
+        seen = False
+        try:
+            for lineno, line in bounded_lines(stream, max_bytes):
+                where = f"{label}:{lineno}"
+                if line is None:
+                    seen = True
+                    yield where, InputError(f"{where}: line larger than the "
+                                            f"{format_size(max_bytes)} limit")
+                    continue
+                if not line.strip():
+                    continue
+                seen = True
+                if line.lstrip().startswith(b"["):
+                    yield where, InputError(f"{where}: expected an object with 'text' "
+                                            "or 'body'")
+                    continue
+                yield from iter_json(line, where, jsonl=False)
+        except (OSError, EOFError, zlib.error) as err:
+            raise InputError(f"{path}: corrupt or truncated ({err})") from None
+        if not seen:
+            raise InputError(f"{path}: empty input")
 
 
 def _kind(data: bytes, name: str, content_type: str | None) -> str:
@@ -225,4 +239,5 @@ def _charset(content_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "iter_articles", "parse_bytes"]
+__all__ = ["DEFAULT_MAX_BYTES", "bounded_lines", "gunzip", "parse_bytes", "read_file",
+           "read_jsonl_archive", "read_stdin"]

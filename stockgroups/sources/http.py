@@ -35,12 +35,23 @@ NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
 # (3.11 treats 192.0.0.8, the IPv4 dummy address, as global); no news site lives there.
 EXTRA_BLOCKED = tuple(ipaddress.ip_network(n) for n in ("192.0.0.0/24", "100.64.0.0/10"))
 
+# Link-local blocks and cloud instance-metadata endpoints: a request there can read a
+# server's credentials, so allow_private alone never opens them (allow_link_local does).
+METADATA_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "169.254.0.0/16",  # IPv4 link-local: AWS, GCP, Azure, Oracle metadata at 169.254.169.254
+    "fe80::/10",  # IPv6 link-local
+    "100.100.100.200/32",  # Alibaba Cloud metadata
+    "fd00:ec2::254/128",  # AWS metadata over IPv6
+    "168.63.129.16/32",  # Azure host wire server
+    "192.0.0.192/32",  # Oracle Cloud legacy metadata
+))
+
 Resolver = Callable[[str, int], Sequence[str]]
 
 
 def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
-          allow_private: bool = False, max_redirects: int = 5, opener: Any = None,
-          resolver: Resolver | None = None) -> tuple[bytes, str | None, str]:
+          allow_private: bool = False, allow_link_local: bool = False, max_redirects: int = 5,
+          opener: Any = None, resolver: Resolver | None = None) -> tuple[bytes, str | None, str]:
     """GET a URL: (body, content type, final URL). Raises FetchError with a one-line reason.
 
     `timeout` is a budget for the whole fetch, redirects included; it is checked between
@@ -52,7 +63,7 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
     deadline = time.monotonic() + timeout
     current = url
     for _hop in range(max_redirects + 1):
-        ip = _check_target(current, url, allow_private, resolve)
+        ip = _check_target(current, url, allow_private, resolve, allow_link_local)
         request = urllib.request.Request(current, headers={
             "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain,"
             "application/json;q=0.9,*/*;q=0.5", "Accept-Encoding": "identity"})
@@ -96,6 +107,23 @@ def is_public_address(ip: str | ipaddress.IPv4Address | ipaddress.IPv6Address) -
         or addr.is_reserved or addr.is_unspecified)
 
 
+def is_link_local_or_metadata(ip: str | ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for link-local addresses and cloud-metadata endpoints, however written
+    (IPv4-mapped, NAT64, 6to4 and Teredo forms included)."""
+    addr = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.scope_id:
+            addr = ipaddress.IPv6Address(str(addr).split("%", 1)[0])
+        embedded = addr.ipv4_mapped or addr.sixtofour or (addr.teredo[1] if addr.teredo
+                                                           else None)
+        if embedded is None and addr in NAT64_PREFIX:
+            embedded = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+        if embedded is not None and is_link_local_or_metadata(embedded):
+            return True
+    return addr.is_link_local or any(addr in net for net in METADATA_NETWORKS
+                                     if net.version == addr.version)
+
+
 def parse_ip_host(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The address a numeric host names, in any form inet_aton accepts, else None.
 
@@ -136,7 +164,8 @@ def _inet_aton_part(part: str) -> int:
     return int(part)
 
 
-def _check_target(current: str, original: str, allow_private: bool, resolve: Resolver) -> str:
+def _check_target(current: str, original: str, allow_private: bool, resolve: Resolver,
+                  allow_link_local: bool = False) -> str:
     """The IP to connect to for `current`, after the scheme and address checks."""
     try:
         parts = urlsplit(current)
@@ -158,10 +187,18 @@ def _check_target(current: str, original: str, allow_private: bool, resolve: Res
         raise FetchError(f"{original}: cannot resolve {host} ({err})") from None
     if not ips:
         raise FetchError(f"{original}: cannot resolve {host}")
+    via = "" if current == original else f" (redirected to {current})"
+    if not allow_link_local:
+        for ip in ips:
+            if is_link_local_or_metadata(ip):
+                raise FetchError(f"{original}: refused: {host} is a private or reserved address "
+                                 f"({ip}), link-local or cloud metadata, which only setting "
+                                 f"allow_link_local opens{via}")
     if not allow_private:
         for ip in ips:
+            if allow_link_local and is_link_local_or_metadata(ip):
+                continue
             if not is_public_address(ip):
-                via = "" if current == original else f" (redirected to {current})"
                 raise FetchError(f"{original}: refused: {host} is a private or reserved "
                                  f"address ({ip}){via}")
     return ips[0]
@@ -233,11 +270,12 @@ def format_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def checked_ip(url: str, *, allow_private: bool = False, resolver: Resolver | None = None) -> str:
+def checked_ip(url: str, *, allow_private: bool = False, allow_link_local: bool = False,
+               resolver: Resolver | None = None) -> str:
     """The address to connect to for `url`, after the scheme and private-address checks;
     with pinned_opener(), the building blocks for callers that need their own requests
     (conditional GETs in watch.py) under the same guard."""
-    return _check_target(url, url, allow_private, resolver or _getaddrinfo)
+    return _check_target(url, url, allow_private, resolver or _getaddrinfo, allow_link_local)
 
 
 def pinned_opener(ip: str) -> urllib.request.OpenerDirector:
@@ -286,6 +324,7 @@ __all__ = [
     "USER_AGENT",
     "fetch",
     "format_size",
+    "is_link_local_or_metadata",
     "is_public_address",
     "parse_ip_host",
 ]

@@ -6,98 +6,32 @@ milliseconds; every request goes through stockgroups.sources.http and its guards
 from __future__ import annotations
 
 import logging
-import re
 import time
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib import robotparser
-from urllib.parse import urlsplit
 
+from stockgroups import config
+from stockgroups.errors import InputError, StockGroupsError
 from stockgroups.sources import http as fetch_mod
-from stockgroups.errors import FetchError, InputError, StockGroupsError
+from stockgroups.sources.polite import POLITENESS_DELAY, HostDelay, Robots
 
 log = logging.getLogger(__name__)
 
 DEFAULT_EVERY = 300.0  # seconds between polls of one feed: most news feeds update hourly
-POLITENESS_DELAY = 1.0  # seconds between two requests to the same host
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is retried at least this often
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$", re.IGNORECASE)
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-_STATUS_RE = re.compile(r"HTTP (\d{3})")
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
 
 def parse_duration(text: str) -> float:
-    """"5m" -> 300.0; "90" and "90s" -> 90.0; "1.5h" -> 5400.0."""
-    m = _DURATION_RE.match(text or "")
-    if not m:
-        raise InputError(f"{text!r}: not a duration (use e.g. 30s, 5m, 1h)")
-    seconds = float(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
-    if seconds <= 0:
-        raise InputError(f"{text!r}: the interval must be more than zero")
-    return seconds
-
-
-class HostDelay:
-    """Waits so that two requests to one host are at least `delay` seconds apart."""
-
-    def __init__(self, delay: float = POLITENESS_DELAY, clock: Clock = time.monotonic,
-                 sleep: Sleep = time.sleep) -> None:
-        self.delay, self.clock, self.sleep = delay, clock, sleep
-        self._last: dict[str, float] = {}
-
-    def wait(self, url: str) -> None:
-        host = (urlsplit(url).hostname or "").lower()
-        last = self._last.get(host)
-        if last is not None:
-            gap = self.delay - (self.clock() - last)
-            if gap > 0:
-                self.sleep(gap)
-        self._last[host] = self.clock()
-
-
-Getter = Callable[[str], "tuple[bytes, str | None, str]"]
-
-
-class Robots:
-    """robots.txt rules per site, fetched once through the guarded fetch.
-
-    A missing robots.txt (404, other 4xx, or unreachable) allows everything; 401 and 403
-    forbid everything, as urllib.robotparser does.
-    """
-
-    def __init__(self, get: Getter, user_agent: str = fetch_mod.USER_AGENT,
-                 delay: HostDelay | None = None) -> None:
-        self.get, self.agent, self.delay = get, user_agent, delay
-        self._sites: dict[str, robotparser.RobotFileParser] = {}
-
-    def allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        site = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-        rules = self._sites.get(site)
-        if rules is None:
-            rules = self._sites[site] = self._load(site)
-        return rules.can_fetch(self.agent, url)
-
-    def _load(self, site: str) -> robotparser.RobotFileParser:
-        rules = robotparser.RobotFileParser(site + "/robots.txt")
-        if self.delay:
-            self.delay.wait(site)
-        try:
-            body, _, _ = self.get(site + "/robots.txt")
-        except FetchError as err:
-            m = _STATUS_RE.search(str(err))
-            if m and m.group(1) in ("401", "403"):
-                rules.disallow_all = True
-            else:
-                rules.allow_all = True
-            return rules
-        rules.parse(body.decode("utf-8", errors="replace").splitlines())
-        return rules
+    """"5m" -> 300.0; "90" and "90s" -> 90.0; "1.5h" -> 5400.0 (config.parse_duration)."""
+    try:
+        return config.parse_duration(text)
+    except ValueError as err:
+        raise InputError(f"{text!r}: {err}") from None
 
 
 @dataclass(frozen=True)
@@ -119,15 +53,18 @@ class _ConditionalOpener:
     so fetch()'s private-address guard holds for every hop.
     """
 
-    def __init__(self, headers: dict[str, str], allow_private: bool) -> None:
+    def __init__(self, headers: dict[str, str], allow_private: bool,
+                 allow_link_local: bool = False) -> None:
         self.headers, self.allow_private = headers, allow_private
+        self.allow_link_local = allow_link_local
         self.status = 0
         self.reply_headers: Any = {}
 
     def open(self, request: urllib.request.Request, timeout: float) -> Any:
         for name, value in self.headers.items():
             request.add_header(name, value)
-        ip = fetch_mod.checked_ip(request.full_url, allow_private=self.allow_private)
+        ip = fetch_mod.checked_ip(request.full_url, allow_private=self.allow_private,
+                                  allow_link_local=self.allow_link_local)
         response = fetch_mod.pinned_opener(ip).open(request, timeout=timeout)
         self.status = getattr(response, "status", None) or response.getcode()
         self.reply_headers = response.headers
@@ -135,7 +72,8 @@ class _ConditionalOpener:
 
 
 def conditional_get(url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    allow_private: bool = False, timeout: float = fetch_mod.DEFAULT_TIMEOUT,
+                    allow_private: bool = False, allow_link_local: bool = False,
+                    timeout: float = fetch_mod.DEFAULT_TIMEOUT,
                     max_bytes: int = fetch_mod.DEFAULT_MAX_BYTES) -> Response:
     """GET through stockgroups.sources.http with validators; a 304 comes back as status 304."""
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
@@ -144,9 +82,10 @@ def conditional_get(url: str, *, etag: str | None = None, last_modified: str | N
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    opener = _ConditionalOpener(headers, allow_private)
+    opener = _ConditionalOpener(headers, allow_private, allow_link_local)
     body, ctype, final = fetch_mod.fetch(url, timeout=timeout, max_bytes=max_bytes,
-                                         allow_private=allow_private, opener=opener)
+                                         allow_private=allow_private,
+                                         allow_link_local=allow_link_local, opener=opener)
     got = opener.reply_headers
     return Response(status=opener.status or 200, body=body, content_type=ctype,
                     final_url=final, etag=got.get("ETag") or etag,
@@ -229,18 +168,26 @@ class Watcher:
 
 
 def read_feed_list(data: bytes, source: str) -> list[str]:
-    """Feed URLs from an OPML file, or from a text file with one URL a line (# comments)."""
+    """Feed URLs from an OPML file, or from a text file with one URL a line (# comments).
+
+    Only http(s) URLs: a feed list never makes us read a local file.
+    """
     from stockgroups.sources.formats.feeds import parse_opml, sniff
 
     if sniff(data, source) == "opml":
-        return parse_opml(data, source)
-    urls = []
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and line not in urls:
-            urls.append(line)
+        urls = parse_opml(data, source)
+    else:
+        urls = []
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and line not in urls:
+                urls.append(line)
     if not urls:
         raise InputError(f"{source}: lists no feeds")
+    for url in urls:
+        if not url.lower().startswith(("http://", "https://")):
+            raise InputError(f"{source}: feed {url!r} is not an http(s) URL; feed lists "
+                             "name web feeds only")
     return urls
 
 
@@ -256,6 +203,7 @@ def states(urls: Iterable[str], saved: dict[str, dict[str, Any]] | None = None) 
 
 
 __all__ = [
+    "POLITENESS_DELAY",
     "FeedState",
     "HostDelay",
     "PollResult",

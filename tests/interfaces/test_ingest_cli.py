@@ -144,15 +144,17 @@ def test_a_change_to_the_analysis_code_makes_every_stored_analysis_stale(cli, db
     assert "all analyses are current" in cli("reanalyze", "--db", db).stdout
 
 
-def test_opml_and_broken_feed(cli, db):
+def test_local_opml_never_pulls_local_files_and_broken_feed_is_read(cli, db):
+    """A feed list names web feeds only: the local files a local OPML points at stay out."""
     out = cli("ingest", str(FEEDS / "extra" / "list.opml"), str(FEEDS / "extra" / "broken.xml"),
               "--db", db, "--no-fetch-pages")
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 1, out.output
+    assert "feed '../news/wire_rss2.xml' is not an http(s) URL" in out.stderr
     assert "warning:" in out.stderr and "broken feed" in out.stderr
     conn = sqlite3.connect(db)
     titles = {t for (t,) in conn.execute("SELECT title FROM articles")}
     assert "Second story survives" in titles
-    assert "Strike halts output at Chile's Escondida copper mine" in titles
+    assert "Strike halts output at Chile's Escondida copper mine" not in titles
 
 
 def test_bad_inputs_are_one_line_errors(cli, db, tmp_path):
@@ -314,7 +316,8 @@ def test_watch_command_polls_and_remembers_feeds(cli, store_url, tmp_path):
 
 
 def test_parallel_analysis_gives_the_same_store(kb_small, tmp_path):
-    from stockgroups.services.ingest import Collector, Sources
+    from stockgroups.services.ingest import Collector
+    from stockgroups.sources.router import Router
     from stockgroups.store.sqlite import Store
 
     path = tmp_path / "a.jsonl"
@@ -324,7 +327,7 @@ def test_parallel_analysis_gives_the_same_store(kb_small, tmp_path):
         with Store(tmp_path / f"s{jobs}.db") as store:
             collector = Collector(store, kb_small, jobs=jobs, batch_size=10,
                                   clock=lambda: 1.7e9)
-            summary = collector.add(Sources(get=None).items([str(path)]))
+            summary = collector.add(Router(get=None).items([str(path)]))
             rows = store.conn.execute("SELECT story_id, title, text FROM articles ORDER BY id")
             results.append((summary.line(), rows.fetchall()))
     assert results[0] == results[1]

@@ -3,36 +3,39 @@ from __future__ import annotations
 
 import json
 
+from stockgroups.config import Settings
 from stockgroups.errors import StockGroupsError
 from stockgroups.model import Article
 from stockgroups.services.batch import (
     analyze_records,
+    batch_router,
     articles_of,
     flatten,
     output_fields,
     unflatten,
 )
 
+ROUTER = batch_router(Settings())
 LINE = json.dumps({"title": "Copper climbs", "text": "Copper prices rose in London.", "url": "https://x.example/a"})
 
 
 def test_a_jsonl_line_is_labelled_with_its_file_and_line_number():
-    [(label, article)] = list(articles_of("news.jsonl:7", "line", LINE.encode(), max_bytes=10_000))
+    [(label, article)] = list(articles_of("news.jsonl:7", "line", LINE.encode(), ROUTER))
     assert label == "news.jsonl:7" and isinstance(article, Article) and article.source == "news.jsonl:7"
     assert article.title == "Copper climbs"
 
 
 def test_a_bad_jsonl_line_is_an_error_naming_its_line():
-    [(_label, err)] = list(articles_of("news.jsonl:9", "line", b"{oops", max_bytes=10_000))
+    [(_label, err)] = list(articles_of("news.jsonl:9", "line", b"{oops", ROUTER))
     assert isinstance(err, StockGroupsError) and str(err).startswith("news.jsonl:9: invalid JSON")
 
 
 def test_a_blank_line_yields_nothing():
-    assert list(articles_of("news.jsonl:2", "line", b"   ", max_bytes=10_000)) == []
+    assert list(articles_of("news.jsonl:2", "line", b"   ", ROUTER)) == []
 
 
 def test_flat_rows_hold_nested_fields_as_json_and_read_back(kb_small):
-    [(what, row)] = list(analyze_records([("n.jsonl:1", "line", LINE.encode())], kb_small, max_bytes=10_000))
+    [(what, row)] = list(analyze_records([("n.jsonl:1", "line", LINE.encode())], kb_small, ROUTER))
     assert what == "article"
     nested = [k for k, v in row.items() if isinstance(v, str) and v[:1] in "[{"]
     assert "groups" in nested and "entities" in nested

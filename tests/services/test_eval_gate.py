@@ -6,7 +6,7 @@ import pytest
 
 from stockgroups.errors import StockGroupsError
 from stockgroups.services.evaluate import check_floors, load_labels, run_eval, score_case, summarize
-from stockgroups.sources.files import iter_articles
+from stockgroups.sources.router import iter_articles
 from stockgroups.model import Analysis, Article, GroupHit
 from stockgroups.analysis.pipeline import run
 

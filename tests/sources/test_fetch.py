@@ -337,3 +337,34 @@ def test_https_goes_through_the_pinned_tls_handler(server: str) -> None:
         fetch(url, allow_private=True, timeout=2)
     assert str(err.value).startswith(f"{url}: cannot connect (")
     assert "\n" not in str(err.value)
+
+
+# --- link-local and cloud metadata: never opened by allow_private alone ------------------
+
+METADATA_URLS = ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/",
+                 "http://100.100.100.200/latest/", "http://[fd00:ec2::254]/latest/",
+                 "http://[::ffff:169.254.169.254]/", "http://169.254.1.1/"]
+
+
+@pytest.mark.parametrize("url", METADATA_URLS)
+def test_metadata_addresses_refused_even_with_allow_private(url: str) -> None:
+    class Never:
+        @staticmethod
+        def open(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError("connected")
+
+    with pytest.raises(FetchError, match="link-local or cloud metadata, which only setting "
+                                         "allow_link_local opens"):
+        fetch(url, opener=Never(), allow_private=True)
+
+
+def test_metadata_name_resolving_to_link_local_refused_with_allow_private() -> None:
+    resolver = public_resolver({"metadata.google.internal": ["169.254.169.254"]})
+    with pytest.raises(FetchError, match="allow_link_local"):
+        fetch("http://metadata.google.internal/", resolver=resolver, allow_private=True)
+
+
+def test_allow_link_local_opens_metadata_addresses() -> None:
+    opener = FakeOpener({"http://169.254.169.254/x": FakeResponse(200, {}, b"ok")})
+    body, _, _ = fetch("http://169.254.169.254/x", opener=opener, allow_link_local=True)
+    assert body == b"ok"

@@ -14,7 +14,8 @@ from stockgroups.errors import FetchError, InputError, StockGroupsError
 from stockgroups.sources.formats import html as html_mod
 from stockgroups.sources.formats.html import read_html
 from stockgroups.sources.formats.jsonl import iter_json
-from stockgroups.sources.files import iter_articles, parse_bytes
+from stockgroups.sources.files import parse_bytes
+from stockgroups.sources.router import iter_articles
 from stockgroups.sources.formats.text import decode, read_text, split_title
 from stockgroups.model import Article
 
@@ -222,7 +223,7 @@ def test_empty_html_page_via_sources(tmp_path: Path) -> None:
 @pytest.mark.parametrize("doc, expected", [
     ({"title": "T", "text": "Body", "url": "https://x.example/a", "published": "2024-01-02"},
      Article(source="in.json", title="T", text="Body", url="https://x.example/a",
-             published="2024-01-02")),
+             published="2024-01-02", published_raw="2024-01-02")),
     ({"title": "T", "body": "Body"}, Article(source="in.json", title="T", text="Body")),
     ({"text": "Body only"}, Article(source="in.json", text="Body only")),
 ])

@@ -11,7 +11,8 @@ from email.utils import formatdate
 import pytest
 from localserver import LocalServer, QuietHandler
 
-from stockgroups.services.ingest import Collector, Sources
+from stockgroups.services.ingest import Collector
+from stockgroups.sources.router import Router
 from stockgroups.errors import FetchError, InputError
 from stockgroups.store.sqlite import Store
 from stockgroups.sources.watch import (
@@ -200,7 +201,7 @@ def test_watch_picks_up_new_items_only(server, kb_small):
     t = FakeTime()
     with Store(":memory:") as store:
         collector = Collector(store, kb_small, clock=lambda: 1.7e9)
-        sources = Sources(get=lambda u: (_ for _ in ()).throw(AssertionError(u)),
+        sources = Router(get=lambda u: (_ for _ in ()).throw(AssertionError(u)),
                           fetch_pages=False)
 
         def handle(feed_url: str, response: Response) -> int:
@@ -257,3 +258,13 @@ def test_watch_command_stops_cleanly_on_ctrl_c(server, tmp_path):
     assert proc.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert "watched: 1 new" in out
+
+
+@pytest.mark.parametrize("listing", [
+    b"https://ok.example/feed.xml\n/etc/passwd\n",
+    b'<opml version="2.0"><body><outline xmlUrl="../secret/feed.xml"/></body></opml>',
+    b"file:///etc/hosts\n",
+])
+def test_feed_list_names_web_feeds_only(listing):
+    with pytest.raises(InputError, match="is not an http\\(s\\) URL"):
+        read_feed_list(listing, "feeds.opml" if listing.startswith(b"<") else "feeds.txt")

@@ -1,11 +1,9 @@
 """`stockgroups batch`: the same analysis over an archive, on Apache Spark (the spark extra)."""
 from __future__ import annotations
 
-import os
-
 import click
 
-from stockgroups import config as settings
+from stockgroups.interfaces.cli.config import cli_settings
 from stockgroups.errors import StockGroupsError
 
 
@@ -34,9 +32,8 @@ def batch(inputs: tuple[str, ...], output: str, master: str | None, partitions: 
     try:
         from stockgroups.batch.spark import run_batch  # optional heavy extra: imported only here
 
-        extra = tuple(d for d in str(settings.get("kb_dirs")).split(os.pathsep) if d and os.path.isdir(d))
-        summary = run_batch(list(inputs), output, master=master, partitions=partitions, kb_dirs=extra,
-                            max_bytes=int(settings.get("max_bytes")), overwrite=overwrite)
+        summary = run_batch(list(inputs), output, cli_settings(), master=master, partitions=partitions,
+                            overwrite=overwrite)
     except StockGroupsError as err:
         raise click.ClickException(str(err)) from None
     click.echo(summary.line())

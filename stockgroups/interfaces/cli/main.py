@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 import orjson
 
-from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
 from stockgroups.interfaces.cli import batch as batch_commands
 from stockgroups.interfaces.cli import evals
+from stockgroups.interfaces.cli import config as config_commands
 from stockgroups.interfaces.cli import kb as kb_commands
 from stockgroups.interfaces.cli import markets as market_commands
 from stockgroups.interfaces.cli import store as store_commands
+from stockgroups.interfaces.cli.config import cli_settings
 from stockgroups.model import Analysis
 from stockgroups.services.knowledge import load_user_kb
 from stockgroups.services.track_record import Calibrator, shipped_table
@@ -22,9 +23,9 @@ from stockgroups.services.track_record import Calibrator, shipped_table
 DEFAULT_EVAL_DIR = Path("eval")
 
 
-def _kb():
+def _kb(settings=None):
     try:
-        return load_user_kb()
+        return load_user_kb(settings)
     except StockGroupsError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -33,7 +34,21 @@ def _err(message: str) -> None:
     click.echo(f"stockgroups: error: {message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _warn(message: str) -> None:
+    click.echo(f"stockgroups: warning: {message}", err=True)
+
+
+class _Main(click.Group):
+    """The command group; a library error that reaches it is still a one-line error."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StockGroupsError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="stockgroups")
 def main() -> None:
     """Stock Groups: which groups of stocks a news story moves, which way, and why.
@@ -51,12 +66,16 @@ def main() -> None:
 @click.option("--top", type=int, default=8, show_default=True, help="Rows per table in text format.")
 @click.option("--allow-private", is_flag=True, default=None,
               help="Allow URLs on private or loopback addresses (setting allow_private).")
-def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | None) -> None:
+@click.option("--fetch-pages/--no-fetch-pages", default=True, show_default=True,
+              help="Fetch the article page of a feed entry that carries only a teaser.")
+def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | None,
+            fetch_pages: bool) -> None:
     """Analyse articles: files, folders, http(s) URLs, or - for stdin.
 
     Inputs may be plain text (title on the first line), HTML pages, JSON objects
-    ({"title", "text" or "body", "url", "published"}), JSON Lines, or gzip of any of these.
-    The exit code is 1 if any input failed; the others are still analysed.
+    ({"title", "text" or "body", "url", "published"}), JSON Lines, gzip of any of these,
+    RSS/Atom feeds and OPML feed lists (each item analysed). The exit code is 1 if any
+    input failed; the others are still analysed.
 
     \b
     Examples:
@@ -64,22 +83,20 @@ def analyze(sources: tuple[str, ...], fmt: str, top: int, allow_private: bool | 
         stockgroups analyze samples/ --format json
         curl -s https://example.com/story | stockgroups analyze -
     """
-    from stockgroups.sources.files import iter_articles
-    from stockgroups.analysis.pipeline import run
+    from stockgroups.services.analyze import analyze_inputs
 
-    kb = _kb()
+    settings = cli_settings(allow_private=allow_private)
+    kb = _kb(settings)
     calibrator = Calibrator(shipped_table(), fragments=True)
-    allow = settings.get("allow_private") if allow_private is None else allow_private
     failed = 0
     out = sys.stdout.buffer
     try:
-        for spec, item in iter_articles(list(sources), max_bytes=int(settings.get("max_bytes")),
-                                        allow_private=bool(allow)):
-            if isinstance(item, StockGroupsError):
+        for spec, analysis in analyze_inputs(list(sources), settings, kb,
+                                             fetch_pages=fetch_pages, warn=_warn):
+            if isinstance(analysis, StockGroupsError):
                 failed += 1
-                _err(str(item))
+                _err(str(analysis))
                 continue
-            analysis = run(item, kb)
             if fmt == "json":  # orjson: 10x json.dumps, it shows; calibration beside each signal
                 out.write(orjson.dumps(calibrator.annotate(analysis.to_dict())) + b"\n")
             else:
@@ -160,16 +177,17 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str, exter
         evals.run_external(shared, product or evals.default_product(),
                            floors or evals.DEFAULT_EXTERNAL_FLOORS)
         return
-    from stockgroups.services.evaluate import check_floors, run_eval
-    from stockgroups.sources.files import iter_articles
     from stockgroups.analysis.pipeline import run
+    from stockgroups.services.evaluate import check_floors, run_eval
+    from stockgroups.sources.router import route
 
-    kb = _kb()
+    settings = cli_settings()
+    kb = _kb(settings)
     if not (eval_dir / "labels.jsonl").exists():
         raise click.ClickException(f"{eval_dir}: no labels.jsonl here")
 
     def analyze_path(path: Path) -> Analysis:
-        for _, item in iter_articles([str(path)]):
+        for _, item in route([str(path)], settings):
             if isinstance(item, StockGroupsError):
                 raise click.ClickException(str(item))
             return run(item, kb)
@@ -208,8 +226,9 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str, exter
         sys.exit(1)
 
 
-# Commands that live in their own modules (knowledge base, store).
+# Commands that live in their own modules (knowledge base, store, settings).
 kb_commands.register(main)
 store_commands.register(main)
 market_commands.register(main)
 batch_commands.register(main)
+config_commands.register(main)

@@ -33,7 +33,8 @@ from stockgroups.analysis.version import analysis_version
 from stockgroups.errors import StockGroupsError
 from stockgroups.services import stories as service
 from stockgroups.services.knowledge import load_user_kb
-from stockgroups.sources.watch import parse_duration
+from stockgroups.config import BY_NAME, show_value
+from stockgroups.interfaces.cli.config import cli_settings
 from stockgroups.store.base import BaseStore, StoryFilter
 from stockgroups.store.export import FORMATS as EXPORT_FORMATS
 from stockgroups.store.open import store_location
@@ -164,6 +165,7 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
     from stockgroups.services.ingest import BATCH_SIZE, Collector
     from stockgroups.services.watch import make_sources
 
+    settings = cli_settings(allow_private=allow_private, db=db)
     kb = _kb()
     console = Console(stderr=True)
     warn = (lambda msg: None) if quiet else _warn
@@ -185,7 +187,7 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
 
         collector = Collector(store, kb, jobs=jobs, progress=show,
                               batch_size=batch_size or BATCH_SIZE)
-        items = make_sources(store, allow_private=allow_private, fetch_pages=fetch_pages,
+        items = make_sources(store, settings, fetch_pages=fetch_pages,
                              ignore_robots=ignore_robots, warn=warn).items(list(sources))
         interrupted = False
         try:
@@ -207,15 +209,18 @@ def ingest(sources: tuple[str, ...], db: str | None, allow_private: bool | None,
 @click.command()
 @click.option("--feeds", "feeds_file", metavar="FILE", default=None,
               help="OPML file or text file of feed URLs (default: the feeds ingested before).")
-@click.option("--every", default="5m", show_default=True,
-              help="Time between polls of one feed: 30s, 5m, 1h.")
-@click.option("--politeness", type=float, default=1.0, show_default=True,
-              help="Seconds between two requests to the same host.")
+@click.option("--every", default=None,
+              help="Time between polls of one feed: 30s, 5m, 1h (setting watch_every, "
+                   "default 5m).")
+@click.option("--politeness", default=None,
+              help="Time between two requests to the same host: 1s, 500ms (setting "
+                   "host_delay, default 1s).")
 @click.option("--rounds", type=click.IntRange(1), default=None,
               help="Stop after this many polling rounds (default: until Ctrl-C).")
 @db_option
 @fetch_options
-def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | None,
+def watch(feeds_file: str | None, every: str | None, politeness: str | None,
+          rounds: int | None,
           db: str | None, allow_private: bool | None, fetch_pages: bool,
           ignore_robots: bool) -> None:
     """Poll feeds on a schedule and store their new articles; Ctrl-C stops cleanly.
@@ -230,15 +235,15 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
     """
     from stockgroups.services.watch import feeds_to_watch, watch_feeds  # datasketch: see ingest
 
-    with _library_errors():
-        interval = parse_duration(every)
+    settings = cli_settings(allow_private=allow_private, db=db, watch_every=every,
+                            host_delay=politeness)
     kb = _kb()
     with _open_store(db, create=True) as store, _library_errors():
         urls = feeds_to_watch(store, feeds_file)
+        every = show_value(BY_NAME["watch_every"], settings.watch_every)
         click.echo(f"watching {len(urls)} feed(s) every {every}; Ctrl-C to stop", err=True)
-        summary = watch_feeds(store, kb, urls, every=interval, politeness=politeness,
-                              rounds=rounds, allow_private=allow_private,
-                              fetch_pages=fetch_pages, ignore_robots=ignore_robots, say=_say)
+        summary = watch_feeds(store, kb, urls, settings, rounds=rounds, fetch_pages=fetch_pages,
+                              ignore_robots=ignore_robots, say=_say)
     click.echo(f"watched: {summary.line()}")
 
 

@@ -17,8 +17,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from stockgroups.errors import InputError
-from stockgroups.sources.formats.text import bom_encoding, decode
 from stockgroups.model import Article
+from stockgroups.sources.dates import parse_published
+from stockgroups.sources.formats.text import bom_encoding, decode
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +152,9 @@ def _item(entry: Any, label: str, base: str | None) -> FeedItem:
         raise InputError(f"{label}: entry has neither title nor text")
     teaser = not full and (len(text.split()) <= TEASER_MAX_WORDS
                            or bool(_TEASER_END_RE.search(text)))
+    published, raw_date = _date(entry)
     article = Article(source=link or label, title=title, text=text, url=link or None,
-                      published=_date(entry))
+                      published=published, published_raw=raw_date)
     return FeedItem(article=article, teaser=teaser and bool(link))
 
 
@@ -163,17 +165,27 @@ def _alternate(entry: Any) -> str | None:
     return None
 
 
-def _date(entry: Any) -> str | None:
-    """ISO 8601 UTC time of publication (else of update), or None when the feed has none."""
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
-            try:
-                dt = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-            except (OverflowError, ValueError, OSError):
-                continue
-            return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return None
+def _date(entry: Any) -> tuple[str | None, str | None]:
+    """(UTC ISO 8601 time of publication, else of update, or None; the text as written).
+
+    The feed's own text is parsed first (parse_published reads localised day and month
+    names, which feedparser leaves unparsed); feedparser's reading is the fallback.
+    """
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        if not raw:
+            continue
+        iso, raw = parse_published(raw)
+        if iso is None:
+            value = entry.get(f"{key}_parsed")
+            if value:
+                try:
+                    dt = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+                    iso = dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+                except (OverflowError, ValueError, OSError):
+                    pass
+        return iso, raw
+    return None, None
 
 
 def html_to_text(fragment: str) -> str:

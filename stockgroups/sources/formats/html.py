@@ -5,8 +5,9 @@ import logging
 import re
 
 from stockgroups.errors import InputError
-from stockgroups.sources.formats.text import bom_encoding, decode
 from stockgroups.model import Article
+from stockgroups.sources.dates import parse_published
+from stockgroups.sources.formats.text import bom_encoding, decode
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,9 @@ def read_html(data: bytes | str, source: str, *, declared: str | None = None,
     first, _, rest = text.partition("\n")
     if title and first.strip() == title:
         text = rest.strip()  # the <h1> repeats the title; Analysis.body adds it back once
-    return Article(source=source, title=title, text=text,
-                   url=found_url or url, published=published, html=page)
+    iso, raw_date = parse_published(published)
+    return Article(source=source, title=title, text=text, url=found_url or url,
+                   published=iso, published_raw=raw_date, html=page)
 
 
 def _trafilatura(page: str, url: str | None) -> tuple[str, str, str | None, str | None]:

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from stockgroups.errors import InputError
-from stockgroups.sources.formats.text import decode
 from stockgroups.model import Article
+from stockgroups.sources.dates import parse_published
+from stockgroups.sources.formats.text import decode
 
 TEXT_KEYS = ("text", "body")
 URL_KEYS = ("url", "link")
@@ -44,9 +45,9 @@ def iter_json(data: bytes | str, source: str, *,
                     yield source, InputError(f"{source}: empty JSON list")
                 for i, item in enumerate(doc):
                     label = f"{source}[{i}]"
-                    yield label, _article(item, label)
+                    yield label, article_from_object(item, label)
             else:
-                yield source, _article(doc, source)
+                yield source, article_from_object(doc, source)
             return
     yield from _iter_lines(text, source)
 
@@ -66,12 +67,13 @@ def _iter_lines(text: str, source: str) -> Iterator[tuple[str, Article | InputEr
         except json.JSONDecodeError as err:
             yield label, InputError(f"{label}: invalid JSON ({err.msg} at column {err.colno})")
             continue
-        yield label, _article(item, label)
+        yield label, article_from_object(item, label)
     if not seen:
         yield source, InputError(f"{source}: empty input")
 
 
-def _article(item: Any, label: str) -> Article | InputError:
+def article_from_object(item: Any, label: str) -> Article | InputError:
+    """The Article a JSON object describes, or the InputError saying why it is not one."""
     if not isinstance(item, dict):
         return InputError(f"{label}: expected an object with 'text' or 'body'")
     text = _first(item, TEXT_KEYS)
@@ -81,13 +83,16 @@ def _article(item: Any, label: str) -> Article | InputError:
         return InputError(f"{label}: empty 'text'")
     title = item.get("title")
     url = _first(item, URL_KEYS)
-    published = _first(item, PUBLISHED_KEYS)
+    when = _first(item, PUBLISHED_KEYS)
+    published, published_raw = parse_published(
+        when if isinstance(when, (str, int, float)) and not isinstance(when, bool) else None)
     return Article(
         source=label,
         title=title.strip() if isinstance(title, str) else "",
         text=text,
         url=url if isinstance(url, str) and url else None,
-        published=published if isinstance(published, str) and published else None,
+        published=published,
+        published_raw=published_raw,
     )
 
 
@@ -102,4 +107,4 @@ def _where(err: json.JSONDecodeError) -> str:
     return f"{err.msg} at line {err.lineno} column {err.colno}"
 
 
-__all__ = ["iter_json"]
+__all__ = ["article_from_object", "iter_json"]

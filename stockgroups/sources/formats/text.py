@@ -25,6 +25,13 @@ LEGACY_ENCODINGS = (
     "cp1258",
 )
 CHAOS_DIGITS = 2  # chaos scores closer than 0.01 count as a tie
+# A declared charset is trusted, its bad bytes replaced, while they stay under this share
+# of the characters; past it the label is wrong for these bytes and detection decides.
+DECLARED_BAD_SHARE = 0.01
+DECLARED_BAD_FEW = 3  # a short text is allowed a few stray bytes whatever its length
+# Codecs of one byte per character: a page labelled with one of them may really be UTF-8.
+SINGLE_BYTE = frozenset(codecs.lookup(n).name for n in (
+    "cp1252", "latin-1", "iso8859_2", "iso8859_15", "cp1250", "cp1251", "ascii"))
 # Labels browsers read as cp1252 (WHATWG Encoding Standard), since cp1252 is a superset.
 LEGACY_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
                   "us-ascii": "cp1252", "ascii": "cp1252"}
@@ -48,10 +55,13 @@ def bom_encoding(data: bytes) -> str | None:
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes: BOM, UTF-8, the declared charset, a detected legacy encoding, cp1252.
+    """Decode bytes: BOM, UTF-8, the declared charset, a detected legacy encoding.
 
-    Valid UTF-8 wins over a declared charset because servers often mislabel UTF-8 pages
-    as ISO-8859-1. Never raises: the last resort replaces undecodable bytes.
+    Bad bytes are replaced where they are (U+FFFD), never a reason to re-decode the whole
+    document in another encoding: a UTF-8 page with one stray byte keeps its accented
+    names. Valid (or nearly valid) UTF-8 wins over a declared single-byte charset because
+    servers often mislabel UTF-8 pages as ISO-8859-1. When nothing is declared,
+    charset-normalizer picks among the legacy encodings news comes in. Never raises.
     """
     encoding = bom_encoding(data)
     if encoding:
@@ -60,16 +70,39 @@ def decode(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if declared:
-        declared = LEGACY_ALIASES.get(declared.strip().lower(), declared.strip())
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong or unknown charset label is common; fall through to sniffing
+    label = _codec(declared)
+    if (label is None or label == "utf-8" or label in SINGLE_BYTE) and _mostly_utf8(data):
+        return data.decode("utf-8", errors="replace")
+    if label and label != "utf-8":  # "utf-8" on bytes that are not even nearly UTF-8 is wrong
+        text = data.decode(label, errors="replace")
+        if text.count("\ufffd") <= max(DECLARED_BAD_FEW, DECLARED_BAD_SHARE * len(text)):
+            return text
+        # A label the bytes do not fit at all is a wrong label: detect instead.
     guess = _detect(data)
     if guess is not None:
         return guess
     return data.decode(FALLBACK_ENCODING, errors="replace")
+
+
+def _codec(declared: str | None) -> str | None:
+    """The Python codec name of a declared charset label, or None (absent or unknown)."""
+    if not declared or not declared.strip():
+        return None
+    label = LEGACY_ALIASES.get(declared.strip().lower(), declared.strip())
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "utf-8" if name in ("utf-8", "utf-8-sig") else name
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes: its valid multi-byte characters at least as many as
+    the bad bytes. Legacy single-byte text almost never forms valid UTF-8 sequences."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ch > "\x7f") - bad
+    return multibyte > 0 and bad <= multibyte
 
 
 def _detect(data: bytes) -> str | None:
