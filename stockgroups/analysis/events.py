@@ -24,10 +24,6 @@ CATEGORIES = ("geopolitical", "disaster", "macro", "corporate", "regulatory", "m
 SHOCKS = ("supply-disruption", "demand-shock", "risk-off", "risk-on", "rate-up", "rate-down",
           "company-negative", "company-positive", "regulatory-negative",
           "regulatory-positive", "neutral")
-# Roles an event_effects.csv target may name instead of a group id (the loader checks these).
-EFFECT_ROLES = ("subject-country", "subject-company", "subject-industry", "subject-commodity",
-                "produced-commodities", "producer-industries", "local-producers",
-                "consumer-industries", "peers", "suppliers", "customers", "actor-countries")
 EFFECT_DIRECTIONS = ("up", "down", "mixed", "neutral", "shock")
 
 # The intrinsic sign an event carries for what it is about (earnings beat: up). Shocks whose
@@ -558,7 +554,6 @@ def find_events(title: str, text: str, matcher: EventMatcher) -> tuple[Event, ..
 __all__ = [
     "CATEGORIES",
     "EFFECT_DIRECTIONS",
-    "EFFECT_ROLES",
     "SHOCKS",
     "EventMatcher",
     "EventType",

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from stockgroups.errors import KBError
+from stockgroups.kb.load import ROLES
 from stockgroups.analysis.events import (
     EFFECT_DIRECTIONS,
-    EFFECT_ROLES,
     EventMatcher,
     compile_event_types,
     find_events,
@@ -357,7 +357,7 @@ def test_every_event_type_has_effects() -> None:
 @pytest.mark.parametrize("row", _rows("event_effects.csv"),
                          ids=lambda r: f"{r['event']}->{r['target']}")
 def test_effect_row_is_valid(row: dict[str, str]) -> None:
-    assert row["target"] in GROUP_IDS or row["target"] in EFFECT_ROLES
+    assert row["target"] in GROUP_IDS or row["target"] in ROLES
     assert row["direction"] in EFFECT_DIRECTIONS
     assert 0.0 <= float(row["weight"]) <= 1.0
     assert row["why"].strip()
