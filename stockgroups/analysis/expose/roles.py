@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from stockgroups.analysis.expose.combine import COUNTRY_COMPANY_DAMP, Ledger
 from stockgroups.analysis.expose.commodities import commodity_basis, commodity_direction, commodity_moves, share_factor
+from stockgroups.analysis.expose.reach import LOCAL_DAMP
 from stockgroups.analysis.expose.records import ProducerHit
 from stockgroups.analysis.expose.story import Story, full_strength
 from stockgroups.kb.load import ROLES
@@ -63,6 +64,10 @@ def fixed_group(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> None:
     reach = max(story.rel(subject), 0.6) if subject else 0.6
     where = kb.name(subject) if subject and subject.startswith("country:") else ""
     chain = [story.event_line(ev, where), eff.why]
+    reach_of = story.reach_of(ev)
+    if reach_of.downgraded:
+        chain.append(f"Reach: {reach_of.why}")
+        reach *= LOCAL_DAMP
     if _market_scaled(story, ev, eff):
         weight = _market_weight(story, subject)
         if weight < 1.0:
@@ -90,10 +95,23 @@ def _market_weight(story: Story, subject: str) -> float:
 def subject_country(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> None:
     """The country the event happens in (or, for sanctions, the one they target)."""
     kb = story.kb
+    reach = story.reach_of(ev)
     for c in story.countries_for(ev):
         direction = _direction(ev, eff)
         score = story.strength(ev) * eff.weight * c.relevance
         chain = (story.event_line(ev, c.name), eff.why)
+        if reach.downgraded:  # a local event moves the country's equities far less
+            score *= LOCAL_DAMP
+            chain += (f"Reach: {reach.why}",)
+        elif reach.scope == "local" and reach.places:
+            # An event at named sites moves a small market's equities, hardly a large one's
+            # (a mine strike is news for Chile; a county's power cut is not for the US).
+            listed = len(kb.companies_by_country.get(c.id, ()))
+            damp = max(LOCAL_DAMP, min(1.0, MARKET_FULL_COMPANIES / listed)) if listed else 1.0
+            if damp < 1.0:
+                score *= damp
+                chain += (f"Reach: reported at {', '.join(kb.name(p) for p in reach.places[:3])}, "
+                          f"a small part of {c.name}'s market",)
         ledger.add(c.id, score, direction, chain)
         # A small market's listed companies are its equities: name them. (Listing every
         # American company under country:US would say nothing.)
@@ -226,11 +244,15 @@ def local_producers(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
             if info.country == code:
                 ledger.add_company(company, move.score * eff.weight * LOCAL_PRODUCER_DAMP, eff.direction,
                                    move.chain + (line, eff.why), move.country)
-    # Foreign companies with operations in the country: output at risk there, though a
-    # producer of a commodity the story sends up gains on price ("mixed").
+    # Foreign companies with operations where the event happens: output at risk there,
+    # though a producer of a commodity the story sends up gains on price ("mixed"). A
+    # country-wide event (or one placed nowhere more precise) puts operations anywhere in the
+    # country at risk; one reported at named sites only those exposed to them.
     rising = {m.commodity for m in basis if m.direction == "up"}
+    reach = story.reach_of(ev)
     for c in story.countries_for(ev):
-        for fact in kb.exposures_by_object.get(c.id, ()):
+        exposed_to = reach.places if reach.scope == "local" and reach.places else (c.id,)
+        for fact in (f for where in exposed_to for f in kb.exposures_by_object.get(where, ())):
             info = kb.entities.get(fact.subject)
             if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from") \
                     or info.country == c.id.split(":")[1]:  # home companies are local producers

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from stockgroups.analysis.expose.reach import Reach, judge_reach
 from stockgroups.analysis.segment import Sentences, sentences_of
 from stockgroups.model import Entity, Event, Mention
 
@@ -77,6 +78,15 @@ class Story:
         self._near_events: set[int] | None = None
         self._targets: list[Entity] | None = None
         self.basis: dict[str, list[CommodityMove]] = {}  # commodity moves per event type
+        # Each event's reach is judged before anything cascades; one with nowhere to happen
+        # is dropped.
+        self.reach: dict[str, Reach] = {}
+        for ev in self.events:
+            kb_scope = kb.event_categories.get(ev.type, ("", "local"))[1]
+            self.reach[ev.type] = judge_reach(kb, ev, kb_scope, self.entities, mentions, self.sentences,
+                                              self.cue_sentences(ev))
+        self.events = [ev for ev in self.events if self.reach[ev.type].scope != "none"]
+        self.main_event = self.events[0] if self.events else None
         self.subject_countries = _subjects(entities, "country", COUNTRY_SUBJECT_FLOOR)[:SUBJECT_MAX_COUNTRIES]
         self.subject_companies = _subjects(entities, "company", COMPANY_SUBJECT_FLOOR)
         # An industry is the story's subject when it is named where the event is reported (or
@@ -91,7 +101,9 @@ class Story:
     def strength(self, ev: Event) -> float:
         """How hard an event pushes: the main event at least EVENT_FLOOR, its severity the
         rest; a side event ("terrorists" in an unrest story) by its severity alone."""
-        return full_strength(ev) if ev is self.main_event else ev.severity
+        base = full_strength(ev) if ev is self.main_event else ev.severity
+        reach = self.reach.get(ev.type)
+        return base * reach.factor if reach else base
 
     def rel(self, entity_id: str) -> float:
         e = self.entities.get(entity_id)
@@ -106,7 +118,12 @@ class Story:
         return self.kb.event_categories.get(ev.type, ("", "local"))[0]
 
     def scope(self, ev: Event) -> str:
-        return self.kb.event_categories.get(ev.type, ("", "local"))[1]
+        """The event's judged reach: "country" or "local"."""
+        reach = self.reach.get(ev.type)
+        return reach.scope if reach else self.kb.event_categories.get(ev.type, ("", "local"))[1]
+
+    def reach_of(self, ev: Event) -> Reach:
+        return self.reach.get(ev.type) or Reach(self.scope(ev))
 
     # -- where events are reported ---------------------------------------------------------
     @property
@@ -116,12 +133,16 @@ class Story:
         return self._sentences
 
     def cue_positions(self, ev: Event) -> list[int]:
-        """Offsets in the body where the event's cues start (once per event)."""
+        """Offsets in the body where the event's cues start, as the event stage matched them
+        (on word boundaries: "war" is not found inside "software"). An event built by hand
+        without offsets (a test, a stored record) is located by its cues on word boundaries."""
+        if ev.at:
+            return list(ev.at)
         if ev.type not in self._cue_positions:
             lower = self.body.lower()
             heads = {cue.split("~")[0].strip().lower() for cue in ev.cues}  # "troops ~ flown in"
             self._cue_positions[ev.type] = sorted(m.start() for head in heads
-                                                  for m in re.finditer(re.escape(head), lower))
+                                                  for m in re.finditer(r"(?<!\w)" + re.escape(head) + r"(?!\w)", lower))
         return self._cue_positions[ev.type]
 
     def cue_sentences(self, ev: Event) -> set[int]:

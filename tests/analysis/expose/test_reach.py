@@ -1,0 +1,110 @@
+"""Scale and place: an event's reach is judged before it cascades."""
+from __future__ import annotations
+
+from stockgroups.analysis.expose import find_exposures
+from stockgroups.analysis.expose.reach import _case_count, judge_reach
+from stockgroups.analysis.events import find_events
+from stockgroups.analysis.link import find_mentions
+from stockgroups.analysis.pipeline import analyze
+from stockgroups.analysis.relevance import score_entities
+from stockgroups.analysis.segment import sentences_of
+from stockgroups.model import Event
+
+UNREST = Event("civil-unrest", "Civil unrest", 0.8, ("protesters",))
+
+
+def exposures(kb, title, text, events):
+    body = title + "\n\n" + text
+    mentions = tuple(find_mentions(body, kb))
+    entities = score_entities(body, len(title), mentions, kb)
+    groups, companies = find_exposures(entities, tuple(events), mentions, body, kb)
+    return {g.id: g for g in groups}, {c.ticker: c for c in companies}
+
+
+def reach(kb, title, text, event):
+    body = title + "\n\n" + text
+    mentions = tuple(find_mentions(body, kb))
+    entities = {e.id: e for e in score_entities(body, len(title), mentions, kb)}
+    sentences = sentences_of(body)
+    cue_sentences = {sentences.index(body.lower().index(event.cues[0]))}
+    return judge_reach(kb, event, kb.event_categories[event.type][1], entities, mentions, sentences, cue_sentences)
+
+
+def test_a_rally_at_one_statehouse_is_local_and_moves_no_national_supply(kb_small):
+    title, text = "Teachers rally at the statehouse", "About 300 protesters gathered outside the statehouse in Atlanta on Monday."
+    assert reach(kb_small, title, text, UNREST).scope == "local"
+    groups, _ = exposures(kb_small, title, text, [UNREST])
+    assert "commodity:bitcoin" not in groups  # the US mines 35% of bitcoin: not at stake here
+    assert "country:US" not in groups
+
+
+def test_the_same_protest_nationwide_reaches_national_output(kb_small):
+    title, text = "Protests sweep the country", "Protesters filled streets nationwide, from Atlanta to every state capital in the United States."
+    assert reach(kb_small, title, text, UNREST).scope == "country"
+    groups, _ = exposures(kb_small, title, text, [UNREST])
+    assert groups["commodity:bitcoin"].direction == "down"
+
+
+def test_an_event_placed_nowhere_moves_nothing(kb_small):
+    title, text = "A perfect storm at the office", "The protesters in our office want longer lunch breaks."
+    assert reach(kb_small, title, text, UNREST).scope == "none"
+    assert exposures(kb_small, title, text, [UNREST]) == ({}, {})
+
+
+def test_local_unrest_puts_only_operations_at_that_place_at_risk(kb_small):
+    local = exposures(kb_small, "Protesters gather in Aktau", "Protesters gathered in the port city of Aktau on Monday.", [UNREST])
+    national = exposures(kb_small, "Protests spread across Kazakhstan",
+                         "Protesters gathered in Aktau, Almaty and across the country on Monday.", [UNREST])
+    assert "CVX" not in local[1]  # Chevron's exposure is Kazakhstan-wide, not to Aktau
+    assert "CVX" in national[1]
+
+
+def test_case_counts_are_read_from_words_and_numbers():
+    assert _case_count("officials confirmed one case of the disease") == 1
+    assert _case_count("3,200 new confirmed cases were reported") == 3200
+    assert _case_count("no count here") is None
+
+
+def test_a_single_disease_case_does_not_send_airlines_down(kb_full):
+    a = analyze("Dallas hospital confirms a case of Ebola\n\nHealth officials in Dallas confirmed one case of "
+                "Ebola on Tuesday in a patient who had returned from abroad. The patient is in isolation.", kb_full)
+    groups = {g.id: g for g in a.groups}
+    assert "industry:airlines" not in groups and "industry:hotels-resorts-cruise-lines" not in groups
+
+
+def test_a_regional_power_shutoff_lists_no_chipmakers_or_gold_miners(kb_full):
+    a = analyze("Blackouts hit two California counties as utility cuts power\n\nPG&E switched off power to about 30,000 "
+                "customers in two counties in Northern California on Tuesday to lower the risk of wildfires "
+                "during strong winds, causing blackouts until Thursday.", kb_full)
+    tickers = {c.ticker for c in a.companies}
+    industries = {g.id for g in a.groups}
+    assert not tickers & {"TSM", "2330.TW", "NEM", "GOLD", "ABX.TO"}
+    assert "industry:semiconductors" not in industries and "industry:gold-miners" not in industries
+    assert "country:US" not in industries  # one region's outage does not move the US market
+
+
+def test_anti_submarine_warfare_in_a_museum_is_not_a_war(kb_full):
+    a = analyze("Museum opens gallery on anti-submarine warfare\n\nA maritime museum opened a gallery on "
+                "anti-submarine warfare, with sonar recordings and a rebuilt radio room.", kb_full)
+    assert a.groups == ()
+
+
+def test_a_game_title_is_not_a_war(kb_full):
+    events = find_events("Review: 'Empires at War' is handsome, but the battles drag",
+                         "The new game Empires at War looks splendid, with painted maps.",
+                         kb_full.event_matcher)
+    assert "war" not in {e.type for e in events}
+
+
+def test_a_named_storm_is_still_the_storm(kb_full):
+    events = find_events("Hurricane Ida makes landfall", "Hurricane Ida made landfall in Louisiana as a category 4 storm.",
+                         kb_full.event_matcher)
+    assert "hurricane" in {e.type for e in events}
+
+
+def test_cue_offsets_come_from_the_event_stage_on_word_boundaries(kb_full):
+    title, text = "Software stocks slide as war escalates", "The war between the two countries escalated on Monday."
+    events = find_events(title, text, kb_full.event_matcher)
+    body = title + "\n\n" + text
+    war = next(e for e in events if e.type == "war")
+    assert war.at and all(body[at:at + 3].lower() == "war" and not body[at - 1].isalpha() for at in war.at)
