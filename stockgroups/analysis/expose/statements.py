@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import TYPE_CHECKING
-
 from stockgroups.analysis.expose.combine import MIXED_MINORITY, Ledger, combine
 from stockgroups.analysis.expose.records import Contribution
 from stockgroups.analysis.expose.roles import CONSUMER_DAMP, CONSUMER_MIN_BASIS, FLIP, PRODUCER_DAMP, heavyweight
 from stockgroups.analysis.expose.story import SUBJECT_MIN, Story
-
-if TYPE_CHECKING:
-    pass
+from stockgroups.analysis.relevance import attribution
 
 # Direct statements: "Chevron shares fell 3%", "oil prices jumped".
 STATEMENT_WEIGHT = 0.75
@@ -46,10 +42,13 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
     """Attach every move the story states to the name it is stated of."""
     kb = story.kb
     stated: dict[str, list[Contribution]] = {}
+    # A company named as an index ("MSCI's world index rose") or as a source ("Goldman
+    # analysts said oil rose") is not the one that moved.
     movable = [m for m in story.mentions
                if (info := kb.entities.get(m.entity)) and (
                    info.kind in STATED_KINDS or info.kind == "country"
-                   or (info.kind == "place" and info.get("kind") == "index"))]
+                   or (info.kind == "place" and info.get("kind") == "index"))
+               and not (info.kind == "company" and attribution(story.body, m))]
     if not movable:
         return
     ends = [m.end for m in movable]
