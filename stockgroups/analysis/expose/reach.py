@@ -52,6 +52,14 @@ CASES_LOCAL = 100  # fewer stated cases than this: a local matter
 CASE_FLOOR = 0.2  # strength left to a single case
 # A national event judged local moves its country's equities and fixed groups this much.
 LOCAL_DAMP = 0.35
+# A clause that sets the scene ("the listing came weeks after protests...", "last year's
+# hurricane") reports background, not the news: an event cued only there, and not in the
+# headline, pushes this much.
+BACKGROUND = re.compile(
+    r"\b(?:came (?:as|after|amid|weeks|days|months)|comes (?:as|after|amid)|(?:weeks|months|days|years) "
+    r"(?:after|before)|last year's|a year earlier|earlier this year|in the past|previously|had been)\b",
+    re.IGNORECASE)
+BACKGROUND_DAMP = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,9 +105,12 @@ def judge_reach(kb: KB, ev: Event, scope: str, entities: dict[str, Entity], ment
         elif info.kind == "place" and info.get("kind") in SITE_KINDS and m.entity not in sites:
             sites.append(m.entity)
     factor, why = 1.0, ""
+    if event_sentences and 0 not in event_sentences and all(
+            BACKGROUND.search(sentences.text(i)) for i in event_sentences):
+        factor, why = BACKGROUND_DAMP, "reported only in a background clause"
     cases = _case_count(text)
     if cases is not None and category == "disaster":
-        factor = max(CASE_FLOOR, min(1.0, math.log10(cases + 1) / math.log10(CASES_FULL)))
+        factor *= max(CASE_FLOOR, min(1.0, math.log10(cases + 1) / math.log10(CASES_FULL)))
         if cases < CASES_LOCAL:
             return Reach("local", tuple(sites), scope == "country", factor,
                          f"{cases} case{'s' if cases != 1 else ''} reported: a local matter")

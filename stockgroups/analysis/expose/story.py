@@ -86,7 +86,10 @@ class Story:
             self.reach[ev.type] = judge_reach(kb, ev, kb_scope, self.entities, mentions, self.sentences,
                                               self.cue_sentences(ev))
         self.events = [ev for ev in self.events if self.reach[ev.type].scope != "none"]
-        self.main_event = self.events[0] if self.events else None
+        # The headline's event is the main one: a more severe event in a background clause
+        # does not outrank it.
+        headline = [ev for ev in self.events if 0 in self.cue_sentences(ev)]
+        self.main_event = headline[0] if headline else (self.events[0] if self.events else None)
         self.subject_countries = _subjects(entities, "country", COUNTRY_SUBJECT_FLOOR)[:SUBJECT_MAX_COUNTRIES]
         self.subject_companies = _subjects(entities, "company", COMPANY_SUBJECT_FLOOR)
         # An industry is the story's subject when it is named where the event is reported (or

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from stockgroups.analysis.expose import find_exposures
 from stockgroups.analysis.expose.reach import _case_count, judge_reach
+from stockgroups.analysis.expose.statements import moves_said
+from stockgroups.analysis.expose.story import Story
 from stockgroups.analysis.events import find_events
 from stockgroups.analysis.link import find_mentions
 from stockgroups.analysis.pipeline import analyze
@@ -108,3 +110,21 @@ def test_cue_offsets_come_from_the_event_stage_on_word_boundaries(kb_full):
     body = title + "\n\n" + text
     war = next(e for e in events if e.type == "war")
     assert war.at and all(body[at:at + 3].lower() == "war" and not body[at - 1].isalpha() for at in war.at)
+
+
+BEAT = Event("earnings-beat", "Earnings beat", 0.4, ("topped estimates",), "up")
+
+
+def test_a_background_clause_does_not_outrank_the_headline_event(kb_small):
+    title = "Apple Inc topped estimates for the quarter"
+    text = ("Apple Inc topped estimates on strong iPhone sales. The results came weeks after protesters "
+            "gathered in Almaty, Kazakhstan, over fuel prices.")
+    body = title + "\n\n" + text
+    mentions = tuple(find_mentions(body, kb_small))
+    entities = score_entities(body, len(title), mentions, kb_small)
+    story = Story(kb_small, entities, (UNREST, BEAT), mentions, body, moves_said(body)[0])
+    assert story.main_event is BEAT  # the more severe unrest is only background
+    assert story.reach_of(UNREST).factor < 1.0
+    groups, companies = exposures(kb_small, title, text, [UNREST, BEAT])
+    assert companies["AAPL"].direction == "up"
+    assert groups.get("country:KZ") is None or groups["country:KZ"].score < companies["AAPL"].score
