@@ -20,8 +20,12 @@ if TYPE_CHECKING:
     from stockgroups.analysis.expose.story import Story
     from stockgroups.kb.load import KB
 
-# Reporting thresholds: below these a hit is noise.
+# Reporting thresholds: below these a hit is noise. Each hop has its own bar: a group the
+# story is itself about (its country, its company's industry, a commodity it states a move
+# of) needs less support than one reached through the graph, where every edge adds doubt.
 GROUP_MIN_SCORE = 0.33
+FIRST_ORDER_MIN_SCORE = 0.25
+HOP_BARS = {1: FIRST_ORDER_MIN_SCORE, 2: GROUP_MIN_SCORE}
 COMPANY_MIN_SCORE = 0.12
 MAX_GROUPS = 15
 MAX_COMPANIES = 25
@@ -46,9 +50,9 @@ class Ledger:
     companies: dict[str, list[CompanyContribution]] = field(default_factory=lambda: defaultdict(list))
     producer_hits: dict[tuple[str, str], ProducerHit] = field(default_factory=dict)
 
-    def add(self, target: str, score: float, direction: str, chain: Iterable[str]) -> None:
+    def add(self, target: str, score: float, direction: str, chain: Iterable[str], hop: int = 2) -> None:
         if score > 0 and target in self.kb.entities:
-            self.groups[target].append(Contribution(target, score, direction, tuple(chain)))
+            self.groups[target].append(Contribution(target, score, direction, tuple(chain), hop))
 
     def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str) -> None:
         if score > 0 and company in self.kb.entities:
@@ -67,7 +71,7 @@ def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY
     """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
     if len(contribs) == 1:  # the common case, and the same answer
         c = contribs[0]
-        return Combined(c.score, c.direction, c.chain[:8])
+        return Combined(c.score, c.direction, c.chain[:8], c.hop)
     contribs = sorted(contribs, key=lambda c: -c.score)
     votes: dict[str, float] = defaultdict(float)
     for c in contribs:
@@ -91,7 +95,7 @@ def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY
         for line in c.chain:
             if line not in chain:
                 chain.append(line)
-    return Combined(score, direction, tuple(chain[:8]))
+    return Combined(score, direction, tuple(chain[:8]), min(c.hop for c in contribs))
 
 
 def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
@@ -110,22 +114,43 @@ def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
         # make it mixed.
         shown = [x for x in items if x[1].score >= GROUP_MIN_SCORE] or [max(items, key=lambda x: x[1].score)]
         cs = [Contribution(sector, c.score * SECTOR_FACTOR, c.direction,
-                           (f"{kb.name(g)} is in the {kb.name(sector)} sector",) + c.chain[:1])
+                           (f"{kb.name(g)} is in the {kb.name(sector)} sector",) + c.chain[:1], c.hop)
               for g, c in shown]
         own = combined.get(sector)
         if own is not None:
-            cs.append(Contribution(sector, own.score, own.direction, own.chain))
+            cs.append(Contribution(sector, own.score, own.direction, own.chain, own.hop))
         rolled = combine(cs, SECTOR_MIXED_MINORITY)
         cap = max(top.score, own.score if own else 0)
-        combined[sector] = Combined(min(rolled.score, cap), rolled.direction, rolled.chain)
+        combined[sector] = Combined(min(rolled.score, cap), rolled.direction, rolled.chain, rolled.hop)
+    passed = {gid for gid, c in combined.items()
+              if kb.entities[gid].kind in GROUP_KINDS and c.score >= HOP_BARS.get(c.hop, GROUP_MIN_SCORE)}
+    # Taxonomy rule: a reported industry brings its sector, even when the sector's rolled-up
+    # score (never above the industry's) falls just under the bar.
+    passed |= {kb.entities[gid].sector for gid in passed
+               if kb.entities[gid].kind == "industry" and kb.entities[gid].sector in combined}
     hits = []
-    for gid, c in combined.items():
-        info = kb.entities[gid]
-        if info.kind not in GROUP_KINDS or c.score < GROUP_MIN_SCORE:
-            continue
+    for gid in passed:
+        info, c = kb.entities[gid], combined[gid]
         hits.append(GroupHit(gid, info.kind, info.name, round(min(c.score, 1.0), 3), c.direction, c.chain))
     hits.sort(key=lambda h: (-h.score, h.id))
-    return tuple(hits[:MAX_GROUPS])
+    return _capped(kb, hits)
+
+
+def _capped(kb: KB, hits: list[GroupHit]) -> tuple[GroupHit, ...]:
+    """The strongest MAX_GROUPS hits, never splitting an industry from its sector: an
+    industry whose sector would not fit is left out with it."""
+    by_id = {h.id: h for h in hits}
+    kept: dict[str, GroupHit] = {}
+    for h in hits:
+        if h.id in kept:
+            continue
+        sector = kb.entities[h.id].sector if h.kind == "industry" else ""
+        need = [h] + ([by_id[sector]] if sector and sector in by_id and sector not in kept else [])
+        if len(kept) + len(need) > MAX_GROUPS:
+            continue
+        for x in need:
+            kept[x.id] = x
+    return tuple(sorted(kept.values(), key=lambda h: (-h.score, h.id)))
 
 
 def add_members(story: Story, ledger: Ledger, groups: tuple[GroupHit, ...]) -> None:

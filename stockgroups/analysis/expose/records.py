@@ -16,6 +16,7 @@ class Contribution:
     score: float
     direction: str
     chain: tuple[str, ...]
+    hop: int = 2  # 1: the story's own subject or a stated move; 2: reached through the graph
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Combined:
     score: float
     direction: str
     chain: tuple[str, ...]
+    hop: int = 2  # the most direct hop among the contributions
 
 
 @dataclass(frozen=True)

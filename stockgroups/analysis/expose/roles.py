@@ -100,9 +100,11 @@ def subject_country(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
         direction = _direction(ev, eff)
         score = story.strength(ev) * eff.weight * c.relevance
         chain = (story.event_line(ev, c.name), eff.why)
+        hop = 1
         if reach.downgraded:  # a local event moves the country's equities far less
             score *= LOCAL_DAMP
             chain += (f"Reach: {reach.why}",)
+            hop = 2  # reached through its site, not reported of the country itself
         elif reach.scope == "local" and reach.places:
             # An event at named sites moves a small market's equities, hardly a large one's
             # (a mine strike is news for Chile; a county's power cut is not for the US).
@@ -110,9 +112,10 @@ def subject_country(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
             damp = max(LOCAL_DAMP, min(1.0, MARKET_FULL_COMPANIES / listed)) if listed else 1.0
             if damp < 1.0:
                 score *= damp
+                hop = 2
                 chain += (f"Reach: reported at {', '.join(kb.name(p) for p in reach.places[:3])}, "
                           f"a small part of {c.name}'s market",)
-        ledger.add(c.id, score, direction, chain)
+        ledger.add(c.id, score, direction, chain, hop=hop)
         # A small market's listed companies are its equities: name them. (Listing every
         # American company under country:US would say nothing.)
         listed = kb.companies_by_country.get(c.id, [])
@@ -165,7 +168,7 @@ def subject_commodity(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> N
     for e in story.subject_commodities:
         direction = commodity_direction(story, e.id, eff)
         ledger.add(e.id, story.strength(ev) * eff.weight * e.relevance, direction,
-                   (story.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
+                   (story.event_line(ev), f"The story is about {e.name.lower()}", eff.why), hop=1)
 
 
 def _industry_links(story: Story, ledger: Ledger, ev: Event, relation: str, damp: float) -> None:
@@ -299,7 +302,7 @@ def subject_company(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
             ledger.add(info.industry, score * SUBJECT_INDUSTRY_DAMP,
                        "mixed" if peers_apart else direction,
                        chain + (f"{info.name} is in {kb.name(info.industry).lower()}"
-                                + ("; its rivals gain" if peers_apart else ""),))
+                                + ("; its rivals gain" if peers_apart else ""),), hop=1)
 
 
 def heavyweight(story: Story, ledger: Ledger, company: str, score: float, direction: str,
@@ -373,7 +376,7 @@ def subject_industry(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> No
     """The industry the story names as its subject ("insurers face losses")."""
     for e in story.subject_industries:
         ledger.add(e.id, story.strength(ev) * eff.weight * e.relevance, _direction(ev, eff),
-                   (story.event_line(ev), f"The story is about {e.name.lower()}", eff.why))
+                   (story.event_line(ev), f"The story is about {e.name.lower()}", eff.why), hop=1)
 
 
 ROLE_TABLE: dict[str, Role] = {

@@ -89,9 +89,9 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
             if info.industry:
                 # Several companies of one industry moving together move the industry.
                 ledger.add(info.industry, score * STATED_INDUSTRY_DAMP, direction,
-                           (line, f"{info.name} ({info.ticker}) is in {kb.name(info.industry).lower()}"))
+                           (line, f"{info.name} ({info.ticker}) is in {kb.name(info.industry).lower()}"), hop=1)
         else:
-            ledger.add(info.id, score, direction, (line,))
+            ledger.add(info.id, score, direction, (line,), hop=1)
             if info.kind == "commodity" and story.rel(info.id) >= SUBJECT_MIN:
                 stated.setdefault(info.id, []).append(Contribution(info.id, score, direction, (line,)))
     # A price move the story is about reaches the commodity's producers and users (when
