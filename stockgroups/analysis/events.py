@@ -529,8 +529,13 @@ def _severity(etype: EventType, found: _Support, intensity: float) -> float:
     return min(1.0, severity * found.support / found.weight)
 
 
-def find_events(title: str, text: str, matcher: EventMatcher) -> tuple[Event, ...]:
-    """The events a story reports, most severe first; nothing for a story with no cues."""
+def find_events(title: str, text: str, matcher: EventMatcher,
+                names: tuple[tuple[int, int], ...] = ()) -> tuple[Event, ...]:
+    """The events a story reports, most severe first; nothing for a story with no cues.
+
+    `names` are (start, end) spans of names the linker found (companies, people), in the
+    offsets of title + "\n\n" + text: a cue inside one ("Riot Platforms") is part of a name.
+    """
     if not matcher.types:
         return ()
     body = f"{title}\n\n{text}" if title else text
@@ -548,6 +553,8 @@ def find_events(title: str, text: str, matcher: EventMatcher) -> tuple[Event, ..
             kind = role[0]
             if kind == _CUE:
                 if not body[hit.start:hit.end].islower() and _in_a_name(body, hit.start, hit.end):
+                    continue
+                if names and any(start < hit.end and hit.start < end for start, end in names):
                     continue
                 cue_hits.setdefault(role[1], []).append(hit)
             elif kind == _NEG:

@@ -128,3 +128,23 @@ def test_a_background_clause_does_not_outrank_the_headline_event(kb_small):
     groups, companies = exposures(kb_small, title, text, [UNREST, BEAT])
     assert companies["AAPL"].direction == "up"
     assert groups.get("country:KZ") is None or groups["country:KZ"].score < companies["AAPL"].score
+
+
+def test_a_cue_inside_a_name_the_linker_found_is_not_an_event(kb_full):
+    title = "Hurricane Harris takes over at the utility"
+    text = "Hurricane Harris, a former engineer, will run the company from June."
+    body = title + "\n\n" + text
+    names = tuple((at, at + len("Hurricane Harris")) for at in (0, body.index("Hurricane Harris", 1)))
+    assert "hurricane" in {e.type for e in find_events(title, text, kb_full.event_matcher)}  # blind to names
+    assert find_events(title, text, kb_full.event_matcher, names) == ()
+
+
+def test_cue_offsets_point_into_the_body_with_or_without_a_headline(kb_full):
+    from stockgroups.model import Article
+    from stockgroups.analysis.pipeline import run
+    for article in (Article("x", title="Strike", text="Dockworkers went on strike at the port of Santos."),
+                    Article("x", title="", text="Dockworkers went on strike at the port of Santos.")):
+        a = run(article, kb_full)
+        strike = next(e for e in a.events if e.type == "strike")
+        assert all(a.body[at:].lower().startswith("went on strike") or a.body[at:].lower().startswith("strike")
+                   for at in strike.at), (a.body, strike.at)
