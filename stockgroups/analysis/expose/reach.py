@@ -11,7 +11,8 @@
   the story ties to its site, moves its country's equities far less, and puts at risk only
   the operations exposed to that place.
 * Magnitude: the story's numbers scale severity, not the cue word alone. A case count below
-  an epidemic's scale (one case of a disease) keeps it local and weak.
+  an epidemic's scale (one case of a disease) keeps it local and weak; a regulatory event's
+  money at stake (a $50,000 fine, a $3 billion penalty) scales it on a log scale.
 """
 from __future__ import annotations
 
@@ -50,6 +51,16 @@ CASE_WORDS = {"a single": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 CASES_FULL = 10_000
 CASES_LOCAL = 100  # fewer stated cases than this: a local matter
 CASE_FLOOR = 0.2  # strength left to a single case
+# Money at stake in a regulatory event (a fine, a penalty, a settlement): full weight from
+# DOLLARS_FULL, the floor at or below DOLLARS_SMALL, log scale between. A $50,000 fine for a
+# late filing is not a $3 billion penalty.
+DOLLARS = re.compile(r"(?:US\$|\$|€|£)\s?(\d[\d,]*(?:\.\d+)?)\s*(trillion|billion|bn|million|mln|m\b)?",
+                     re.IGNORECASE)
+DOLLAR_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mln": 1e6, "m": 1e6}
+DOLLARS_FULL = 1e9
+DOLLARS_SMALL = 1e5
+DOLLAR_FLOOR = 0.2
+MONEY_CATEGORIES = frozenset({"regulatory"})
 # A national event judged local moves its country's equities and fixed groups this much.
 LOCAL_DAMP = 0.35
 # A clause that sets the scene ("the listing came weeks after protests...", "last year's
@@ -85,6 +96,23 @@ def _case_count(text: str) -> int | None:
     return max(counts) if counts else None
 
 
+def _largest_amount(text: str) -> float | None:
+    amounts = []
+    for m in DOLLARS.finditer(text):
+        try:
+            value = float(m.group(1).replace(",", ""))
+        except ValueError:
+            continue
+        amounts.append(value * DOLLAR_SCALE.get((m.group(2) or "").lower(), 1.0))
+    return max(amounts) if amounts else None
+
+
+def money_factor(amount: float) -> float:
+    """How much of a regulatory event's weight a stated amount of money carries."""
+    span = math.log10(DOLLARS_FULL) - math.log10(DOLLARS_SMALL)
+    return max(DOLLAR_FLOOR, min(1.0, (math.log10(max(amount, 1.0)) - math.log10(DOLLARS_SMALL)) / span))
+
+
 def judge_reach(kb: KB, ev: Event, scope: str, entities: dict[str, Entity], mentions: tuple[Mention, ...],
                 sentences: Sentences, event_sentences: set[int]) -> Reach:
     """The reach of one event, from where and how the story reports it."""
@@ -108,6 +136,11 @@ def judge_reach(kb: KB, ev: Event, scope: str, entities: dict[str, Entity], ment
     if event_sentences and 0 not in event_sentences and all(
             BACKGROUND.search(sentences.text(i)) for i in event_sentences):
         factor, why = BACKGROUND_DAMP, "reported only in a background clause"
+    if category in MONEY_CATEGORIES:
+        amount = _largest_amount(" ".join(sentences.text(i) for i in event_sentences) or text)
+        if amount is not None and money_factor(amount) < 1.0:
+            factor *= money_factor(amount)
+            why = f"{amount:,.0f} at stake: a small sum"
     cases = _case_count(text)
     if cases is not None and category == "disaster":
         factor *= max(CASE_FLOOR, min(1.0, math.log10(cases + 1) / math.log10(CASES_FULL)))

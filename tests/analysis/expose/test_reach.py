@@ -148,3 +148,19 @@ def test_cue_offsets_point_into_the_body_with_or_without_a_headline(kb_full):
         strike = next(e for e in a.events if e.type == "strike")
         assert all(a.body[at:].lower().startswith("went on strike") or a.body[at:].lower().startswith("strike")
                    for at in strike.at), (a.body, strike.at)
+
+
+def test_money_at_stake_scales_a_regulatory_event():
+    from stockgroups.analysis.expose.reach import _largest_amount, money_factor
+    assert _largest_amount("fined the bank $50,000 and later $2.5 million") == 2_500_000
+    assert _largest_amount("a penalty of $3 billion") == 3e9
+    assert money_factor(5e4) < money_factor(1e7) < money_factor(3e9) == 1.0
+
+
+def test_a_small_fine_moves_neither_the_bank_nor_its_industry(kb_full):
+    small = analyze("Regulator fines Wells Fargo $50,000 over late filings\n\nA state regulator fined Wells Fargo "
+                    "$50,000 on Tuesday for filing two reports late.", kb_full)
+    large = analyze("Regulator fines Wells Fargo $3 billion over fake accounts\n\nA regulator fined Wells Fargo "
+                    "$3 billion on Tuesday over millions of fake accounts.", kb_full)
+    assert "WFC" not in {c.ticker for c in small.companies}
+    assert "WFC" in {c.ticker for c in large.companies}
