@@ -80,8 +80,9 @@ def ties(story: Story, country: str) -> dict[str, Tie]:
     return out
 
 
-def produced(story: Story, country: str, scope: str) -> dict[str, Produced]:
-    """Commodities the event touches in the country: share, the fact, and what ties it in."""
+def produced(story: Story, country: str, scope: str, stated: float = 0.0) -> dict[str, Produced]:
+    """Commodities the event touches in the country: share, the fact, and what ties it in
+    (`stated`: the share of world output the story says is at stake)."""
     kb = story.kb
     best: dict[str, Produced] = {}
     for fact in kb.producers_by_country.get(country, []):
@@ -100,7 +101,9 @@ def produced(story: Story, country: str, scope: str) -> dict[str, Produced]:
         tie = tied.get(commodity)
         if scope == "local":
             if tie:
-                out[commodity] = Produced(max(tie.site_share, min(share, LOCAL_SHARE_CAP)), fact, tie)
+                # The share at stake: the site's own, what the story states, or the
+                # country's share capped for one site.
+                out[commodity] = Produced(max(tie.site_share, stated, min(share, LOCAL_SHARE_CAP)), fact, tie)
         elif (share >= MATERIAL_SHARE and primary) or (tie and (share >= TIED_SHARE_MIN or fact is None)):
             out[commodity] = Produced(share, fact, tie)
     return out
@@ -112,7 +115,7 @@ def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]
     moves = []
     scope = story.scope(ev)
     for c in story.countries_for(ev):
-        for commodity, p in produced(story, c.id, scope).items():
+        for commodity, p in produced(story, c.id, scope, story.reach_of(ev).world_share).items():
             direction = commodity_direction(story, commodity, eff)
             factor = share_factor(p.share, LOCAL_SHARE_FULL if scope == "local" else SHARE_FULL)
             if p.tie and scope == "country":

@@ -43,6 +43,11 @@ NATIONAL_SHARE = re.compile(
     r"(\d+(?:\.\d+)?)\s?(?:%|percent|per cent) of (?:the country's|the nation's|national|its|"
     r"[A-Z][a-z]+(?:'s)?)\s+(?:\w+\s+){0,2}(?:output|production|supply|exports|capacity)", re.IGNORECASE)
 NATIONAL_SHARE_MIN = 10.0  # percent: a share this large puts national output at stake
+# "about 5% of global supply": the share of world output the story says is at stake; a local
+# event's tied commodities move by it when it exceeds what the KB knows of the site.
+WORLD_SHARE = re.compile(
+    r"(\d+(?:\.\d+)?)\s?(?:%|percent|per cent) of (?:world|global|the world's|worldwide)\s+"
+    r"(?:\w+\s+){0,2}(?:output|production|supply|supplies|exports|capacity)", re.IGNORECASE)
 # Case counts: "one case of measles", "3,200 new cases". Full epidemic weight at CASES_FULL.
 CASES = re.compile(r"\b(a single|one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*)\s+"
                    r"(?:(?:new|confirmed|suspected|reported|more)\s+){0,2}cases?\b", re.IGNORECASE)
@@ -81,6 +86,7 @@ class Reach:
     places: tuple[str, ...] = ()  # sites in the event's sentences (place entity ids)
     downgraded: bool = False  # the KB says country-wide; the story says local
     factor: float = 1.0  # severity scaling from the story's magnitudes
+    world_share: float = 0.0  # share of world output the event's sentences say is at stake
     why: str = ""
 
 
@@ -146,13 +152,15 @@ def judge_reach(kb: KB, ev: Event, scope: str, entities: dict[str, Entity], ment
         factor *= max(CASE_FLOOR, min(1.0, math.log10(cases + 1) / math.log10(CASES_FULL)))
         if cases < CASES_LOCAL:
             return Reach("local", tuple(sites), scope == "country", factor,
-                         f"{cases} case{'s' if cases != 1 else ''} reported: a local matter")
+                         why=f"{cases} case{'s' if cases != 1 else ''} reported: a local matter")
+    world = max((float(m.group(1)) / 100 for m in WORLD_SHARE.finditer(
+        " ".join(sentences.text(i) for i in event_sentences))), default=0.0)
     if scope != "country":
-        return Reach("local", tuple(sites), False, factor, why)
+        return Reach("local", tuple(sites), False, factor, world, why)
     shares = [float(m.group(1)) for m in NATIONAL_SHARE.finditer(text)]
     national = bool(countries) or NATIONAL_WORDS.search(text) is not None or \
         any(s >= NATIONAL_SHARE_MIN for s in shares)
     if national or not sites:
-        return Reach("country", tuple(sites), False, factor, why)
+        return Reach("country", tuple(sites), False, factor, world, why)
     names = ", ".join(kb.name(s) for s in sites[:3])
-    return Reach("local", tuple(sites), True, factor, f"reported only at {names}: a local event")
+    return Reach("local", tuple(sites), True, factor, world, f"reported only at {names}: a local event")

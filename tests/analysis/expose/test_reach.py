@@ -28,7 +28,8 @@ def reach(kb, title, text, event):
     mentions = tuple(find_mentions(body, kb))
     entities = {e.id: e for e in score_entities(body, len(title), mentions, kb)}
     sentences = sentences_of(body)
-    cue_sentences = {sentences.index(body.lower().index(event.cues[0]))}
+    lower, cue = body.lower(), event.cues[0]
+    cue_sentences = {sentences.index(at) for at in range(len(lower)) if lower.startswith(cue, at)}
     return judge_reach(kb, event, kb.event_categories[event.type][1], entities, mentions, sentences, cue_sentences)
 
 
@@ -164,3 +165,13 @@ def test_a_small_fine_moves_neither_the_bank_nor_its_industry(kb_full):
                     "$3 billion on Tuesday over millions of fake accounts.", kb_full)
     assert "WFC" not in {c.ticker for c in small.companies}
     assert "WFC" in {c.ticker for c in large.companies}
+
+
+def test_a_stated_share_of_world_supply_sets_what_a_local_event_puts_at_stake(kb_small):
+    title = "Protesters block the Tengiz field"
+    plain = "Protesters blocked the Tengiz field on Monday."
+    stated = "Protesters blocked the Tengiz field on Monday, halting about 3% of world oil supply."
+    assert reach(kb_small, title, plain, UNREST).world_share == 0.0
+    assert reach(kb_small, title, stated, UNREST).world_share == 0.03
+    small, large = exposures(kb_small, title, plain, [UNREST])[0], exposures(kb_small, title, stated, [UNREST])[0]
+    assert large["commodity:crude-oil"].score > small["commodity:crude-oil"].score  # 3% beats the site's 0.6%
