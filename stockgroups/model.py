@@ -53,6 +53,7 @@ class Event:
     severity: float  # 0..1
     cues: tuple[str, ...] = ()  # the words that triggered it
     direction: str = "neutral"  # for events with an intrinsic sign (earnings beat: up)
+    at: tuple[int, ...] = ()  # body offsets where its cues start (word-bounded, as the event stage matched them)
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,18 @@ MIN_SEVERITY = 0.2
 # Sentence ends, found by the same automaton pass: punctuation then space or a quote, or a
 # line break (headlines and paragraphs often end without a full stop).
 SENTENCE_ENDS = (". ", "! ", "? ", ".\" ", ".” ", "?” ", "!” ", ".' ", ".’ ", "\n")
+# --- cues inside names and titles ----------------------------------------------------------
+# A cue written with capitals in the middle of a sentence-case line is part of a name or a
+# title ("Empires at War", "the Hurricane, a wooden roller coaster"), not the event; a
+# capitalised word right after it is the event's own name ("Hurricane Ida", "Typhoon
+# Hinnamnor") and keeps it. A line with most words capitalised is a Title Case headline,
+# where capitals say nothing.
+SENTENCE_OPENERS = frozenset(".!?:;\n\"'“‘(—-")
+TITLE_CASE_SHARE = 0.6
+TITLE_CASE_MIN_LEN = 4  # words this long or longer count when judging a Title Case line
+_CAPITALISED = re.compile(r"[A-Z][\w'-]*")
+_LONG_WORD = re.compile(r"[A-Za-z][\w'-]{%d,}" % (TITLE_CASE_MIN_LEN - 1))
+
 _COUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million|thousand)?\D{0,30}$")
 # Characters folded before matching, each to one character so offsets stay put.
 _FOLD = (("’", "'"), ("‘", "'"), ("\t", " "), ("\r", " "))
@@ -400,6 +412,28 @@ def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
+def _is_title_case(line: str) -> bool:
+    words = _LONG_WORD.findall(line)
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _in_a_name(body: str, start: int, end: int) -> bool:
+    """Is the cue at body[start:end] part of a name or title rather than the event?"""
+    surface = body[start:end]
+    content = [w for w in surface.split() if len(w) >= 3 or w[:1].isupper()]
+    if not content or not all(w[0].isupper() for w in content):
+        return False
+    before = body[:start].rstrip(" \t")
+    if not before or before[-1] in SENTENCE_OPENERS:
+        return False  # a capital at a sentence's start says nothing
+    after = _CAPITALISED.match(body[end:].lstrip(" "))
+    if after and body[end:end + 1] == " ":
+        return False  # "Hurricane Ida": the event's own name follows
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    return not _is_title_case(body[line_start:line_end if line_end >= 0 else len(body)])
+
+
 def _casualty_count(folded: str, hit: _Hit) -> float:
     """The number written just before a casualty word, or 0 when there is none."""
     window = folded[max(0, hit.start - CASUALTY_LOOKBACK_CHARS):hit.start]
@@ -470,6 +504,7 @@ class _Support:
     weight: float  # the same before damping
     sentences: frozenset[int]  # sentences with an undamped hit, where intensity is read
     cues: tuple[str, ...]
+    at: tuple[int, ...] = ()  # where the cues start, in body offsets
 
 
 def _support(cues: list[_Hit], damping: dict[tuple[int, int], float],
@@ -489,8 +524,9 @@ def _support(cues: list[_Hit], damping: dict[tuple[int, int], float],
         weight += hit_weight
         if damp == 1.0:
             sentences.add(hit.sentence)
-    fired = tuple(dict.fromkeys(h.phrase for h in sorted(cues, key=lambda h: h.start)))
-    return _Support(support, weight, frozenset(sentences), fired)
+    ordered = sorted(cues, key=lambda h: h.start)
+    fired = tuple(dict.fromkeys(h.phrase for h in ordered))
+    return _Support(support, weight, frozenset(sentences), fired, tuple(h.start for h in ordered))
 
 
 def _severity(etype: EventType, found: _Support, intensity: float) -> float:
@@ -501,8 +537,13 @@ def _severity(etype: EventType, found: _Support, intensity: float) -> float:
     return min(1.0, severity * found.support / found.weight)
 
 
-def find_events(title: str, text: str, matcher: EventMatcher) -> tuple[Event, ...]:
-    """The events a story reports, most severe first; nothing for a story with no cues."""
+def find_events(title: str, text: str, matcher: EventMatcher,
+                names: tuple[tuple[int, int], ...] = ()) -> tuple[Event, ...]:
+    """The events a story reports, most severe first; nothing for a story with no cues.
+
+    `names` are (start, end) spans of names the linker found (companies, people), in the
+    offsets of title + "\n\n" + text: a cue inside one ("Riot Platforms") is part of a name.
+    """
     if not matcher.types:
         return ()
     body = f"{title}\n\n{text}" if title else text
@@ -519,6 +560,10 @@ def find_events(title: str, text: str, matcher: EventMatcher) -> tuple[Event, ..
         for role in hit.roles:
             kind = role[0]
             if kind == _CUE:
+                if not body[hit.start:hit.end].islower() and _in_a_name(body, hit.start, hit.end):
+                    continue
+                if names and any(start < hit.end and hit.start < end for start, end in names):
+                    continue
                 cue_hits.setdefault(role[1], []).append(hit)
             elif kind == _NEG:
                 negated.add((role[1], hit.sentence))
@@ -555,14 +600,13 @@ def find_events(title: str, text: str, matcher: EventMatcher) -> tuple[Event, ..
                                           _intensity(support.sentences, mods, folded))
         if severity >= MIN_SEVERITY:
             events.append(Event(type=etype.slug, name=etype.name, severity=round(severity, 4),
-                                cues=support.cues, direction=etype.direction))
+                                cues=support.cues, direction=etype.direction, at=support.at))
     return tuple(sorted(events, key=lambda e: (-e.severity, e.type)))
 
 
 __all__ = [
     "CATEGORIES",
     "EFFECT_DIRECTIONS",
-    "EFFECT_ROLES",
     "SHOCKS",
     "EventMatcher",
     "EventType",

@@ -40,8 +40,21 @@ def relevance_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, entities=score_entities(a.body, len(a.article.title), a.mentions, kb))
 
 
+# Names whose words are not events when they happen to be cue words ("Riot Platforms").
+NAME_KINDS = frozenset({"company", "person"})
+
+
 def events_stage(a: Analysis, kb: KB) -> Analysis:
-    return replace(a, events=tuple(find_events(a.article.title, a.article.text, event_matcher(kb))))
+    title, text = a.article.title, a.article.text
+    # find_events reads title + separator + text, or the text alone when there is no title;
+    # its offsets are shifted to the body's.
+    shift = 0 if title else len(TITLE_SEPARATOR)
+    names = tuple((m.start - shift, m.end - shift) for m in a.mentions
+                  if (info := kb.entities.get(m.entity)) is not None and info.kind in NAME_KINDS)
+    events = find_events(title, text, event_matcher(kb), names)
+    if shift:
+        events = tuple(replace(e, at=tuple(at + shift for at in e.at)) for e in events)
+    return replace(a, events=events)
 
 
 def expose_stage(a: Analysis, kb: KB) -> Analysis:
@@ -69,7 +82,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("clean", clean_stage, ("article",), ("body", "analysis_version")),
     Stage("link", link_stage, ("body",), ("mentions",)),
     Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
-    Stage("events", events_stage, ("body",), ("events",)),
+    Stage("events", events_stage, ("body", "mentions"), ("events",)),
     Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
     Stage("custom", custom_stage, ("groups", "companies"), ("groups",)),
 )

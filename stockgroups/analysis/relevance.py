@@ -37,6 +37,20 @@ ROLLUP_KINDS = ("place", "person", "org")
 # country named mostly through them is the actor, and gets the role "institutional".
 INSTITUTION_KINDS = frozenset({"regulator", "government-body", "agency", "central-bank"})
 INSTITUTIONAL_SHARE = 0.5
+# Names that are not what the story is about: a source ("according to Kpler", "Goldman Sachs
+# analysts said", "data from LSEG showed") or an index ("MSCI's world index", "the Nasdaq
+# Composite"). The mention gets the role "source" or "index" and counts this much.
+ATTRIBUTION_WEIGHT = 0.15
+SOURCE_BEFORE = re.compile(r"(?:according to|data from|figures from|a (?:report|survey|poll|note) (?:by|from)|"
+                           r"(?:analysts?|economists?|strategists?|researchers?) (?:at|from|with)|"
+                           r"consultancy|data provider|research firm)\s+(?:the\s+)?$", re.IGNORECASE)
+SOURCE_AFTER = re.compile(r"^(?:'s)?\s*(?:analysts?|economists?|strategists?|research(?:ers)?|data|figures|"
+                          r"estimates?|forecasts?|calculations)\b|^,?\s*(?:said|says|wrote|noted) in a (?:research )?note",
+                          re.IGNORECASE)
+INDEX_AFTER = re.compile(r"^(?:'s)?(?:\s+(?!(?:in|of|on|to|for|from|the|a|an|and|its|their)\b)[\w&-]+){0,2}?"
+                         r"\s+(?:index|indices|indexes|gauge|composite|benchmark)\b",
+                         re.IGNORECASE)
+ATTRIBUTION_WINDOW = 40  # characters looked at either side of a name
 
 
 def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: KB) -> tuple[Entity, ...]:
@@ -63,6 +77,10 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
             w *= LEAD_WEIGHT
         if info.demonyms and m.surface in info.demonyms:
             w *= DEMONYM_WEIGHT
+        quoted_as = attribution(body, m) if info.kind in ATTRIBUTED_KINDS else ""
+        if quoted_as:
+            w *= ATTRIBUTION_WEIGHT
+            roles[m.entity].add(quoted_as)
         if i in listed:
             w *= LISTED_WEIGHT
             roles[m.entity].add("listed")
@@ -95,6 +113,20 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
                                tuple(sorted(roles.get(eid, ())))))
     entities.sort(key=lambda e: (-e.relevance, e.id))
     return tuple(entities)
+
+
+ATTRIBUTED_KINDS = frozenset({"company", "org"})
+
+
+def attribution(body: str, m: Mention) -> str:
+    """'index' when the name is an index's, 'source' when it is quoted as a source, else ''."""
+    after = body[m.end:m.end + ATTRIBUTION_WINDOW]
+    if INDEX_AFTER.match(after):
+        return "index"
+    before = body[max(0, m.start - ATTRIBUTION_WINDOW):m.start]
+    if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
+        return "source"
+    return ""
 
 
 def _listed(mentions: list[Mention], kb: KB, body: str) -> set[int]:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from stockgroups.errors import KBError
+from stockgroups.kb.load import ROLES
 from stockgroups.analysis.events import (
     EFFECT_DIRECTIONS,
-    EFFECT_ROLES,
     EventMatcher,
     compile_event_types,
     find_events,
@@ -358,7 +358,7 @@ def test_every_effect_row_names_a_taxonomy_group_or_role_with_a_valid_direction_
     bad = []
     for line, row in enumerate(_rows("event_effects.csv"), start=2):
         problems = []
-        if row["target"] not in GROUP_IDS and row["target"] not in EFFECT_ROLES:
+        if row["target"] not in GROUP_IDS and row["target"] not in ROLES:
             problems.append(f"target {row['target']!r} is neither a taxonomy group nor a role")
         if row["direction"] not in EFFECT_DIRECTIONS:
             problems.append(f"direction {row['direction']!r}")

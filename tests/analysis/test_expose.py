@@ -1,6 +1,8 @@
 import pytest
 
-from stockgroups.analysis.expose import _combine, Contribution, find_exposures
+from stockgroups.analysis.expose import find_exposures
+from stockgroups.analysis.expose.combine import combine as _combine
+from stockgroups.analysis.expose.records import Contribution
 from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Event
 from stockgroups.analysis.relevance import score_entities
@@ -90,11 +92,11 @@ def test_stated_moves_are_attached(kb_small):
 
 
 def test_combine_is_noisy_or_and_flags_mixed():
-    score, direction, _ = _combine([Contribution("x", 0.5, "up", ("a",)), Contribution("x", 0.5, "down", ("b",))])
-    assert score == pytest.approx(0.75)
-    assert direction == "mixed"
-    score, direction, chain = _combine([Contribution("x", 0.6, "up", ("a",)), Contribution("x", 0.1, "down", ("b",))])
-    assert direction == "up" and chain == ("a", "b")
+    c = _combine([Contribution("x", 0.5, "up", ("a",)), Contribution("x", 0.5, "down", ("b",))])
+    assert c.score == pytest.approx(0.75)
+    assert c.direction == "mixed"
+    c = _combine([Contribution("x", 0.6, "up", ("a",)), Contribution("x", 0.1, "down", ("b",))])
+    assert c.direction == "up" and c.chain == ("a", "b")
 
 
 def test_field_named_in_passing_does_not_tie(kb_small):

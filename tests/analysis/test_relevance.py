@@ -34,3 +34,40 @@ def test_org_leader_gets_a_share(kb_small):
 
 def test_no_mentions_no_entities(kb_small):
     assert entities("A recipe", "Mix flour and water.", kb_small) == {}
+
+
+# -- sources and index names are roles of their own, not subjects --------------------------
+import pytest  # noqa: E402
+
+from stockgroups.analysis.pipeline import analyze  # noqa: E402
+from stockgroups.analysis.relevance import attribution  # noqa: E402
+from stockgroups.model import Mention  # noqa: E402
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("MSCI's gauge of stocks across the globe was flat.", "MSCI", "index"),
+    ("The Nasdaq Composite rose 1.1%.", "Nasdaq", "index"),
+    ("Analysts at Goldman Sachs said in a note that oil would rise.", "Goldman Sachs", "source"),
+    ("Goldman Sachs analysts expect Brent to average $85.", "Goldman Sachs", "source"),
+    ("Stocks at ports rose, according to consultancy Mysteel.", "Mysteel", "source"),
+    ("Goldman Sachs posted a higher quarterly profit.", "Goldman Sachs", ""),
+    ("Apple's weighting in the index grew.", "Apple", ""),
+])
+def test_a_name_quoted_as_a_source_or_an_index_is_marked(text, name, role):
+    start = text.index(name)
+    assert attribution(text, Mention("x", start, start + len(name), name)) == role
+
+
+def test_a_bank_quoted_for_a_forecast_is_not_the_subject(kb_full):
+    a = analyze("Brent edges up; Goldman analysts see $85 average\n\nBrent crude rose 1% on Tuesday. Analysts at "
+                "Goldman Sachs said in a note they expected Brent to average $85 next year.", kb_full)
+    entities = {e.id: e for e in a.entities}
+    assert "source" in entities["company:GS"].roles
+    assert entities["company:GS"].relevance < entities["commodity:crude-oil"].relevance
+    assert "GS" not in {c.ticker for c in a.companies}
+
+
+def test_an_index_named_for_its_provider_does_not_move_the_provider(kb_full):
+    a = analyze("World stocks edge up\n\nMSCI's world index rose 0.4% on Friday as bond yields eased.", kb_full)
+    assert "MSCI" not in {c.ticker for c in a.companies}
+    assert "index" in {r for e in a.entities if e.id == "company:MSCI" for r in e.roles}

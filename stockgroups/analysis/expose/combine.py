@@ -1,0 +1,199 @@
+"""Contributions -> reported groups and companies.
+
+Contributions to one target are combined by noisy-or (independent reasons each may move
+it) with a weighted vote for the direction; an industry's sector follows it, never more
+strongly; thresholds and caps decide what is reported.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from stockgroups.analysis.expose.records import (CompanyContribution, Combined, Contribution,
+                                                      ProducerHit)
+from stockgroups.model import CompanyHit, GroupHit
+
+if TYPE_CHECKING:
+    from stockgroups.analysis.expose.story import Story
+    from stockgroups.kb.load import KB
+
+# Reporting thresholds: below these a hit is noise. Each hop has its own bar: a group the
+# story is itself about (its country, its company's industry, a commodity it states a move
+# of) needs less support than one reached through the graph, where every edge adds doubt.
+GROUP_MIN_SCORE = 0.33
+FIRST_ORDER_MIN_SCORE = 0.25
+HOP_BARS = {1: FIRST_ORDER_MIN_SCORE, 2: GROUP_MIN_SCORE}
+COMPANY_MIN_SCORE = 0.12
+MAX_GROUPS = 15
+MAX_COMPANIES = 25
+SECTOR_FACTOR = 0.95  # a sector moves no more than its industry (taxonomy rule)
+# A direction holding less than this share of the weight makes the result "mixed".
+MIXED_MINORITY = 0.3
+# A sector is mixed only when its reported industries pull apart nearly evenly (defence up
+# and airlines down in a war leave industrials up: defence moves more).
+SECTOR_MIXED_MINORITY = 0.45
+COUNTRY_INDUSTRY_MEMBERS = 5  # companies named for an industry moved in the story's country
+COUNTRY_COMPANY_DAMP = 0.7
+NAMED_MEMBER_DAMP = 0.8  # a named company moves with its industry, a little less
+GROUP_KINDS = ("sector", "industry", "country", "commodity")
+
+
+@dataclass
+class Ledger:
+    """Every contribution the roles make for one story, by target."""
+
+    kb: KB
+    groups: dict[str, list[Contribution]] = field(default_factory=lambda: defaultdict(list))
+    companies: dict[str, list[CompanyContribution]] = field(default_factory=lambda: defaultdict(list))
+    producer_hits: dict[tuple[str, str], ProducerHit] = field(default_factory=dict)
+
+    def add(self, target: str, score: float, direction: str, chain: Iterable[str], hop: int = 2) -> None:
+        if score > 0 and target in self.kb.entities:
+            self.groups[target].append(Contribution(target, score, direction, tuple(chain), hop))
+
+    def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str) -> None:
+        if score > 0 and company in self.kb.entities:
+            self.companies[company].append(
+                CompanyContribution(Contribution(company, score, direction, tuple(chain)), via))
+
+    def add_producer(self, commodity: str, company: str, hit: ProducerHit) -> None:
+        """One hit per company and commodity, however many producer industries lead to it."""
+        old = self.producer_hits.get((commodity, company))
+        if old is None or hit.score > old.score:
+            self.producer_hits[commodity, company] = hit
+
+
+def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY,
+            mixed_counts: bool = False) -> Combined:
+    """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
+    if len(contribs) == 1:  # the common case, and the same answer
+        c = contribs[0]
+        return Combined(c.score, c.direction, c.chain[:8], c.hop)
+    contribs = sorted(contribs, key=lambda c: -c.score)
+    votes: dict[str, float] = defaultdict(float)
+    for c in contribs:
+        votes[c.direction] += c.score
+    score = 1.0 - math.prod(1.0 - min(c.score, 1.0) for c in contribs)
+    signed = votes.get("up", 0.0) + votes.get("down", 0.0)
+    if signed > 0:
+        minority = min(votes.get("up", 0.0), votes.get("down", 0.0)) / signed
+        if mixed_counts:
+            # For a company, a contribution that is itself mixed (Chevron: oil up, Tengiz at
+            # risk) counts as the other side too.
+            minority = max(minority, votes.get("mixed", 0.0) / (signed + votes.get("mixed", 0.0)))
+        if minority >= mixed_minority or votes.get("mixed", 0.0) > signed:
+            direction = "mixed"
+        else:
+            direction = "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
+    else:
+        direction = max(votes, key=votes.get) if votes else "neutral"
+    chain: list[str] = []
+    for c in contribs:
+        for line in c.chain:
+            if line not in chain:
+                chain.append(line)
+    return Combined(score, direction, tuple(chain[:8]), min(c.hop for c in contribs))
+
+
+def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
+    """The reported groups: combined, sectors rolled up from their industries, cut and capped."""
+    kb = ledger.kb
+    combined = {gid: combine(cs) for gid, cs in ledger.groups.items()}
+    # Sector roll-up: an industry's sector moves with it, never more strongly.
+    by_sector: dict[str, list[tuple[str, Combined]]] = defaultdict(list)
+    for gid, c in combined.items():
+        info = kb.entities[gid]
+        if info.kind == "industry" and info.sector:
+            by_sector[info.sector].append((gid, c))
+    for sector, items in by_sector.items():
+        top = max(items, key=lambda x: x[1].score)[1]
+        # The sector follows the industries that are reported; one below the bar does not
+        # make it mixed.
+        shown = [x for x in items if x[1].score >= GROUP_MIN_SCORE] or [max(items, key=lambda x: x[1].score)]
+        cs = [Contribution(sector, c.score * SECTOR_FACTOR, c.direction,
+                           (f"{kb.name(g)} is in the {kb.name(sector)} sector",) + c.chain[:1], c.hop)
+              for g, c in shown]
+        own = combined.get(sector)
+        if own is not None:
+            cs.append(Contribution(sector, own.score, own.direction, own.chain, own.hop))
+        rolled = combine(cs, SECTOR_MIXED_MINORITY)
+        cap = max(top.score, own.score if own else 0)
+        combined[sector] = Combined(min(rolled.score, cap), rolled.direction, rolled.chain, rolled.hop)
+    passed = {gid for gid, c in combined.items()
+              if kb.entities[gid].kind in GROUP_KINDS and c.score >= HOP_BARS.get(c.hop, GROUP_MIN_SCORE)}
+    # Taxonomy rule: a reported industry brings its sector, even when the sector's rolled-up
+    # score (never above the industry's) falls just under the bar.
+    passed |= {kb.entities[gid].sector for gid in passed
+               if kb.entities[gid].kind == "industry" and kb.entities[gid].sector in combined}
+    hits = []
+    for gid in passed:
+        info, c = kb.entities[gid], combined[gid]
+        hits.append(GroupHit(gid, info.kind, info.name, round(min(c.score, 1.0), 3), c.direction, c.chain))
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return _capped(kb, hits)
+
+
+def _capped(kb: KB, hits: list[GroupHit]) -> tuple[GroupHit, ...]:
+    """The strongest MAX_GROUPS hits, never splitting an industry from its sector: an
+    industry whose sector would not fit is left out with it."""
+    by_id = {h.id: h for h in hits}
+    kept: dict[str, GroupHit] = {}
+    for h in hits:
+        if h.id in kept:
+            continue
+        sector = kb.entities[h.id].sector if h.kind == "industry" else ""
+        need = [h] + ([by_id[sector]] if sector and sector in by_id and sector not in kept else [])
+        if len(kept) + len(need) > MAX_GROUPS:
+            continue
+        for x in need:
+            kept[x.id] = x
+    return tuple(sorted(kept.values(), key=lambda h: (-h.score, h.id)))
+
+
+def add_members(story: Story, ledger: Ledger, groups: tuple[GroupHit, ...]) -> None:
+    """A company the story names, in an industry the story moves, moves with it; an industry
+    moved in the story's country names that country's companies in it (a BoJ hike: Japan's
+    banks), a few, in the order the KB lists them."""
+    kb = ledger.kb
+    hit = {g.id: g for g in groups if g.kind == "industry" and g.direction in ("up", "down")}
+    for e in story.entities.values():
+        info = kb.entities.get(e.id)
+        if e.kind == "company" and e.mentions and info and info.industry in hit:
+            g = hit[info.industry]
+            ledger.add_company(e.id, g.score * NAMED_MEMBER_DAMP, g.direction,
+                               g.evidence[:2] + (f"{info.name} ({info.ticker}), named in the story, is a {g.name.lower()} company",),
+                               g.id)
+    if not story.subject_countries:
+        return
+    country = story.subject_countries[0]
+    listed = set(kb.companies_by_country.get(country.id, ()))
+    for g in groups:
+        if g.kind != "industry" or g.direction not in ("up", "down"):
+            continue
+        members = [c for c in kb.companies_by_industry.get(g.id, ()) if c in listed]
+        for company in members[:COUNTRY_INDUSTRY_MEMBERS]:
+            info = kb.entities[company]
+            ledger.add_company(company, g.score * COUNTRY_COMPANY_DAMP, g.direction,
+                               g.evidence[:2] + (f"{info.name} ({info.ticker}) is a {g.name.lower()} company in {country.name}",),
+                               g.id)
+
+
+def company_hits(ledger: Ledger) -> tuple[CompanyHit, ...]:
+    """The reported companies: producer hits joined in, combined, cut and capped."""
+    kb = ledger.kb
+    for (_, company), hit in ledger.producer_hits.items():
+        ledger.add_company(company, hit.score, hit.direction, hit.chain, hit.via)
+    ledger.producer_hits.clear()
+    hits = []
+    for cid, items in ledger.companies.items():
+        c = combine([x.contribution for x in items], MIXED_MINORITY, mixed_counts=True)
+        if c.score < COMPANY_MIN_SCORE:
+            continue
+        info = kb.entities[cid]
+        via = tuple(dict.fromkeys(x.via for x in items))
+        hits.append(CompanyHit(info.ticker, info.name, round(min(c.score, 1.0), 3), c.direction, via, c.chain))
+    hits.sort(key=lambda h: (-h.score, h.ticker))
+    return tuple(hits[:MAX_COMPANIES])
