@@ -34,16 +34,23 @@ if TYPE_CHECKING:
 VOCAB_PATH = Path(__file__).resolve().parents[1] / "kb" / "data" / "stance_terms.csv"
 VOCAB_COLUMNS = ("term", "polarity", "kind", "weight", "source", "as_of")
 POLARITIES = ("up", "down", "neutral")
-MOVE, FIGURE, MARKET_FIGURE, NEGATION = "move", "figure", "market-figure", "negation"
+MOVE, FIGURE, MARKET_FIGURE, SHARE_FIGURE, NEGATION = "move", "figure", "market-figure", "share-figure", "negation"
+# "stake", "share capital": a change in who owns what is not a direction for investors.
+UNSIGNED_FIGURE = "unsigned-figure"
+FIGURE_KINDS = frozenset({FIGURE, MARKET_FIGURE, SHARE_FIGURE, UNSIGNED_FIGURE})
+UNSIGNED_KINDS = frozenset({NEGATION, UNSIGNED_FIGURE})
 SIGNED_KINDS = frozenset({"result", "guidance", "order", "approval", "legal", "labour", "rating", "payout",
-                          "disruption", "tone"})
-KINDS = frozenset({MOVE, FIGURE, MARKET_FIGURE, NEGATION}) | SIGNED_KINDS
+                          "disruption", "tone", "price"})
+KINDS = frozenset({MOVE, NEGATION}) | FIGURE_KINDS | SIGNED_KINDS
 # Kinds that say the story is about a company's own fortunes (a story stance made only of
 # "prices rose" or "strong" is not a company's).
-CORPORATE_KINDS = frozenset({FIGURE, "result", "guidance", "order", "approval", "legal", "labour", "rating",
+CORPORATE_KINDS = frozenset({FIGURE, SHARE_FIGURE, "result", "guidance", "order", "approval", "legal", "labour", "rating",
                              "payout"})
 SIGN = {"up": 1.0, "down": -1.0}
 
+# ... or when its sentence names a firm: "the company", "Oyj", "its CEO".
+COMPANY_WORDS = re.compile(r"\b(?:[Cc]ompany|[Ff]irm|[Gg]roup|[Cc]orporation|[Ss]ubsidiary|[Ss]hareholders|CEO|"
+                           r"[Cc]hief [Ee]xecutive|Oyj|Oy|Plc|PLC|Inc|Ltd|AB|ASA|AG|Corp|SA|NV|A/S)\b")
 # Where a phrase stands weighs on it: the headline decides the story, the lead confirms it,
 # later paragraphs are often background.
 TITLE_WEIGHT = 2.0
@@ -56,9 +63,12 @@ FIGURE_AFTER_CHARS = 30
 # A signed phrase's own figure sits right next to it: "strong sales", "profit improved".
 SIGNED_FIGURE_BEFORE_CHARS = 40
 SIGNED_FIGURE_AFTER_CHARS = 20
-# A move with no figure is a move of the holder's price ("Nokia rose 3%") or of something
-# unnamed ("the number of staff rose"): it counts, for less.
-BARE_MOVE_FACTOR = 0.5
+# A move with no figure is the holder's price when a number follows ("Nokia rose 3%", "was up
+# 0.4 pct"); without one it may be anything ("the number of staff rose"): it counts for less.
+BARE_MOVE_FACTOR = 0.4
+PRICE_NUMBER = re.compile(r"\s*(?:by\s+|to\s+)?(?:eur|usd|\$|€|£)?\s?\d")
+# A signed word with its figure ("strong sales", "profit improved") says more than the word alone.
+WITH_FIGURE_FACTOR = 1.5
 # A negation this close before a phrase flips it; a negated move says less than a stated one.
 NEGATION_CHARS = 22
 NEGATED_MOVE_FACTOR = 0.5
@@ -98,6 +108,14 @@ STRENGTH_SCALE = 1.5
 # A story stance needs at least this much weight to be called up or down: one weak word is
 # not a stance.
 CLEAR_MIN_WEIGHT = 0.9
+# A figure against its earlier value: "EUR 5.8 mn, compared to EUR 2.3 mn a year earlier".
+COMPARATOR = re.compile(r"\b(?:compared\s+(?:to|with)|as\s+against|against|versus|vs\.?)\s")
+COMPARISON_CHARS = 120
+COMPARISON_WEIGHT = 0.8
+AMOUNT_BEFORE_CHARS = 25
+AMOUNT = re.compile(r"(?P<cur>eur|usd|sek|nok|dkk|gbp|\$|€|£)?\s?(?P<n>\d[\d,]*(?:\s?\.\d+)?)\s?"
+                    r"(?P<unit>bn|billion|mn|mln|million|m|k)?\b")
+UNITS = {"bn": 1000.0, "billion": 1000.0, "k": 0.001}
 NUMBER_AFTER = re.compile(r"\s*[+-]?\d")
 EVIDENCE_MAX = 3
 EVIDENCE_CHARS = 160
@@ -151,7 +169,7 @@ def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
                 raise ValueError(f"{where}: term {text!r} is listed twice")
             if row["kind"] not in KINDS:
                 raise ValueError(f"{where}: unknown kind {row['kind']!r}")
-            if row["polarity"] not in POLARITIES or (row["polarity"] == "neutral") != (row["kind"] == NEGATION):
+            if row["polarity"] not in POLARITIES or (row["polarity"] == "neutral") != (row["kind"] in UNSIGNED_KINDS):
                 raise ValueError(f"{where}: polarity {row['polarity']!r} does not fit kind {row['kind']!r}")
             try:
                 weight = float(row["weight"])
@@ -172,8 +190,9 @@ def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
             automaton.add_word(term.text + (" " if term.needs_number else ""), term)
     automaton.make_automaton()
     negators = sorted((t.text for t in terms.values() if t.kind == NEGATION), key=len, reverse=True)
-    negation = re.compile(r"(?:\b|(?<=[a-z]))(?:" + "|".join(re.escape(n) for n in negators) + r")\b"
-                          if negators else r"(?!x)x")
+    # "n't" ends a word ("didn't"); every other negator is a word of its own.
+    parts = [re.escape(n) if n.startswith("n'") else r"\b" + re.escape(n) for n in negators]
+    negation = re.compile(r"(?:" + "|".join(parts) + r")\b" if parts else r"(?!x)x")
     return Vocab(terms, automaton, negation)
 
 
@@ -203,7 +222,7 @@ def _matches(lower: str, vocab: Vocab) -> list[tuple[int, int, Term]]:
         elif end < size and _is_word_char(lower[end]):
             continue
         found.append((start, end, term))
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), not x[2].needs_number))  # "lost 5%" over "lost"
     kept: list[tuple[int, int, Term]] = []
     last_end = -1
     for start, end, term in found:
@@ -249,7 +268,7 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
     phrases: list[Phrase] = []
     used_figures: set[int] = set()
     for i, (start, end, term) in enumerate(matches):
-        if term.kind in (FIGURE, MARKET_FIGURE):
+        if term.kind in FIGURE_KINDS:
             continue
         s_index = sentences.index(start)
         s_start, s_end = sentences.spans[s_index]
@@ -260,31 +279,107 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
             figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
                                       FIGURE_AFTER_CHARS, after_first=False)
             if figure_at is None:
-                weight *= BARE_MOVE_FACTOR
+                if PRICE_NUMBER.match(lower, end):
+                    corporate = True  # "Kone fell 4.1 percent": the price of the one named
+                else:
+                    weight *= BARE_MOVE_FACTOR
+            elif matches[figure_at][2].kind == UNSIGNED_FIGURE:
+                continue
             else:
                 sign *= SIGN[matches[figure_at][2].polarity]
-                corporate = corporate or matches[figure_at][2].kind == FIGURE
+                corporate = corporate or matches[figure_at][2].kind in CORPORATE_KINDS
             if SOFTER_THAN.match(lower, end, min(s_end, end + 60)):
                 sign = -sign
         else:  # a signed phrase takes its figure along, so no later move reads it again
             figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, SIGNED_FIGURE_BEFORE_CHARS,
                                       SIGNED_FIGURE_AFTER_CHARS, after_first=True)
+            if figure_at is not None and matches[figure_at][2].kind in CORPORATE_KINDS:
+                weight = min(1.0, weight * WITH_FIGURE_FACTOR)
+                corporate = True
         if vocab.negation.search(lower, max(s_start, start - NEGATION_CHARS), start):
             sign = -sign
             if term.kind == MOVE:
                 weight *= NEGATED_MOVE_FACTOR
-        clause = _clause_start(lower, s_start, start)
-        if CONCESSIVE.search(lower, clause, start):
-            weight *= CONCESSIVE_FACTOR
-        elif CONTRAST.search(lower, s_start, start):
-            weight *= CONTRAST_FACTOR
-        weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
         anchor = min(start, matches[figure_at][0]) if figure_at is not None else start
-        entity = _holder(body, lower, holders, term, anchor, end, s_start, s_end, clause)
-        words = body[min(anchor, start):max(end, matches[figure_at][1] if figure_at is not None else end)]
-        phrases.append(Phrase(start, end, "up" if sign > 0 else "down", weight, " ".join(words.split()), s_index,
-                              entity, corporate))
+        last = max(end, matches[figure_at][1]) if figure_at is not None else end
+        phrases.append(_placed(body, lower, holders, term, anchor, last, sign, weight, corporate, s_index,
+                               sentences, title_end))
+    for j, (start, end, term) in enumerate(matches):
+        if term.kind == FIGURE and j not in used_figures:
+            compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
+            if compared is not None:
+                sign, last = compared
+                phrases.append(_placed(body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
+                                       sentences.index(start), sentences, title_end))
     return phrases
+
+
+def _placed(body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
+            sign: float, weight: float, corporate: bool, s_index: int, sentences: Sentences,
+            title_end: int) -> Phrase:
+    """A phrase weighed by where it stands (headline, lead, clause) and given to its holder."""
+    s_start, s_end = sentences.spans[s_index]
+    clause = _clause_start(lower, s_start, start)
+    if CONCESSIVE.search(lower, clause, start):
+        weight *= CONCESSIVE_FACTOR
+    elif CONTRAST.search(lower, s_start, start):
+        weight *= CONTRAST_FACTOR
+    weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
+    entity = _holder(body, lower, holders, term, start, end, s_start, s_end, clause)
+    return Phrase(start, end, "up" if sign > 0 else "down", weight, " ".join(body[start:end].split()), s_index,
+                  entity, corporate)
+
+
+def _amount(text: str) -> float | None:
+    """The first figure written ("EUR 11.9 mn", "0 .38", "1,523"), in millions where a unit says so;
+    years are not figures."""
+    for m in AMOUNT.finditer(text):
+        value = _value(m)
+        if value is not None:
+            return value
+    return None
+
+
+def _value(m: re.Match[str]) -> float | None:
+    digits = m.group("n").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    else:
+        digits = digits.replace(",", ".")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    if not m.group("unit") and not m.group("cur") and "." not in digits and 1900 <= value <= 2100:
+        return None  # a year, not an amount
+    return value * UNITS.get((m.group("unit") or "").lower(), 1.0)
+
+
+def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: int) -> tuple[float, int] | None:
+    """"operating loss of EUR 1.1 mn, compared to a profit of EUR 0.6 mn": a figure stated
+    against its earlier value reads up or down; the sign and the end of the comparison."""
+    f_start, f_end, figure = matches[j]
+    limit = min(s_end, f_end + COMPARISON_CHARS)
+    cmp = COMPARATOR.search(lower, f_end, limit)
+    if cmp is None:
+        return None
+    if any(f_end <= m_start < cmp.start() and t.kind not in FIGURE_KINDS for m_start, _, t in matches):
+        return None  # a move or a signed word between them already says how it went
+    now = _amount(lower[f_end:cmp.start()])
+    if now is None:  # "proposed a EUR 1.00 dividend, compared with ...": the figure before its name
+        now = _amount(lower[max(0, f_start - AMOUNT_BEFORE_CHARS):f_start])
+    then_text = lower[cmp.end():min(s_end, cmp.end() + COMPARISON_CHARS // 2)]
+    then = _amount(then_text)
+    if now is None or then is None:
+        return None
+    earlier = [t for m_start, _, t in matches
+               if cmp.end() <= m_start < cmp.end() + len(then_text) and t.kind == FIGURE]
+    end = cmp.end() + AMOUNT.search(then_text).end()  # type: ignore[union-attr]
+    if earlier and earlier[0].polarity != figure.polarity:
+        return SIGN[figure.polarity], end  # a loss now against a profit then: down
+    if now == then:
+        return None
+    return (1.0 if now > then else -1.0) * SIGN[figure.polarity], end
 
 
 def _claim_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, s_start: int, s_end: int,
@@ -298,7 +393,7 @@ def _claim_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, s_st
             f_start, f_end, f = matches[j]
             if f_end < max(s_start, start - before_chars):
                 return None
-            if f.kind in (FIGURE, MARKET_FIGURE) and j not in used:
+            if f.kind in FIGURE_KINDS and j not in used:
                 return None if CLAUSE_BREAK.search(lower, f_end, start) else j
             if f.kind == MOVE or f.kind in SIGNED_KINDS:
                 return None  # another phrase owns anything further back
@@ -309,8 +404,9 @@ def _claim_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, s_st
             f_start, f_end, f = matches[j]
             if f_start > min(s_end, end + after_chars):
                 return None
-            if f.kind in (FIGURE, MARKET_FIGURE) and j not in used:
-                return j
+            if f.kind in FIGURE_KINDS and j not in used:
+                # a signed word's object follows it directly ("recovered those losses"), not past a comma
+                return None if after_first and "," in lower[end:f_start] else j
             if f.kind == MOVE or f.kind in SIGNED_KINDS:
                 return None
         return None
@@ -383,14 +479,16 @@ def combine(phrases: Iterable[Phrase]) -> Stance | None:
     return Stance(direction, round(strength, 3), evidence)
 
 
-def stances_of(phrases: Iterable[Phrase]) -> dict[str, Stance]:
+def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) -> dict[str, Stance]:
     """Entity id -> its stance. The story's own phrases (no name holds them) count as the key ""
-    only when one of them is corporate: "profit rose" says a company moved, "prices rose" does not."""
+    only when they read as a company's: a corporate phrase ("profit rose" says a company moved,
+    "prices rose" does not) or a sentence that names a firm ("the company", "Oyj", "its CEO")."""
     by_entity: dict[str, list[Phrase]] = {}
     for p in phrases:
         by_entity.setdefault(p.entity, []).append(p)
     own = by_entity.get("")
-    if own is not None and not any(p.corporate for p in own):
+    if own is not None and not any(p.corporate for p in own) and not (
+            sentences is not None and any(COMPANY_WORDS.search(sentences.text(p.sentence)) for p in own)):
         del by_entity[""]
     out = {}
     for entity, group in by_entity.items():
@@ -403,7 +501,7 @@ def stances_of(phrases: Iterable[Phrase]) -> dict[str, Stance]:
 def entity_stances(body: str, sentences: Sentences, mentions: Sequence[Mention], title_end: int, vocab: Vocab,
                    kb: KB | None = None) -> dict[str, Stance]:
     """Entity id -> what the story says about it; "" is the story's own (unnamed) company."""
-    return stances_of(find_phrases(body, sentences, mentions, title_end, vocab, kb))
+    return stances_of(find_phrases(body, sentences, mentions, title_end, vocab, kb), sentences)
 
 
 def text_stance(body: str, sentences: Sentences, title_end: int, vocab: Vocab) -> Stance | None:

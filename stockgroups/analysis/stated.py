@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 STATED_MIN_STRENGTH = 0.45
 # The hit's score: a stated direction of the subject is as strong as a main event's push.
 STATED_BASE, STATED_SPAN = 0.4, 0.5
+# Other companies the story names take their own stated direction when this central.
+COMPANY_SUBJECT_MIN = 0.5
 # A group (commodity, industry, country) must be this central, and named in the headline, to be
 # the story's subject.
 GROUP_SUBJECT_MIN = 0.5
@@ -60,30 +62,36 @@ def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
     return UNNAMED
 
 
+def _signed_company(companies: tuple[CompanyHit, ...], e: Entity, stance: Stance, kb: KB) -> tuple[CompanyHit, ...]:
+    """The company hit with the stated direction: added, or signed where it had none."""
+    info = kb.entities[e.id]
+    for i, hit in enumerate(companies):
+        if hit.ticker == info.ticker:
+            if hit.direction in ("up", "down"):
+                return companies  # an event or a stated price move already signed it
+            signed = CompanyHit(hit.ticker, hit.name, max(hit.score, _score(stance)), stance.direction, hit.via,
+                                (_line(stance),) + hit.evidence)
+            return tuple(sorted(companies[:i] + (signed,) + companies[i + 1:], key=lambda h: (-h.score, h.ticker)))
+    added = CompanyHit(info.ticker, info.name, _score(stance), stance.direction, (e.id,),
+                       (_line(stance), f"The story is about {info.name} ({info.ticker})"))
+    return tuple(sorted(companies + (added,), key=lambda h: (-h.score, h.ticker)))
+
+
 def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], groups: tuple[GroupHit, ...],
                 companies: tuple[CompanyHit, ...], title: str, mentions: tuple[Mention, ...],
                 kb: KB) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """Groups and companies with the subject's stated direction added where they had none."""
     by_entity = {s.entity: s for s in stances}
     own = by_entity.get("")
-    subject_companies = [e for e in entities if e.kind == "company"]
-    if subject_companies:
-        subject = subject_companies[0]
-        stance = by_entity.get(subject.id) or own
-        if not _clear(stance):
-            return groups, companies
-        info = kb.entities[subject.id]
-        for i, hit in enumerate(companies):
-            if hit.ticker == info.ticker:
-                if hit.direction in ("up", "down"):
-                    return groups, companies  # an event or a stated price move already signed it
-                signed = CompanyHit(hit.ticker, hit.name, max(hit.score, _score(stance)), stance.direction,
-                                    hit.via, (_line(stance),) + hit.evidence)
-                rest = companies[:i] + (signed,) + companies[i + 1:]
-                return groups, tuple(sorted(rest, key=lambda h: (-h.score, h.ticker)))
-        added = CompanyHit(info.ticker, info.name, _score(stance), stance.direction, (subject.id,),
-                           (_line(stance), f"{info.name} ({info.ticker}) is the story's subject"))
-        return groups, tuple(sorted(companies + (added,), key=lambda h: (-h.score, h.ticker)))
+    named = [e for e in entities if e.kind == "company"]
+    if named:
+        # The subject company takes the story's own stance too ("Kone said operating profit rose").
+        signed = [(e, by_entity.get(e.id) or (own if i == 0 else None)) for i, e in enumerate(named)]
+        signed = [(e, s) for e, s in signed if _clear(s) and (e is named[0] or e.relevance >= COMPANY_SUBJECT_MIN)]
+        for e, stance in signed:
+            assert stance is not None
+            companies = _signed_company(companies, e, stance, kb)
+        return groups, companies
     for e in entities:
         if e.kind in GROUP_KINDS and e.relevance >= GROUP_SUBJECT_MIN and "title" in e.roles \
                 and _clear(stance := by_entity.get(e.id)):
