@@ -101,6 +101,10 @@ COUNTRY_TIE = re.compile(r"\b(?:economy|economic|gdp|stocks?|shares|equities|bou
 MODIFIER_OF = re.compile(r"[\s-]*(?:miner|producer|company|firm|group|maker|giant|refiner|trader|supplier|exporter|"
                          r"importer|operator|retailer|bank|insurer|manufacturer|developer|provider)\b",
                          re.IGNORECASE)
+REPORTING = re.compile(r"[\s'’s]*(?:\w+\s+){0,2}?(?:said|says|expects?|expected|estimates?|estimated|forecasts?|"
+                       r"believes?|noted|notes|reported|told|predicts?|predicted|thinks?|reckons?|sees)\s+"
+                       r"(?:that\s+)?(?P<next>\S+)")
+SELF_WORDS = frozenset({"It", "Its", "The", "We", "Our", "Net", "Operating", "Sales", "Profit"})
 # Net sign share below which the phrases pull apart: "mixed".
 MIXED_SHARE = 0.34
 # Strength saturates: 1 - exp(-weight / STRENGTH_SCALE).
@@ -108,12 +112,20 @@ STRENGTH_SCALE = 1.5
 # A story stance needs at least this much weight to be called up or down: one weak word is
 # not a stance.
 CLEAR_MIN_WEIGHT = 0.9
+# Qualifiers: the figure they name is not the one that moved.
+QUALIFIER = re.compile(r"\b(?:excluding|including|excl|incl|before|after|net\s+of|adjusted\s+for)\.?\s+"
+                       r"(?:[a-z-]+\s+){0,2}$")
+# A move word right before its figure: at most this many plain words between ("increased fixed costs").
+ADJACENT_WORDS = 3
+CONJUNCTIONS = frozenset({"and", "or", "but", "while", "as", "than", "whereas", "although", "though", "because"})
+INTO = re.compile(r"\s+(?:to|into)\s+(?:an?\s+)?(?:[a-z-]+\s+)?")  # "slipped to a (larger) loss"
+FROM = re.compile(r"\s*(?:from\s+)?(?:an?\s+)?(?:[a-z-]+\s+)?")  # "down from a (net) profit"
 # A figure against its earlier value: "EUR 5.8 mn, compared to EUR 2.3 mn a year earlier".
 COMPARATOR = re.compile(r"\b(?:compared\s+(?:to|with)|as\s+against|against|versus|vs\.?)\s")
 COMPARISON_CHARS = 120
 COMPARISON_WEIGHT = 0.8
 AMOUNT_BEFORE_CHARS = 25
-AMOUNT = re.compile(r"(?P<cur>eur|usd|sek|nok|dkk|gbp|\$|€|£)?\s?(?P<n>\d[\d,]*(?:\s?\.\d+)?)\s?"
+AMOUNT = re.compile(r"(?P<neg>negative\s+|minus\s+|-\s?)?(?P<cur>eur|usd|sek|nok|dkk|gbp|\$|€|£)?\s?(?P<neg2>-)?(?P<n>\d[\d,]*(?:\s?\.\d+)?)\s?"
                     r"(?P<unit>bn|billion|mn|mln|million|m|k)?\b")
 UNITS = {"bn": 1000.0, "billion": 1000.0, "k": 0.001}
 NUMBER_AFTER = re.compile(r"\s*[+-]?\d")
@@ -206,7 +218,13 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "-"
 
 
-def _matches(lower: str, vocab: Vocab) -> list[tuple[int, int, Term]]:
+def _sentence_start(body: str, at: int) -> bool:
+    """Is `at` the first word of a sentence (after an opening quote or bracket)?"""
+    before = body[max(0, at - 4):at].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?:;\n"
+
+
+def _matches(body: str, lower: str, title_end: int, vocab: Vocab) -> list[tuple[int, int, Term]]:
     """Terms on word boundaries, longest first where they overlap."""
     found = []
     size = len(lower)
@@ -221,6 +239,8 @@ def _matches(lower: str, vocab: Vocab) -> list[tuple[int, int, Term]]:
             end -= 1
         elif end < size and _is_word_char(lower[end]):
             continue
+        if start > title_end and body[start].isupper() and not _sentence_start(body, start):
+            continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
         found.append((start, end, term))
     found.sort(key=lambda x: (x[0], -(x[1] - x[0]), not x[2].needs_number))  # "lost 5%" over "lost"
     kept: list[tuple[int, int, Term]] = []
@@ -261,14 +281,28 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                  kb: KB | None = None) -> list[Phrase]:
     """Every signed phrase of the body, each given to the entity it is said of."""
     lower = body.lower()
-    matches = _matches(lower, vocab)
+    matches = _matches(body, lower, title_end, vocab)
     if not matches:
         return []
     holders = _holder_mentions(mentions, kb)
     phrases: list[Phrase] = []
-    used_figures: set[int] = set()
+    # "operating profit excluding restructuring costs rose": a qualifier's figure is nobody's.
+    used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches)
+                              if t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
+    # A figure set against its earlier value reads on its own; the words inside the comparison
+    # ("compared to a negative EUR 15 mn") belong to it.
+    inside: list[tuple[int, int]] = []
+    for j, (start, end, term) in enumerate(matches):
+        if term.kind == FIGURE and j not in used_figures:
+            compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
+            if compared is not None:
+                sign, last = compared
+                used_figures.add(j)
+                inside.append((start, last))
+                phrases.append(_placed(body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
+                                       sentences.index(start), sentences, title_end))
     for i, (start, end, term) in enumerate(matches):
-        if term.kind in FIGURE_KINDS:
+        if term.kind in FIGURE_KINDS or any(a <= start < b for a, b in inside):
             continue
         s_index = sentences.index(start)
         s_start, s_end = sentences.spans[s_index]
@@ -276,8 +310,18 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
         corporate = term.kind in CORPORATE_KINDS
         sign = SIGN[term.polarity]
         if term.kind == MOVE:
-            figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
-                                      FIGURE_AFTER_CHARS, after_first=False)
+            figure_at = _adjacent_figure(matches, i, lower, used_figures)
+            if figure_at is not None:
+                if INTO.fullmatch(lower, end, matches[figure_at][0]):
+                    sign = 1.0  # "slipped to a net loss", "swung into profit": the state reached
+            else:
+                figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
+                                          FIGURE_AFTER_CHARS, after_first=False)
+                then = _adjacent_figure(matches, i, lower, used_figures) if figure_at is not None else None
+                if then is not None and matches[then][2].kind == FIGURE and FROM.fullmatch(
+                        lower, end, matches[then][0]) and matches[then][2].polarity != matches[figure_at][2].polarity:
+                    used_figures.add(then)  # "a loss of EUR 1 mn, down from a profit": the state now
+                    sign = 1.0
             if figure_at is None:
                 if PRICE_NUMBER.match(lower, end):
                     corporate = True  # "Kone fell 4.1 percent": the price of the one named
@@ -302,16 +346,26 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 weight *= NEGATED_MOVE_FACTOR
         anchor = min(start, matches[figure_at][0]) if figure_at is not None else start
         last = max(end, matches[figure_at][1]) if figure_at is not None else end
-        phrases.append(_placed(body, lower, holders, term, anchor, last, sign, weight, corporate, s_index,
-                               sentences, title_end))
-    for j, (start, end, term) in enumerate(matches):
-        if term.kind == FIGURE and j not in used_figures:
-            compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
-            if compared is not None:
-                sign, last = compared
-                phrases.append(_placed(body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
-                                       sentences.index(start), sentences, title_end))
+        phrase = _placed(body, lower, holders, term, anchor, last, sign, weight, corporate, s_index, sentences,
+                         title_end)
+        if phrase.entity == "" and figure_at is not None and matches[figure_at][2].kind == MARKET_FIGURE:
+            continue  # "higher prices" of nothing named: not the story's own company
+        phrases.append(phrase)
     return phrases
+
+
+def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, used: set[int]) -> int | None:
+    """The figure a move word qualifies directly ("increased fixed costs", "slipped to a net loss",
+    "lower sales"): the next term, a couple of plain words away; claimed when found."""
+    j = i + 1
+    if j >= len(matches) or j in used or matches[j][2].kind not in FIGURE_KINDS:
+        return None
+    gap = lower[matches[i][1]:matches[j][0]]
+    words = gap.split()
+    if len(words) > ADJACENT_WORDS or not all(w.isalpha() and w not in CONJUNCTIONS for w in words):
+        return None
+    used.add(j)
+    return j
 
 
 def _placed(body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
@@ -352,7 +406,8 @@ def _value(m: re.Match[str]) -> float | None:
         return None
     if not m.group("unit") and not m.group("cur") and "." not in digits and 1900 <= value <= 2100:
         return None  # a year, not an amount
-    return value * UNITS.get((m.group("unit") or "").lower(), 1.0)
+    sign = -1.0 if m.group("neg") or m.group("neg2") else 1.0
+    return sign * value * UNITS.get((m.group("unit") or "").lower(), 1.0)
 
 
 def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: int) -> tuple[float, int] | None:
@@ -447,11 +502,20 @@ def _holder(body: str, lower: str, holders: list[tuple[Mention, str]], term: Ter
     return ""
 
 
+def _source(body: str, m: Mention, phrase_start: int) -> bool:
+    """"JP Morgan expects that Scala will cut...": a name that reports on another one is the
+    source, not the one the phrase is about ("Nokia said its profit rose" keeps Nokia)."""
+    said = REPORTING.match(body, m.end, phrase_start)
+    return said is not None and said.group("next")[:1].isupper() and said.group("next") not in SELF_WORDS
+
+
 def _holds(body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
     """A country holds a phrase only through its economy or markets ("Japan's exports fell")."""
     if kind == "commodity" and term.kind in UNSIGNED_FOR_COMMODITY:
         return False
     if kind != "company" and MODIFIER_OF.match(body, m.end):
+        return False
+    if _source(body, m, phrase_start):
         return False
     if kind != "country":
         return True

@@ -21,6 +21,9 @@ STATED_MIN_STRENGTH = 0.45
 STATED_BASE, STATED_SPAN = 0.4, 0.5
 # Other companies the story names take their own stated direction when this central.
 COMPANY_SUBJECT_MIN = 0.5
+# The story's unnamed phrases ("operating profit rose") are the top company's when it is in the
+# headline or this central.
+OWNER_MIN = 0.8
 # A group (commodity, industry, country) must be this central, and named in the headline, to be
 # the story's subject.
 GROUP_SUBJECT_MIN = 0.5
@@ -62,6 +65,11 @@ def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
     return UNNAMED
 
 
+def _owns_story(e: Entity) -> bool:
+    """Phrases that name nobody are the top company's when it is the story's own subject."""
+    return "title" in e.roles or e.relevance >= OWNER_MIN
+
+
 def _signed_company(companies: tuple[CompanyHit, ...], e: Entity, stance: Stance, kb: KB) -> tuple[CompanyHit, ...]:
     """The company hit with the stated direction: added, or signed where it had none."""
     info = kb.entities[e.id]
@@ -86,8 +94,9 @@ def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], group
     named = [e for e in entities if e.kind == "company"]
     if named:
         # The subject company takes the story's own stance too ("Kone said operating profit rose").
-        signed = [(e, by_entity.get(e.id) or (own if i == 0 else None)) for i, e in enumerate(named)]
-        signed = [(e, s) for e, s in signed if _clear(s) and (e is named[0] or e.relevance >= COMPANY_SUBJECT_MIN)]
+        central = [e for e in named if "title" in e.roles or e.relevance >= COMPANY_SUBJECT_MIN]
+        signed = [(e, by_entity.get(e.id) or (own if e is named[0] and _owns_story(e) else None)) for e in central]
+        signed = [(e, s) for e, s in signed if _clear(s)]
         for e, stance in signed:
             assert stance is not None
             companies = _signed_company(companies, e, stance, kb)
