@@ -14,6 +14,7 @@ one; a phrase with no such name is the story's own (key ""). The headline weighs
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import math
 import re
@@ -76,13 +77,18 @@ NEGATED_MOVE_FACTOR = 0.5
 SOFTER_THAN = re.compile(r"\W*(?:[\w.,%]+\s+){0,3}?less\s+than\s+(?:expected|forecast|estimated|anticipated|feared|"
                          r"analysts\s+expected)", re.IGNORECASE)
 # "despite weak demand, ...", "although sales fell": a concessive clause is background.
-CONCESSIVE = re.compile(r"\b(?:despite|although|though|even\s+if|notwithstanding|in\s+spite\s+of)\b", re.IGNORECASE)
+CONCESSIVE_WORDS = ("despite", "although", "though", "even if", "notwithstanding", "in spite of")
 CONCESSIVE_FACTOR = 0.4
 # "..., but profit rose": what follows a contrast is what the writer stresses.
-CONTRAST = re.compile(r"\b(?:but|however|yet|nevertheless|nonetheless|still)\b", re.IGNORECASE)
+CONTRAST_WORDS = ("but", "however", "yet", "nevertheless", "nonetheless", "still")
 CONTRAST_FACTOR = 1.3
 # A clause ends here; a name in an earlier clause does not hold a later clause's phrase.
-CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|whereas|but|and\s+the|although|though)\b|\bwhile\b|\bwhereas\b")
+CLAUSE_WORDS = (";", ":", "while", "whereas", ", but", ", and the", ", although", ", though")
+# Brackets and quotes read as spaces, so "(up 4%)" and "“strong”" start a word.
+SPACED = str.maketrans({c: " " for c in "()[]{}\"“”‘’«»!?*/\\|\n\t\r"})
+# Grammar words are found in the same one pass as the vocabulary, under kinds of their own.
+GRAMMAR = (("concessive", CONCESSIVE_WORDS), ("contrast", CONTRAST_WORDS), ("clause", CLAUSE_WORDS))
+MARK_KINDS = frozenset({NEGATION} | {kind for kind, _ in GRAMMAR})
 # "turmoil in Libya", "strike at the mine of X", "a lawsuit against X": an event noun's
 # complement names the one it hits.
 COMPLEMENT = re.compile(r"\s*(?:in|at|against|on|hitting|across)\s+(?:the\s+)?", re.IGNORECASE)
@@ -121,6 +127,7 @@ CONJUNCTIONS = frozenset({"and", "or", "but", "while", "as", "than", "whereas", 
 INTO = re.compile(r"\s+(?:to|into)\s+(?:an?\s+)?(?:[a-z-]+\s+)?")  # "slipped to a (larger) loss"
 FROM = re.compile(r"\s*(?:from\s+)?(?:an?\s+)?(?:[a-z-]+\s+)?")  # "down from a (net) profit"
 # A figure against its earlier value: "EUR 5.8 mn, compared to EUR 2.3 mn a year earlier".
+COMPARATOR_WORDS = ("compared", "against", "versus", " vs")  # a cheap test before the search
 COMPARATOR = re.compile(r"\b(?:compared\s+(?:to|with)|as\s+against|against|versus|vs\.?)\s")
 COMPARISON_CHARS = 120
 COMPARISON_WEIGHT = 0.8
@@ -147,8 +154,7 @@ class Vocab:
     """The stance vocabulary, compiled once: one automaton over every term."""
 
     terms: dict[str, Term]
-    automaton: ahocorasick.Automaton
-    negation: re.Pattern[str]
+    automaton: ahocorasick.Automaton  # vocabulary terms, negators and grammar words
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,12 @@ class Phrase:
     sentence: int
     entity: str  # KB id of the holder, or "" for the story's own subject
     corporate: bool
+
+
+def _key(text: str) -> str:
+    """The automaton key: a word-led term starts after a space, so "rise" never fires inside
+    "enterprise" (the text is read with a space in front and brackets and quotes as spaces)."""
+    return " " + text if text[0].isalnum() and not text.startswith("n'") else text
 
 
 def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
@@ -197,15 +209,14 @@ def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
             terms[text] = Term(text[:-2] if needs_number else text, row["polarity"], row["kind"], weight,
                                needs_number)
     automaton = ahocorasick.Automaton()
-    for key, term in terms.items():
-        if term.kind != NEGATION:
-            automaton.add_word(term.text + (" " if term.needs_number else ""), term)
+    for term in terms.values():
+        automaton.add_word(_key(term.text) + (" " if term.needs_number else ""), term)
+    for kind, words in GRAMMAR:
+        for word in words:
+            if word not in terms:
+                automaton.add_word(_key(word), Term(word, "neutral", kind, 1.0, False))
     automaton.make_automaton()
-    negators = sorted((t.text for t in terms.values() if t.kind == NEGATION), key=len, reverse=True)
-    # "n't" ends a word ("didn't"); every other negator is a word of its own.
-    parts = [re.escape(n) if n.startswith("n'") else r"\b" + re.escape(n) for n in negators]
-    negation = re.compile(r"(?:" + "|".join(parts) + r")\b" if parts else r"(?!x)x")
-    return Vocab(terms, automaton, negation)
+    return Vocab(terms, automaton)
 
 
 @lru_cache(maxsize=1)
@@ -214,30 +225,29 @@ def default_vocab() -> Vocab:
     return load_vocab()
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "-"
-
-
 def _sentence_start(body: str, at: int) -> bool:
     """Is `at` the first word of a sentence (after an opening quote or bracket)?"""
     before = body[max(0, at - 4):at].rstrip(" \"'“‘(")
     return not before or before[-1] in ".!?:;\n"
 
 
-def _matches(body: str, lower: str, title_end: int, vocab: Vocab) -> list[tuple[int, int, Term]]:
-    """Terms on word boundaries, longest first where they overlap."""
+def _matches(body: str, lower: str, title_end: int, vocab: Vocab) -> tuple[list[tuple[int, int, Term]], _Marks]:
+    """Terms on word boundaries, longest first where they overlap; and the grammar marks."""
     found = []
+    marks = []
     size = len(lower)
-    for end, term in vocab.automaton.iter(lower):
-        end += 1
+    for end, term in vocab.automaton.iter(" " + lower.translate(SPACED)):
+        # `end` is the last character in the spaced text, one past it in `lower`
         start = end - len(term.text) - (1 if term.needs_number else 0)
-        if start > 0 and _is_word_char(lower[start - 1]):
+        if term.kind in MARK_KINDS:
+            if end >= size or not (lower[end].isalnum() and lower[end - 1].isalnum()):
+                marks.append((start, end, term))
             continue
         if term.needs_number:
             if not NUMBER_AFTER.match(lower, end - 1):
                 continue
             end -= 1
-        elif end < size and _is_word_char(lower[end]):
+        elif end < size and (lower[end].isalnum() or lower[end] == "-"):
             continue
         if start > title_end and body[start].isupper() and not _sentence_start(body, start):
             continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
@@ -252,15 +262,35 @@ def _matches(body: str, lower: str, title_end: int, vocab: Vocab) -> list[tuple[
         elif end - start > kept[-1][1] - kept[-1][0] and start >= (kept[-2][1] if len(kept) > 1 else -1):
             kept[-1] = (start, end, term)  # a longer term overlapping the last one wins
             last_end = end
-    return kept
+    return kept, _Marks(marks)
 
 
-def _clause_start(lower: str, s_start: int, at: int) -> int:
+class _Marks:
+    """Where the grammar words of a body stand, found once: negators, clause breaks, concessive
+    and contrast words; each phrase then asks by bisection instead of searching again."""
+
+    def __init__(self, marks: list[tuple[int, int, Term]]) -> None:
+        self.spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in MARK_KINDS}
+        for start, end, term in sorted(marks, key=lambda x: x[0]):
+            self.spans[term.kind].append((start, end))
+        self.starts = {name: [a for a, _ in spans] for name, spans in self.spans.items()}
+
+    def within(self, name: str, lo: int, hi: int) -> tuple[int, int] | None:
+        """The last mark of that name lying wholly in [lo, hi), if any."""
+        spans = self.spans[name]
+        k = bisect.bisect_left(self.starts[name], hi) - 1
+        while k >= 0 and spans[k][0] >= lo:
+            if spans[k][1] <= hi:
+                return spans[k]
+            k -= 1
+        return None
+
+
+def _clause_start(marks: _Marks, s_start: int, at: int) -> int:
     """Where the clause holding offset `at` begins, within its sentence."""
     begin = s_start
-    for m in CLAUSE_BREAK.finditer(lower, s_start, at):
-        begin = m.end()
-    return begin
+    found = marks.within("clause", s_start, at)
+    return found[1] if found else begin
 
 
 def _holder_mentions(mentions: Iterable[Mention], kb: KB | None) -> list[tuple[Mention, str]]:
@@ -281,9 +311,10 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                  kb: KB | None = None) -> list[Phrase]:
     """Every signed phrase of the body, each given to the entity it is said of."""
     lower = body.lower()
-    matches = _matches(body, lower, title_end, vocab)
-    if not matches:
-        return []
+    matches, marks = _matches(body, lower, title_end, vocab)
+    comparing = any(word in lower for word in COMPARATOR_WORDS)
+    if not comparing and all(t.kind in FIGURE_KINDS for _, _, t in matches):
+        return []  # figures named, nothing said about them
     holders = _holder_mentions(mentions, kb)
     phrases: list[Phrase] = []
     # "operating profit excluding restructuring costs rose": a qualifier's figure is nobody's.
@@ -292,19 +323,24 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
     # A figure set against its earlier value reads on its own; the words inside the comparison
     # ("compared to a negative EUR 15 mn") belong to it.
     inside: list[tuple[int, int]] = []
-    for j, (start, end, term) in enumerate(matches):
+    for j, (start, end, term) in enumerate(matches if comparing else ()):
         if term.kind == FIGURE and j not in used_figures:
             compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
             if compared is not None:
                 sign, last = compared
                 used_figures.add(j)
                 inside.append((start, last))
-                phrases.append(_placed(body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
+                phrases.append(_placed(marks, body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
                                        sentences.index(start), sentences, title_end))
+    softer = "less than" in lower
+    lead_end = title_end + LEAD_CHARS
+    named = {sentences.index(m.start) for m, _ in holders}
     for i, (start, end, term) in enumerate(matches):
         if term.kind in FIGURE_KINDS or any(a <= start < b for a, b in inside):
             continue
         s_index = sentences.index(start)
+        if start >= lead_end and s_index not in named:
+            continue  # past the lead, a phrase counts only for a name its sentence gives
         s_start, s_end = sentences.spans[s_index]
         weight = term.weight
         corporate = term.kind in CORPORATE_KINDS
@@ -315,7 +351,7 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 if INTO.fullmatch(lower, end, matches[figure_at][0]):
                     sign = 1.0  # "slipped to a net loss", "swung into profit": the state reached
             else:
-                figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
+                figure_at = _claim_figure(marks, matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
                                           FIGURE_AFTER_CHARS, after_first=False)
                 then = _adjacent_figure(matches, i, lower, used_figures) if figure_at is not None else None
                 if then is not None and matches[then][2].kind == FIGURE and FROM.fullmatch(
@@ -332,21 +368,21 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
             else:
                 sign *= SIGN[matches[figure_at][2].polarity]
                 corporate = corporate or matches[figure_at][2].kind in CORPORATE_KINDS
-            if SOFTER_THAN.match(lower, end, min(s_end, end + 60)):
+            if softer and SOFTER_THAN.match(lower, end, min(s_end, end + 60)):
                 sign = -sign
         else:  # a signed phrase takes its figure along, so no later move reads it again
-            figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, SIGNED_FIGURE_BEFORE_CHARS,
+            figure_at = _claim_figure(marks, matches, i, lower, s_start, s_end, used_figures, SIGNED_FIGURE_BEFORE_CHARS,
                                       SIGNED_FIGURE_AFTER_CHARS, after_first=True)
             if figure_at is not None and matches[figure_at][2].kind in CORPORATE_KINDS:
                 weight = min(1.0, weight * WITH_FIGURE_FACTOR)
                 corporate = True
-        if vocab.negation.search(lower, max(s_start, start - NEGATION_CHARS), start):
+        if marks.within("negation", max(s_start, start - NEGATION_CHARS), start):
             sign = -sign
             if term.kind == MOVE:
                 weight *= NEGATED_MOVE_FACTOR
         anchor = min(start, matches[figure_at][0]) if figure_at is not None else start
         last = max(end, matches[figure_at][1]) if figure_at is not None else end
-        phrase = _placed(body, lower, holders, term, anchor, last, sign, weight, corporate, s_index, sentences,
+        phrase = _placed(marks, body, lower, holders, term, anchor, last, sign, weight, corporate, s_index, sentences,
                          title_end)
         if phrase.entity == "" and figure_at is not None and matches[figure_at][2].kind == MARKET_FIGURE:
             continue  # "higher prices" of nothing named: not the story's own company
@@ -368,15 +404,15 @@ def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, u
     return j
 
 
-def _placed(body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
+def _placed(marks: _Marks, body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
             sign: float, weight: float, corporate: bool, s_index: int, sentences: Sentences,
             title_end: int) -> Phrase:
     """A phrase weighed by where it stands (headline, lead, clause) and given to its holder."""
     s_start, s_end = sentences.spans[s_index]
-    clause = _clause_start(lower, s_start, start)
-    if CONCESSIVE.search(lower, clause, start):
+    clause = _clause_start(marks, s_start, start)
+    if marks.within("concessive", clause, start):
         weight *= CONCESSIVE_FACTOR
-    elif CONTRAST.search(lower, s_start, start):
+    elif marks.within("contrast", s_start, start):
         weight *= CONTRAST_FACTOR
     weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
     entity = _holder(body, lower, holders, term, start, end, s_start, s_end, clause)
@@ -437,7 +473,7 @@ def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: i
     return (1.0 if now > then else -1.0) * SIGN[figure.polarity], end
 
 
-def _claim_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, s_start: int, s_end: int,
+def _claim_figure(marks: _Marks, matches: list[tuple[int, int, Term]], i: int, lower: str, s_start: int, s_end: int,
                   used: set[int], before_chars: int, after_chars: int, after_first: bool) -> int | None:
     """The index of the figure a phrase is about, nearest before ("operating profit rose") or
     after ("an increase in net sales", "recovered those losses"); each figure is claimed once."""
@@ -449,7 +485,7 @@ def _claim_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, s_st
             if f_end < max(s_start, start - before_chars):
                 return None
             if f.kind in FIGURE_KINDS and j not in used:
-                return None if CLAUSE_BREAK.search(lower, f_end, start) else j
+                return None if marks.within("clause", f_end, start) else j
             if f.kind == MOVE or f.kind in SIGNED_KINDS:
                 return None  # another phrase owns anything further back
         return None
