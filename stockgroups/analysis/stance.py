@@ -410,8 +410,9 @@ def _placed(marks: _Marks, body: str, lower: str, holders: list[tuple[Mention, s
     """A phrase weighed by where it stands (headline, lead, clause) and given to its holder."""
     s_start, s_end = sentences.spans[s_index]
     clause = _clause_start(marks, s_start, start)
-    if marks.within("concessive", clause, start):
-        weight *= CONCESSIVE_FACTOR
+    concession = marks.within("concessive", s_start, start)
+    if concession and "," not in lower[concession[1]:start] and not marks.within("clause", concession[1], start):
+        weight *= CONCESSIVE_FACTOR  # inside "although ..." up to its comma
     elif marks.within("contrast", s_start, start):
         weight *= CONTRAST_FACTOR
     weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
@@ -568,7 +569,7 @@ def combine(phrases: Iterable[Phrase]) -> Stance | None:
     down = sum(p.weight for p in phrases if p.direction == "down")
     total = up + down
     net = up - down
-    if total < CLEAR_MIN_WEIGHT:
+    if total < CLEAR_MIN_WEIGHT - 1e-9:  # 0.45 in the headline (2 x 0.45) is clear
         direction = "neutral"
     elif abs(net) / total < MIXED_SHARE:
         direction = "mixed"

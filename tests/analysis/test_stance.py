@@ -56,6 +56,14 @@ def test_the_headline_outweighs_the_body(kb_small):
     assert direction(kb_small, "Cameco profit falls sharply", text, "company:CCJ") == "down"
 
 
+@pytest.mark.parametrize("title, want", [
+    ("Chevron shares plunged after sales missed estimates, although its profit topped forecasts", "down"),
+    ("Despite weak demand, Chevron's operating profit rose sharply", "up"),
+])
+def test_a_concessive_clause_is_background(kb_small, title, want):
+    assert direction(kb_small, title, entity="company:CVX") == want
+
+
 def test_opposite_statements_of_equal_weight_are_mixed(kb_small):
     assert direction(kb_small, "Chevron's sales rose while its profit fell", entity="company:CVX") == "mixed"
 
