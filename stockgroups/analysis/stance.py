@@ -83,11 +83,16 @@ CONCESSIVE_FACTOR = 0.4
 CONTRAST_WORDS = ("but", "however", "yet", "nevertheless", "nonetheless", "still")
 CONTRAST_FACTOR = 1.3
 # A clause ends here; a name in an earlier clause does not hold a later clause's phrase.
+REPORTING_WORDS = ("said", "says", "expects", "expect", "expected", "estimates", "estimated", "forecasts",
+                   "believes", "noted", "notes", "reported", "told", "predicts", "predicted", "thinks", "reckons",
+                   "sees")
+REPORTING_SET = frozenset(REPORTING_WORDS)
 CLAUSE_WORDS = (";", ":", "while", "whereas", ", but", ", and the", ", although", ", though")
 # Brackets and quotes read as spaces, so "(up 4%)" and "“strong”" start a word.
-SPACED = str.maketrans({c: " " for c in "()[]{}\"“”‘’«»!?*/\\|\n\t\r"})
+SPACED = str.maketrans({c: " " for c in "()[]{}\"“”‘’«»!?*/\\|\n\t\r—–"})
+WORD_ENDS = " ,.;:'"  # what may follow a word in the spaced text
 # Grammar words are found in the same one pass as the vocabulary, under kinds of their own.
-GRAMMAR = (("concessive", CONCESSIVE_WORDS), ("contrast", CONTRAST_WORDS), ("clause", CLAUSE_WORDS))
+GRAMMAR = (("reporting", REPORTING_WORDS), ("concessive", CONCESSIVE_WORDS), ("contrast", CONTRAST_WORDS), ("clause", CLAUSE_WORDS))
 MARK_KINDS = frozenset({NEGATION} | {kind for kind, _ in GRAMMAR})
 # "turmoil in Libya", "strike at the mine of X", "a lawsuit against X": an event noun's
 # complement names the one it hits.
@@ -119,6 +124,7 @@ STRENGTH_SCALE = 1.5
 # not a stance.
 CLEAR_MIN_WEIGHT = 0.9
 # Qualifiers: the figure they name is not the one that moved.
+QUALIFIER_WORDS = ("excl", "incl", "before", "after", "net of", "adjusted")  # a cheap test before the search
 QUALIFIER = re.compile(r"\b(?:excluding|including|excl|incl|before|after|net\s+of|adjusted\s+for)\.?\s+"
                        r"(?:[a-z-]+\s+){0,2}$")
 # A move word right before its figure: at most this many plain words between ("increased fixed costs").
@@ -147,6 +153,11 @@ class Term:
     kind: str
     weight: float
     needs_number: bool  # "up #": the word counts only before a figure
+    tail: int = 0  # 1 when the automaton keys end with the character after the term
+    mark: bool = False  # a grammar word or negator, not a phrase of its own
+
+
+REPORTING_MARK = Term("says", "neutral", "reporting", 1.0, False, 1, True)
 
 
 @dataclass(frozen=True)
@@ -171,10 +182,21 @@ class Phrase:
     corporate: bool
 
 
-def _key(text: str) -> str:
-    """The automaton key: a word-led term starts after a space, so "rise" never fires inside
-    "enterprise" (the text is read with a space in front and brackets and quotes as spaces)."""
-    return " " + text if text[0].isalnum() and not text.startswith("n'") else text
+def _keys(text: str, needs_number: bool) -> list[str]:
+    """The automaton keys of a term: a word starts after a space and ends before a space or
+    punctuation, so "rise" never fires inside "enterprise" nor "grow" inside "growth" (the text
+    is read with spaces around it and brackets, quotes and dashes as spaces)."""
+    lead = " " if text[0].isalnum() and not text.startswith("n'") else ""
+    if needs_number:
+        return [lead + text + " "]
+    if not text[-1].isalnum():
+        return [lead + text]
+    return [lead + text + c for c in WORD_ENDS]
+
+
+def _tail(text: str, needs_number: bool) -> int:
+    """1 when the term's keys end with the character after it."""
+    return 1 if needs_number or text[-1].isalnum() else 0
 
 
 def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
@@ -206,15 +228,19 @@ def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
             needs_number = text.endswith(" #")
             if "#" in (text[:-2] if needs_number else text):
                 raise ValueError(f"{where}: '#' (a number) may only end a term")
-            terms[text] = Term(text[:-2] if needs_number else text, row["polarity"], row["kind"], weight,
-                               needs_number)
+            bare = text[:-2] if needs_number else text
+            terms[text] = Term(bare, row["polarity"], row["kind"], weight, needs_number,
+                               _tail(bare, needs_number), row["kind"] in MARK_KINDS)
     automaton = ahocorasick.Automaton()
     for term in terms.values():
-        automaton.add_word(_key(term.text) + (" " if term.needs_number else ""), term)
+        for key in _keys(term.text, term.needs_number):
+            automaton.add_word(key, term)
     for kind, words in GRAMMAR:
         for word in words:
             if word not in terms:
-                automaton.add_word(_key(word), Term(word, "neutral", kind, 1.0, False))
+                mark = Term(word, "neutral", kind, 1.0, False, _tail(word, False), True)
+                for key in _keys(word, False):
+                    automaton.add_word(key, mark)
     automaton.make_automaton()
     return Vocab(terms, automaton)
 
@@ -231,31 +257,33 @@ def _sentence_start(body: str, at: int) -> bool:
     return not before or before[-1] in ".!?:;\n"
 
 
-def _matches(body: str, lower: str, title_end: int, vocab: Vocab) -> tuple[list[tuple[int, int, Term]], _Marks]:
-    """Terms on word boundaries, longest first where they overlap; and the grammar marks."""
+def _matches(body: str, lower: str, title_end: int, vocab: Vocab,
+             ranges: Iterable[tuple[int, int]] | None = None) -> tuple[list[tuple[int, int, Term]], _Marks]:
+    """Terms on word boundaries, longest first where they overlap; and the grammar marks; read
+    only within `ranges` (character spans of `lower`) when given."""
     found = []
     marks = []
-    size = len(lower)
-    for end, term in vocab.automaton.iter(" " + lower.translate(SPACED)):
-        # `end` is the last character in the spaced text, one past it in `lower`
-        start = end - len(term.text) - (1 if term.needs_number else 0)
-        if term.kind in MARK_KINDS:
-            if end >= size or not (lower[end].isalnum() and lower[end - 1].isalnum()):
-                marks.append((start, end, term))
+    spaced = " " + lower.translate(SPACED) + " "
+    hits = (vocab.automaton.iter(spaced) if ranges is None else
+            (hit for a, b in ranges for hit in vocab.automaton.iter(spaced, a, min(b + 2, len(spaced)))))
+    for end, term in hits:
+        # `end` is the key's last character in the spaced text, one past it in `lower`
+        end -= term.tail
+        start = end - len(term.text)
+        if term.mark:
+            marks.append((start, end, term))
             continue
-        if term.needs_number:
-            if not NUMBER_AFTER.match(lower, end - 1):
-                continue
-            end -= 1
-        elif end < size and (lower[end].isalnum() or lower[end] == "-"):
+        if term.needs_number and not NUMBER_AFTER.match(lower, end):
             continue
         if start > title_end and body[start].isupper() and not _sentence_start(body, start):
             continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
-        found.append((start, end, term))
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), not x[2].needs_number))  # "lost 5%" over "lost"
+        if term.text in REPORTING_SET:  # "forecasts", "estimates": a figure, and a reporting verb
+            marks.append((start, end, REPORTING_MARK))
+        found.append((start, start - end, not term.needs_number, len(found), end, term))
+    found.sort()  # by start, longest first, "lost 5%" over "lost"
     kept: list[tuple[int, int, Term]] = []
     last_end = -1
-    for start, end, term in found:
+    for start, _, _, _, end, term in found:
         if start >= last_end:
             kept.append((start, end, term))
             last_end = end
@@ -296,7 +324,7 @@ def _clause_start(marks: _Marks, s_start: int, at: int) -> int:
 def _holder_mentions(mentions: Iterable[Mention], kb: KB | None) -> list[tuple[Mention, str]]:
     out = []
     for m in mentions:
-        kind = m.entity.split(":", 1)[0]
+        kind = m.entity.partition(":")[0]
         if kind == "place" and kb is not None:
             info = kb.entities.get(m.entity)
             if info is not None and info.get("kind") == "index" and info.country:
@@ -311,15 +339,30 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                  kb: KB | None = None) -> list[Phrase]:
     """Every signed phrase of the body, each given to the entity it is said of."""
     lower = body.lower()
-    matches, marks = _matches(body, lower, title_end, vocab)
+    holders = _holder_mentions(mentions, kb)
+    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
+    for m, kind in holders:
+        by_sentence.setdefault(sentences.index(m.start), []).append((m, kind))
+    # Past the lead, only sentences that name a holder are read (a phrase there counts only for
+    # the name its sentence gives).
+    lead_end = title_end + LEAD_CHARS
+    ranges = [(0, lead_end)]
+    for i in sorted(by_sentence):
+        a, b = sentences.spans[i]
+        if b > ranges[-1][1]:
+            if a <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], b)  # overlapping spans are read once
+            else:
+                ranges.append((a, b))
+    matches, marks = _matches(body, lower, title_end, vocab, ranges)
     comparing = any(word in lower for word in COMPARATOR_WORDS)
     if not comparing and all(t.kind in FIGURE_KINDS for _, _, t in matches):
         return []  # figures named, nothing said about them
-    holders = _holder_mentions(mentions, kb)
     phrases: list[Phrase] = []
     # "operating profit excluding restructuring costs rose": a qualifier's figure is nobody's.
-    used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches)
-                              if t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
+    qualifying = any(word in lower for word in QUALIFIER_WORDS)
+    used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches) if qualifying
+                              and t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
     # A figure set against its earlier value reads on its own; the words inside the comparison
     # ("compared to a negative EUR 15 mn") belong to it.
     inside: list[tuple[int, int]] = []
@@ -330,16 +373,14 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 sign, last = compared
                 used_figures.add(j)
                 inside.append((start, last))
-                phrases.append(_placed(marks, body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
+                phrases.append(_placed(marks, body, lower, by_sentence, term, start, last, sign, COMPARISON_WEIGHT, True,
                                        sentences.index(start), sentences, title_end))
     softer = "less than" in lower
-    lead_end = title_end + LEAD_CHARS
-    named = {sentences.index(m.start) for m, _ in holders}
     for i, (start, end, term) in enumerate(matches):
-        if term.kind in FIGURE_KINDS or any(a <= start < b for a, b in inside):
+        if term.kind in FIGURE_KINDS or (inside and any(a <= start < b for a, b in inside)):
             continue
         s_index = sentences.index(start)
-        if start >= lead_end and s_index not in named:
+        if start >= lead_end and s_index not in by_sentence:
             continue  # past the lead, a phrase counts only for a name its sentence gives
         s_start, s_end = sentences.spans[s_index]
         weight = term.weight
@@ -382,7 +423,7 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 weight *= NEGATED_MOVE_FACTOR
         anchor = min(start, matches[figure_at][0]) if figure_at is not None else start
         last = max(end, matches[figure_at][1]) if figure_at is not None else end
-        phrase = _placed(marks, body, lower, holders, term, anchor, last, sign, weight, corporate, s_index, sentences,
+        phrase = _placed(marks, body, lower, by_sentence, term, anchor, last, sign, weight, corporate, s_index, sentences,
                          title_end)
         if phrase.entity == "" and figure_at is not None and matches[figure_at][2].kind == MARKET_FIGURE:
             continue  # "higher prices" of nothing named: not the story's own company
@@ -404,7 +445,7 @@ def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, u
     return j
 
 
-def _placed(marks: _Marks, body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
+def _placed(marks: _Marks, body: str, lower: str, holders: dict[int, list[tuple[Mention, str]]], term: Term, start: int, end: int,
             sign: float, weight: float, corporate: bool, s_index: int, sentences: Sentences,
             title_end: int) -> Phrase:
     """A phrase weighed by where it stands (headline, lead, clause) and given to its holder."""
@@ -416,7 +457,7 @@ def _placed(marks: _Marks, body: str, lower: str, holders: list[tuple[Mention, s
     elif marks.within("contrast", s_start, start):
         weight *= CONTRAST_FACTOR
     weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
-    entity = _holder(body, lower, holders, term, start, end, s_start, s_end, clause)
+    entity = _holder(marks, body, lower, holders.get(s_index, ()), term, start, end, s_end, clause)
     return Phrase(start, end, "up" if sign > 0 else "down", weight, " ".join(body[start:end].split()), s_index,
                   entity, corporate)
 
@@ -479,44 +520,32 @@ def _claim_figure(marks: _Marks, matches: list[tuple[int, int, Term]], i: int, l
     """The index of the figure a phrase is about, nearest before ("operating profit rose") or
     after ("an increase in net sales", "recovered those losses"); each figure is claimed once."""
     start, end, _ = matches[i]
-
-    def before() -> int | None:
-        for j in range(i - 1, -1, -1):
+    found = None
+    for side in ((1, -1) if after_first else (-1, 1)):
+        j = i + side
+        while 0 <= j < len(matches):
             f_start, f_end, f = matches[j]
-            if f_end < max(s_start, start - before_chars):
-                return None
             if f.kind in FIGURE_KINDS and j not in used:
-                return None if marks.within("clause", f_end, start) else j
-            if f.kind == MOVE or f.kind in SIGNED_KINDS:
-                return None  # another phrase owns anything further back
-        return None
-
-    def after() -> int | None:
-        for j in range(i + 1, len(matches)):
-            f_start, f_end, f = matches[j]
-            if f_start > min(s_end, end + after_chars):
-                return None
-            if f.kind in FIGURE_KINDS and j not in used:
-                # a signed word's object follows it directly ("recovered those losses"), not past a comma
-                return None if after_first and "," in lower[end:f_start] else j
-            if f.kind == MOVE or f.kind in SIGNED_KINDS:
-                return None
-        return None
-
-    first, second = (after, before) if after_first else (before, after)
-    found = first()
-    if found is None:
-        found = second()
-    if found is not None:
-        used.add(found)
-    return found
+                if side < 0 and f_end >= max(s_start, start - before_chars):
+                    found = None if marks.within("clause", f_end, start) else j
+                elif side > 0 and f_start <= min(s_end, end + after_chars):
+                    # a signed word's object follows it directly ("recovered those losses"), not past a comma
+                    found = None if after_first and "," in lower[end:f_start] else j
+                break
+            if f.kind == MOVE or f.kind in SIGNED_KINDS or (f_end < start - before_chars if side < 0
+                                                             else f_start > end + after_chars):
+                break  # another phrase owns anything further, or the figure is too far
+            j += side
+        if found is not None:
+            used.add(found)
+            return found
+    return None
 
 
-def _holder(body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
-            s_start: int, s_end: int, clause: int) -> str:
+def _holder(marks: _Marks, body: str, lower: str, in_sentence: Sequence[tuple[Mention, str]], term: Term, start: int, end: int,
+            s_end: int, clause: int) -> str:
     """The entity a phrase is said of: an event noun's complement, else the nearest name before
     it in its clause, else the sentence's first name; "" when the sentence names none."""
-    in_sentence = [(m, kind) for m, kind in holders if s_start <= m.start < s_end]
     if not in_sentence:
         return ""
     if term.kind in COMPLEMENT_KINDS:
@@ -529,12 +558,12 @@ def _holder(body: str, lower: str, holders: list[tuple[Mention, str]], term: Ter
     for m, kind in reversed(before):
         if m.start < clause:
             break
-        if _holds(body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, term):
             return m.entity
     for m, kind in in_sentence:
         if m.start >= start:
             break
-        if _holds(body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, term):
             return m.entity
     return ""
 
@@ -546,13 +575,13 @@ def _source(body: str, m: Mention, phrase_start: int) -> bool:
     return said is not None and said.group("next")[:1].isupper() and said.group("next") not in SELF_WORDS
 
 
-def _holds(body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
+def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
     """A country holds a phrase only through its economy or markets ("Japan's exports fell")."""
     if kind == "commodity" and term.kind in UNSIGNED_FOR_COMMODITY:
         return False
     if kind != "company" and MODIFIER_OF.match(body, m.end):
         return False
-    if _source(body, m, phrase_start):
+    if marks.within("reporting", m.end, phrase_start) and _source(body, m, phrase_start):
         return False
     if kind != "country":
         return True

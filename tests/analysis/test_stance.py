@@ -158,3 +158,19 @@ def test_past_the_lead_a_phrase_counts_only_for_a_name_its_sentence_gives(kb_sma
     assert "" not in found
     found = stances(kb_small, "Board meeting held", filler + "Cameco's net profit fell sharply.")
     assert any("net profit fell" in line for line in found["company:CCJ"].evidence)
+
+
+def test_a_name_that_forecasts_for_another_is_a_source(kb_small):
+    found = stances(kb_small, "Chevron forecasts that Ortalyk will cut its growth forecast")
+    assert "company:CVX" not in found
+    assert found[""].direction == "down"
+
+
+def test_a_phrase_straddling_the_lead_is_counted_once(kb_small):
+    filler = "The board met on Tuesday to review the plan and its many annexes. " * 5
+    late = "Later, after a long talk about many other matters of the day, Cameco's net profit fell sharply."
+    assert len("Board meeting held") + len(TITLE_SEP) + len(filler) < len("Board meeting held") + 400 \
+        < len("Board meeting held") + len(TITLE_SEP) + len(filler) + late.index("net profit")  # it straddles the lead
+    found = stances(kb_small, "Board meeting held", filler + late)
+    assert found["company:CCJ"].evidence == ("net profit fell (down)",)
+    assert found["company:CCJ"].strength < 0.5  # one body phrase, not two
