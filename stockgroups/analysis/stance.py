@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 
@@ -168,9 +168,9 @@ class Vocab:
     automaton: ahocorasick.Automaton  # vocabulary terms, negators and grammar words
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """One stance phrase found in the text, signed for the one it is said of."""
+class Phrase(NamedTuple):
+    """One stance phrase found in the text, signed for the one it is said of (a named tuple:
+    a story makes many, and they are built in the hot loop)."""
 
     start: int
     end: int
@@ -264,22 +264,21 @@ def _matches(body: str, lower: str, title_end: int, vocab: Vocab,
     found = []
     marks = []
     spaced = " " + lower.translate(SPACED) + " "
-    hits = (vocab.automaton.iter(spaced) if ranges is None else
-            (hit for a, b in ranges for hit in vocab.automaton.iter(spaced, a, min(b + 2, len(spaced)))))
-    for end, term in hits:
-        # `end` is the key's last character in the spaced text, one past it in `lower`
-        end -= term.tail
-        start = end - len(term.text)
-        if term.mark:
-            marks.append((start, end, term))
-            continue
-        if term.needs_number and not NUMBER_AFTER.match(lower, end):
-            continue
-        if start > title_end and body[start].isupper() and not _sentence_start(body, start):
-            continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
-        if term.text in REPORTING_SET:  # "forecasts", "estimates": a figure, and a reporting verb
-            marks.append((start, end, REPORTING_MARK))
-        found.append((start, start - end, not term.needs_number, len(found), end, term))
+    for a, b in ranges if ranges is not None else ((0, len(lower)),):
+        for end, term in vocab.automaton.iter(spaced, a, min(b + 2, len(spaced))):
+            # `end` is the key's last character in the spaced text, one past it in `lower`
+            end -= term.tail
+            start = end - len(term.text)
+            if term.mark:
+                marks.append((start, end, term))
+                continue
+            if term.needs_number and not NUMBER_AFTER.match(lower, end):
+                continue
+            if start > title_end and body[start].isupper() and not _sentence_start(body, start):
+                continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
+            if term.text in REPORTING_SET:  # "forecasts", "estimates": a figure, and a reporting verb
+                marks.append((start, end, REPORTING_MARK))
+            found.append((start, start - end, not term.needs_number, len(found), end, term))
     found.sort()  # by start, longest first, "lost 5%" over "lost"
     kept: list[tuple[int, int, Term]] = []
     last_end = -1
@@ -458,7 +457,7 @@ def _placed(marks: _Marks, body: str, lower: str, holders: dict[int, list[tuple[
         weight *= CONTRAST_FACTOR
     weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
     entity = _holder(marks, body, lower, holders.get(s_index, ()), term, start, end, s_end, clause)
-    return Phrase(start, end, "up" if sign > 0 else "down", weight, " ".join(body[start:end].split()), s_index,
+    return Phrase(start, end, "up" if sign > 0 else "down", weight, body[start:end].replace("\n", " "), s_index,
                   entity, corporate)
 
 
@@ -588,7 +587,7 @@ def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, t
     return COUNTRY_TIE.search(body, m.end, phrase_start) is not None
 
 
-def combine(phrases: Iterable[Phrase]) -> Stance | None:
+def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
     """One stance from phrases: weighted vote, strength from the total weight, the strongest
     phrases as evidence."""
     phrases = sorted(phrases, key=lambda p: -p.weight)
@@ -606,7 +605,7 @@ def combine(phrases: Iterable[Phrase]) -> Stance | None:
         direction = "up" if net > 0 else "down"
     strength = 1.0 - math.exp(-abs(net if direction in ("up", "down") else total) / STRENGTH_SCALE)
     evidence = tuple(dict.fromkeys(f"{p.words} ({p.direction})" for p in phrases))[:EVIDENCE_MAX]
-    return Stance(direction, round(strength, 3), evidence)
+    return Stance(direction, round(strength, 3), evidence, entity)
 
 
 def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) -> dict[str, Stance]:
@@ -622,9 +621,9 @@ def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) ->
         del by_entity[""]
     out = {}
     for entity, group in by_entity.items():
-        stance = combine(group)
+        stance = combine(group, entity)
         if stance is not None:
-            out[entity] = Stance(stance.direction, stance.strength, stance.evidence, entity)
+            out[entity] = stance
     return out
 
 
