@@ -38,7 +38,10 @@ POLARITIES = ("up", "down", "neutral")
 MOVE, FIGURE, MARKET_FIGURE, SHARE_FIGURE, NEGATION = "move", "figure", "market-figure", "share-figure", "negation"
 # "stake", "share capital": a change in who owns what is not a direction for investors.
 UNSIGNED_FIGURE = "unsigned-figure"
-FIGURE_KINDS = frozenset({FIGURE, MARKET_FIGURE, SHARE_FIGURE, UNSIGNED_FIGURE})
+# "exports", "the trade deficit": a country's figures, signed, but no company's.
+MACRO_FIGURE = "macro-figure"
+FIGURE_KINDS = frozenset({FIGURE, MARKET_FIGURE, SHARE_FIGURE, UNSIGNED_FIGURE, MACRO_FIGURE})
+COMPARED_KINDS = frozenset({FIGURE, MACRO_FIGURE})  # figures stated against their earlier value
 UNSIGNED_KINDS = frozenset({NEGATION, UNSIGNED_FIGURE})
 SIGNED_KINDS = frozenset({"result", "guidance", "order", "approval", "legal", "labour", "rating", "payout",
                           "disruption", "tone", "price"})
@@ -68,6 +71,8 @@ SIGNED_FIGURE_AFTER_CHARS = 20
 # 0.4 pct"); without one it may be anything ("the number of staff rose"): it counts for less.
 BARE_MOVE_FACTOR = 0.4
 PRICE_NUMBER = re.compile(r"\s*(?:by\s+|to\s+)?(?:eur|usd|\$|€|£)?\s?\d")
+NAME_BEFORE = re.compile(r"\b[A-Z][\w&.'-]*\s+(?:(?:was|were|is|are|has|had)\s+)?$")
+TITLE_CASE_SHARE = 0.5  # a sentence with this share of capitalised words is a Title Case headline
 # A signed word with its figure ("strong sales", "profit improved") says more than the word alone.
 WITH_FIGURE_FACTOR = 1.5
 # A negation this close before a phrase flips it; a negated move says less than a stated one.
@@ -366,13 +371,14 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
     # ("compared to a negative EUR 15 mn") belong to it.
     inside: list[tuple[int, int]] = []
     for j, (start, end, term) in enumerate(matches if comparing else ()):
-        if term.kind == FIGURE and j not in used_figures:
+        if term.kind in COMPARED_KINDS and j not in used_figures:
             compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
             if compared is not None:
                 sign, last = compared
                 used_figures.add(j)
                 inside.append((start, last))
-                phrases.append(_placed(marks, body, lower, by_sentence, term, start, last, sign, COMPARISON_WEIGHT, True,
+                phrases.append(_placed(marks, body, lower, by_sentence, term, start, last, sign, COMPARISON_WEIGHT,
+                                       term.kind == FIGURE,
                                        sentences.index(start), sentences, title_end))
     softer = "less than" in lower
     for i, (start, end, term) in enumerate(matches):
@@ -399,10 +405,10 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                     used_figures.add(then)  # "a loss of EUR 1 mn, down from a profit": the state now
                     sign = 1.0
             if figure_at is None:
-                if PRICE_NUMBER.match(lower, end):
-                    corporate = True  # "Kone fell 4.1 percent": the price of the one named
-                else:
+                if not PRICE_NUMBER.match(lower, end):
                     weight *= BARE_MOVE_FACTOR
+                elif _name_before(body, s_start, s_end, start):
+                    corporate = True  # "Kone fell 4.1 percent": the price of the firm named
             elif matches[figure_at][2].kind == UNSIGNED_FIGURE:
                 continue
             else:
@@ -428,6 +434,16 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
             continue  # "higher prices" of nothing named: not the story's own company
         phrases.append(phrase)
     return phrases
+
+
+def _name_before(body: str, s_start: int, s_end: int, at: int) -> bool:
+    """Is the word before `at` a proper name ("Kone fell 4%")? Not in a Title Case sentence,
+    where every word is capitalised ("Spain's Inflation Rises 0.4 Pct")."""
+    before = NAME_BEFORE.search(body, s_start, at)
+    if before is None:
+        return False
+    words = [w for w in body[s_start:s_end].split() if w[0].isalpha()]
+    return sum(w[0].isupper() for w in words) < TITLE_CASE_SHARE * len(words)
 
 
 def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, used: set[int]) -> int | None:
@@ -505,7 +521,7 @@ def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: i
     if now is None or then is None:
         return None
     earlier = [t for m_start, _, t in matches
-               if cmp.end() <= m_start < cmp.end() + len(then_text) and t.kind == FIGURE]
+               if cmp.end() <= m_start < cmp.end() + len(then_text) and t.kind in COMPARED_KINDS]
     end = cmp.end() + AMOUNT.search(then_text).end()  # type: ignore[union-attr]
     if earlier and earlier[0].polarity != figure.polarity:
         return SIGN[figure.polarity], end  # a loss now against a profit then: down
@@ -557,12 +573,12 @@ def _holder(marks: _Marks, body: str, lower: str, in_sentence: Sequence[tuple[Me
     for m, kind in reversed(before):
         if m.start < clause:
             break
-        if _holds(marks, body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, end, term):
             return m.entity
     for m, kind in in_sentence:
         if m.start >= start:
             break
-        if _holds(marks, body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, end, term):
             return m.entity
     return ""
 
@@ -574,7 +590,7 @@ def _source(body: str, m: Mention, phrase_start: int) -> bool:
     return said is not None and said.group("next")[:1].isupper() and said.group("next") not in SELF_WORDS
 
 
-def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
+def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, phrase_end: int, term: Term) -> bool:
     """A country holds a phrase only through its economy or markets ("Japan's exports fell")."""
     if kind == "commodity" and term.kind in UNSIGNED_FOR_COMMODITY:
         return False
@@ -584,7 +600,7 @@ def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, t
         return False
     if kind != "country":
         return True
-    return COUNTRY_TIE.search(body, m.end, phrase_start) is not None
+    return COUNTRY_TIE.search(body, m.end, phrase_end) is not None  # "Japan's exports fell": the figure ties
 
 
 def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
@@ -605,7 +621,7 @@ def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
         direction = "up" if net > 0 else "down"
     strength = 1.0 - math.exp(-abs(net if direction in ("up", "down") else total) / STRENGTH_SCALE)
     evidence = tuple(dict.fromkeys(f"{p.words} ({p.direction})" for p in phrases))[:EVIDENCE_MAX]
-    return Stance(direction, round(strength, 3), evidence, entity)
+    return Stance(direction, round(strength, 3), evidence, entity, any(p.corporate for p in phrases))
 
 
 def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) -> dict[str, Stance]:

@@ -33,6 +33,11 @@ UNLISTED = "unlisted"
 UNNAMED = "the company in the story (not named)"
 NAME_RUN = re.compile(r"[A-Z][\w&'.\-]*(?:\s+(?:[A-Z][\w&'.\-]*|&|de|of|and)(?=\s+[A-Z])?)*")
 POSSESSIVE = re.compile(r"\s*['’]s?$")
+TITLE_CASE_SHARE = 0.7
+_CORPORATE = (r"(?:Corp|Corporation|Inc|Co|Ltd|Plc|PLC|Group|Holdings?|Oyj|Oy|AB|ASA|AG|SA|NV|SE|Bank|Industries|"
+              r"Mining|Petroleum|Airlines?|Motors?|Systems)\b\.?")
+CORPORATE_WORD = re.compile(r"\b" + _CORPORATE + r"(?:\s+" + _CORPORATE + r")*")  # "Mining Corp" as one
+TICKER_AFTER = re.compile(r"\s*[<(][A-Za-z.]{1,6}[>)]")
 NOT_NAMES = frozenset("""The A An In On At For From By With Its It This That These Those Our We He She They
 Mr Mrs Ms Dr EUR USD SEK NOK DKK GBP JPY CEO CFO President Chairman Chief Operating Net Sales Profit Group
 January February March April May June July August September October November December
@@ -52,9 +57,19 @@ def _line(stance: Stance) -> str:
 
 
 def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
-    """The first proper name in the title that the KB does not know: the company, usually."""
+    """The first proper name in the title that the KB does not know: the company, usually. In a
+    headline written in Title Case every word looks like a name: there only a name that ends in
+    a corporate word ("Acme Mining Corp") or cites its ticker ("Acme <ACM>") counts."""
     known = [(m.start, m.end) for m in mentions if m.start < len(title)]
+    words = [w for w in title.split() if len(w) >= 4 and w[0].isalpha()]
+    title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
     for m in NAME_RUN.finditer(title):
+        if title_case:
+            corporate = CORPORATE_WORD.search(m.group())
+            if corporate:  # "Acme Mining Corp Posts Higher Profit": the name ends at its corporate word
+                return m.group()[:corporate.end()].rstrip(".")
+            if not TICKER_AFTER.match(title, m.end()):
+                continue
         words = [w for w in re.finditer(r"\S+", m.group())
                  if w.group().strip(".,'") not in NOT_NAMES
                  and not any(s < m.start() + w.end() and m.start() + w.start() < e for s, e in known)]
@@ -119,6 +134,8 @@ def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], group
     if _clear(own) and not any(c.direction in ("up", "down") for c in companies):
         assert own is not None
         name = unlisted_name(title, mentions)
+        if name == UNNAMED and not own.corporate:
+            return groups, companies  # no firm named and no firm's figures: not a company story
         added = CompanyHit("", name, _score(own), own.direction, (UNLISTED,),
                            (_line(own), f"{name} is the story's company; it is not in the knowledge base"))
         return groups, tuple(sorted(companies + (added,), key=lambda h: (-h.score, h.ticker)))
