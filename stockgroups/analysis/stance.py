@@ -302,10 +302,12 @@ class _Marks:
     and contrast words; each phrase then asks by bisection instead of searching again."""
 
     def __init__(self, marks: list[tuple[int, int, Term]]) -> None:
+        # the automaton reports marks in text order; a kind's marks never nest, so its list is sorted
         self.spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in MARK_KINDS}
-        for start, end, term in sorted(marks, key=lambda x: x[0]):
+        self.starts: dict[str, list[int]] = {kind: [] for kind in MARK_KINDS}
+        for start, end, term in marks:
             self.spans[term.kind].append((start, end))
-        self.starts = {name: [a for a, _ in spans] for name, spans in self.spans.items()}
+            self.starts[term.kind].append(start)
 
     def within(self, name: str, lo: int, hi: int) -> tuple[int, int] | None:
         """The last mark of that name lying wholly in [lo, hi), if any."""
@@ -609,8 +611,12 @@ def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
     phrases = sorted(phrases, key=lambda p: -p.weight)
     if not phrases:
         return None
-    up = sum(p.weight for p in phrases if p.direction == "up")
-    down = sum(p.weight for p in phrases if p.direction == "down")
+    up = down = 0.0
+    for p in phrases:
+        if p.direction == "up":
+            up += p.weight
+        else:
+            down += p.weight
     total = up + down
     net = up - down
     if total < CLEAR_MIN_WEIGHT - 1e-9:  # 0.45 in the headline (2 x 0.45) is clear
@@ -620,7 +626,12 @@ def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
     else:
         direction = "up" if net > 0 else "down"
     strength = 1.0 - math.exp(-abs(net if direction in ("up", "down") else total) / STRENGTH_SCALE)
-    evidence = tuple(dict.fromkeys(f"{p.words} ({p.direction})" for p in phrases))[:EVIDENCE_MAX]
+    lines: dict[str, None] = {}
+    for p in phrases:
+        lines[f"{p.words} ({p.direction})"] = None
+        if len(lines) == EVIDENCE_MAX:
+            break
+    evidence = tuple(lines)
     return Stance(direction, round(strength, 3), evidence, entity, any(p.corporate for p in phrases))
 
 
