@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 STATED_MIN_STRENGTH = 0.45
 # The hit's score: a stated direction of the subject is as strong as a main event's push.
 STATED_BASE, STATED_SPAN = 0.4, 0.5
+# What the story states firmly about a company outranks what an event rule infers for it
+# ("Micron rose on expectations of higher prices" in a story about a quake at chip plants).
+OVERRIDE_MIN_STRENGTH = 0.6
 # Other companies the story names take their own stated direction when this central.
 COMPANY_SUBJECT_MIN = 0.5
 # The story's unnamed phrases ("operating profit rose") are the top company's when it is in the
@@ -90,8 +93,9 @@ def _signed_company(companies: tuple[CompanyHit, ...], e: Entity, stance: Stance
     info = kb.entities[e.id]
     for i, hit in enumerate(companies):
         if hit.ticker == info.ticker:
-            if hit.direction in ("up", "down"):
-                return companies  # an event or a stated price move already signed it
+            if hit.direction == stance.direction or (hit.direction in ("up", "down")
+                                                     and stance.strength < OVERRIDE_MIN_STRENGTH):
+                return companies  # an event already signed it, and the story says nothing firmer
             signed = CompanyHit(hit.ticker, hit.name, max(hit.score, _score(stance)), stance.direction, hit.via,
                                 (_line(stance),) + hit.evidence)
             return tuple(sorted(companies[:i] + (signed,) + companies[i + 1:], key=lambda h: (-h.score, h.ticker)))

@@ -50,3 +50,21 @@ def test_a_country_figure_story_gets_no_unnamed_company(kb_small, article):
 def test_a_named_unknown_firm_moving_by_a_number_is_a_company(kb_small, article):
     _, companies = hits(kb_small, article, "Ortalyk fell 4.1 percent in Almaty trading on Friday")
     assert companies[""].name == "Ortalyk" and companies[""].direction == "down"
+
+
+def _inputs(strength):
+    from stockgroups.model import CompanyHit, Entity, Stance
+    entities = (Entity("company:CCJ", "company", "Cameco", 1, 1.0, ("title",)),)
+    companies = (CompanyHit("CCJ", "Cameco", 0.5, "up", ("commodity:uranium",), ("an event rule",)),)
+    stances = (Stance("down", strength, ("shares fell 9% (down)",), "company:CCJ"),)
+    return stances, entities, companies
+
+
+def test_a_firm_stated_direction_outranks_an_inferred_one(kb_small):
+    from stockgroups.analysis.stated import stated_hits
+    stances, entities, companies = _inputs(0.8)
+    _, out = stated_hits(stances, entities, (), companies, "Cameco shares fell 9%", (), kb_small)
+    assert out[0].direction == "down" and out[0].evidence[-1] == "an event rule"
+    stances, entities, companies = _inputs(0.5)
+    _, out = stated_hits(stances, entities, (), companies, "Cameco shares fell 9%", (), kb_small)
+    assert out[0].direction == "up"  # a weak statement leaves the event's direction
