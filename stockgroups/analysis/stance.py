@@ -108,7 +108,7 @@ COMPLEMENT_GAP = 2  # the name follows the preposition at once ("turmoil in Liby
 # the event rules judge that, so a commodity never holds a disruption word.
 UNSIGNED_FOR_COMMODITY = frozenset({"disruption"})
 # Entity kinds that hold a stance; countries only through their economy, markets or an
-# event noun's complement (a demonym in "Finnish company X's profit" is not the holder).
+# event noun's complement (a demonym in "the Chilean miner's profit" is not the holder).
 HOLDER_KINDS = frozenset({"company", "commodity", "industry", "sector", "country"})
 COUNTRY_TIE = re.compile(r"\b(?:economy|economic|gdp|stocks?|shares|equities|bourse|market|markets|currency|"
                          r"exports?|imports?|output|growth|inflation|unemployment|bonds?|index)\b", re.IGNORECASE)
@@ -132,12 +132,12 @@ CLEAR_MIN_WEIGHT = 0.9
 QUALIFIER_WORDS = ("excl", "incl", "before", "after", "net of", "adjusted")  # a cheap test before the search
 QUALIFIER = re.compile(r"\b(?:excluding|including|excl|incl|before|after|net\s+of|adjusted\s+for)\.?\s+"
                        r"(?:[a-z-]+\s+){0,2}$")
-# A move word right before its figure: at most this many plain words between ("increased fixed costs").
+# A move word right before its figure: at most this many plain words between ("higher freight costs").
 ADJACENT_WORDS = 3
 CONJUNCTIONS = frozenset({"and", "or", "but", "while", "as", "than", "whereas", "although", "though", "because"})
 INTO = re.compile(r"\s+(?:to|into)\s+(?:an?\s+)?(?:[a-z-]+\s+)?")  # "slipped to a (larger) loss"
 FROM = re.compile(r"\s*(?:from\s+)?(?:an?\s+)?(?:[a-z-]+\s+)?")  # "down from a (net) profit"
-# A figure against its earlier value: "EUR 5.8 mn, compared to EUR 2.3 mn a year earlier".
+# A figure against its earlier value: "sales of 40 million, compared with 31 million a year before".
 COMPARATOR_WORDS = ("compared", "against", "versus", " vs")  # a cheap test before the search
 COMPARATOR = re.compile(r"\b(?:compared\s+(?:to|with)|as\s+against|against|versus|vs\.?)\s")
 COMPARISON_CHARS = 120
@@ -365,12 +365,12 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
     if not comparing and all(t.kind in FIGURE_KINDS for _, _, t in matches):
         return []  # figures named, nothing said about them
     phrases: list[Phrase] = []
-    # "operating profit excluding restructuring costs rose": a qualifier's figure is nobody's.
+    # "net income excluding a one-off tax charge rose": a qualifier's figure is nobody's.
     qualifying = any(word in lower for word in QUALIFIER_WORDS)
     used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches) if qualifying
                               and t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
     # A figure set against its earlier value reads on its own; the words inside the comparison
-    # ("compared to a negative EUR 15 mn") belong to it.
+    # ("against a negative 9 million") belong to it.
     inside: list[tuple[int, int]] = []
     for j, (start, end, term) in enumerate(matches if comparing else ()):
         if term.kind in COMPARED_KINDS and j not in used_figures:
@@ -404,13 +404,13 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 then = _adjacent_figure(matches, i, lower, used_figures) if figure_at is not None else None
                 if then is not None and matches[then][2].kind == FIGURE and FROM.fullmatch(
                         lower, end, matches[then][0]) and matches[then][2].polarity != matches[figure_at][2].polarity:
-                    used_figures.add(then)  # "a loss of EUR 1 mn, down from a profit": the state now
+                    used_figures.add(then)  # "a loss of 3 million, down from a profit": the state now
                     sign = 1.0
             if figure_at is None:
                 if not PRICE_NUMBER.match(lower, end):
                     weight *= BARE_MOVE_FACTOR
                 elif _name_before(body, s_start, s_end, start):
-                    corporate = True  # "Kone fell 4.1 percent": the price of the firm named
+                    corporate = True  # "Acme fell 4%": the price of the firm named
             elif matches[figure_at][2].kind == UNSIGNED_FIGURE:
                 continue
             else:
@@ -439,7 +439,7 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
 
 
 def _name_before(body: str, s_start: int, s_end: int, at: int) -> bool:
-    """Is the word before `at` a proper name ("Kone fell 4%")? Not in a Title Case sentence,
+    """Is the word before `at` a proper name ("Acme fell 4%")? Not in a Title Case sentence,
     where every word is capitalised ("Spain's Inflation Rises 0.4 Pct")."""
     before = NAME_BEFORE.search(body, s_start, at)
     if before is None:
@@ -449,7 +449,7 @@ def _name_before(body: str, s_start: int, s_end: int, at: int) -> bool:
 
 
 def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, used: set[int]) -> int | None:
-    """The figure a move word qualifies directly ("increased fixed costs", "slipped to a net loss",
+    """The figure a move word qualifies directly ("higher freight costs", "fell into a net loss",
     "lower sales"): the next term, a couple of plain words away; claimed when found."""
     j = i + 1
     if j >= len(matches) or j in used or matches[j][2].kind not in FIGURE_KINDS:
@@ -506,7 +506,7 @@ def _value(m: re.Match[str]) -> float | None:
 
 
 def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: int) -> tuple[float, int] | None:
-    """"operating loss of EUR 1.1 mn, compared to a profit of EUR 0.6 mn": a figure stated
+    """"a net loss of 2 million, compared with a profit of 5 million": a figure stated
     against its earlier value reads up or down; the sign and the end of the comparison."""
     f_start, f_end, figure = matches[j]
     limit = min(s_end, f_end + COMPARISON_CHARS)
@@ -516,7 +516,7 @@ def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: i
     if any(f_end <= m_start < cmp.start() and t.kind not in FIGURE_KINDS for m_start, _, t in matches):
         return None  # a move or a signed word between them already says how it went
     now = _amount(lower[f_end:cmp.start()])
-    if now is None:  # "proposed a EUR 1.00 dividend, compared with ...": the figure before its name
+    if now is None:  # "a 40-cent dividend, compared with ...": the figure before its name
         now = _amount(lower[max(0, f_start - AMOUNT_BEFORE_CHARS):f_start])
     then_text = lower[cmp.end():min(s_end, cmp.end() + COMPARISON_CHARS // 2)]
     then = _amount(then_text)
@@ -586,7 +586,7 @@ def _holder(marks: _Marks, body: str, lower: str, in_sentence: Sequence[tuple[Me
 
 
 def _source(body: str, m: Mention, phrase_start: int) -> bool:
-    """"JP Morgan expects that Scala will cut...": a name that reports on another one is the
+    """"Acme Bank expects that Beta Mining will cut...": a name that reports on another one is the
     source, not the one the phrase is about ("Nokia said its profit rose" keeps Nokia)."""
     said = REPORTING.match(body, m.end, phrase_start)
     return said is not None and said.group("next")[:1].isupper() and said.group("next") not in SELF_WORDS

@@ -112,7 +112,7 @@ def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], group
     own = by_entity.get("")
     named = [e for e in entities if e.kind == "company"]
     if named:
-        # The subject company takes the story's own stance too ("Kone said operating profit rose").
+        # The subject company takes the story's own stance too ("Acme said operating profit rose").
         central = [e for e in named if "title" in e.roles or e.relevance >= COMPANY_SUBJECT_MIN]
         signed = [(e, by_entity.get(e.id) or (own if e is named[0] and _owns_story(e) else None)) for e in central]
         signed = [(e, s) for e, s in signed if _clear(s)]
