@@ -57,6 +57,17 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Stance:
+    """What the story says about one entity: which way, how firmly, and the words that decided it."""
+
+    direction: str  # up | down | mixed | neutral
+    strength: float  # 0..1
+    evidence: tuple[str, ...]  # the deciding phrases as written, each with the way it reads
+    entity: str = ""  # KB id of the holder; "" for the story's own subject when no KB entity names it
+    corporate: bool = False  # the deciding words speak of a firm's figures or dealings (profit, orders...)
+
+
+@dataclass(frozen=True)
 class GroupHit:
     """A stock group the story moves, which way, how strongly, and why."""
 
@@ -89,6 +100,7 @@ class Analysis:
     events: tuple[Event, ...] = ()
     groups: tuple[GroupHit, ...] = ()
     companies: tuple[CompanyHit, ...] = ()
+    stances: tuple[Stance, ...] = ()  # per entity, strongest first; entity "" is the story's own subject
     analysis_version: str = ""  # analysis/version.py: KB content, analysis code, package version
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,6 +134,11 @@ class Analysis:
                  "direction": c.direction, "via": list(c.via), "evidence": list(c.evidence)}
                 for c in self.companies
             ],
+            "stances": [
+                {"entity": s.entity, "direction": s.direction, "strength": round(s.strength, 3),
+                 "evidence": list(s.evidence), "corporate": s.corporate}
+                for s in self.stances
+            ],
             "analysis_version": self.analysis_version,
             "kb_version": self.analysis_version,  # the former name, kept for readers of old output
         }
@@ -141,6 +158,7 @@ __all__ = [
     "Event",
     "GroupHit",
     "Mention",
+    "Stance",
     "field",
     "replace",
 ]

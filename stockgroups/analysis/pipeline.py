@@ -17,6 +17,9 @@ from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Analysis, Article, replace
 from stockgroups.analysis.relevance import score_entities
 from stockgroups.analysis.version import analysis_version
+from stockgroups.analysis.segment import sentences_of
+from stockgroups.analysis.stance import default_vocab, entity_stances
+from stockgroups.analysis.stated import stated_hits
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -44,6 +47,12 @@ def relevance_stage(a: Analysis, kb: KB) -> Analysis:
 NAME_KINDS = frozenset({"company", "person"})
 
 
+def stance_stage(a: Analysis, kb: KB) -> Analysis:
+    """What the story says about each entity it names, strongest first."""
+    found = entity_stances(a.body, sentences_of(a.body), a.mentions, len(a.article.title), default_vocab(), kb)
+    return replace(a, stances=tuple(sorted(found.values(), key=lambda s: (-s.strength, s.entity))))
+
+
 def events_stage(a: Analysis, kb: KB) -> Analysis:
     title, text = a.article.title, a.article.text
     # find_events reads title + separator + text, or the text alone when there is no title;
@@ -59,6 +68,14 @@ def events_stage(a: Analysis, kb: KB) -> Analysis:
 
 def expose_stage(a: Analysis, kb: KB) -> Analysis:
     groups, companies = find_exposures(a.entities, a.events, a.mentions, a.body, kb)
+    return replace(a, groups=groups, companies=companies)
+
+
+def stated_stage(a: Analysis, kb: KB) -> Analysis:
+    """The story's subject takes the direction the story states for it, where no event gave one."""
+    if not a.stances:
+        return a
+    groups, companies = stated_hits(a.stances, a.entities, a.groups, a.companies, a.article.title, a.mentions, kb)
     return replace(a, groups=groups, companies=companies)
 
 
@@ -82,8 +99,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("clean", clean_stage, ("article",), ("body", "analysis_version")),
     Stage("link", link_stage, ("body",), ("mentions",)),
     Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
+    Stage("stance", stance_stage, ("body", "mentions"), ("stances",)),
     Stage("events", events_stage, ("body", "mentions"), ("events",)),
     Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
+    Stage("stated", stated_stage, ("stances", "entities", "mentions", "groups", "companies"), ("groups", "companies")),
     Stage("custom", custom_stage, ("groups", "companies"), ("groups",)),
 )
 

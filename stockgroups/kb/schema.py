@@ -69,6 +69,11 @@ TYPES: dict[str, str] = {
     "tickers": "tickers separated by `|`, each a known company's ticker or alias ticker",
 }
 
+STANCE_POLARITIES = ("up", "down", "neutral")
+STANCE_KINDS = ("approval", "disruption", "figure", "guidance", "labour", "legal", "macro-figure",
+                "market-figure", "move", "negation", "order", "payout", "price", "rating", "result",
+                "share-figure", "tone", "unsigned-figure")
+
 ID_RE = re.compile(r"^[a-z]+:[A-Za-z0-9][A-Za-z0-9.\-_&]*$")
 CUSTOM_ID_RE = re.compile(r"^custom:[a-z0-9][a-z0-9\-_]*$")
 EVENT_ID_RE = re.compile(r"^event:[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -182,6 +187,12 @@ FILES: tuple[FileSchema, ...] = (
         Column("event", "ref", True, doc="an event id"), Column("target", "target", True),
         Column("direction", "enum", True, EFFECT_DIRECTIONS), Column("weight", "weight", True),
         WHY, SOURCE, AS_OF)),
+    FileSchema("stance_terms", "the team's own words for which way a story says a figure or a name went "
+               "(analysis/stance.py reads them)", (
+        Column("term", "text", True, doc="a lower-case word or phrase"),
+        Column("polarity", "enum", True, STANCE_POLARITIES),
+        Column("kind", "enum", True, STANCE_KINDS, doc="move, figure, signed kinds, negation: see DEVELOPERS.md"),
+        Column("weight", "weight", True, doc="how much the word alone decides"), SOURCE, AS_OF)),
     FileSchema("groups_custom", "a user's named basket of companies", (
         Column("id", "id", True, doc="`custom:my-uranium-basket` (lower-case slug)"),
         Column("name", "text"), Column("tickers", "tickers", True), SOURCE, AS_OF)),

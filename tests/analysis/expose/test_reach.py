@@ -158,12 +158,15 @@ def test_money_at_stake_scales_a_regulatory_event():
     assert money_factor(5e4) < money_factor(1e7) < money_factor(3e9) == 1.0
 
 
-def test_a_small_fine_moves_neither_the_bank_nor_its_industry(kb_full):
+def test_a_small_fine_does_not_move_the_banks_industry_a_large_one_does(kb_full):
     small = analyze("Regulator fines Wells Fargo $50,000 over late filings\n\nA state regulator fined Wells Fargo "
                     "$50,000 on Tuesday for filing two reports late.", kb_full)
     large = analyze("Regulator fines Wells Fargo $3 billion over fake accounts\n\nA regulator fined Wells Fargo "
                     "$3 billion on Tuesday over millions of fake accounts.", kb_full)
-    assert "WFC" not in {c.ticker for c in small.companies}
+    # The bank itself is the story's subject either way (it takes the direction the story
+    # states); what scale decides is whether the event cascades to its industry.
+    assert "industry:banks" not in {g.id for g in small.groups}
+    assert "industry:banks" in {g.id for g in large.groups}
     assert "WFC" in {c.ticker for c in large.companies}
 
 
