@@ -27,6 +27,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra knowledge-base folders (os.pathsep separated) loaded over the shipped one; "
             "by default the user's own folder, where `stockgroups kb import` writes "
             "($STOCKGROUPS_HOME/kb, else ~/.local/share/stockgroups/kb)."),
+    Setting("api_key", "", "Key that write requests of `serve` must send (X-API-Key header or "
+            "Authorization: Bearer); empty means one generated on first serve and kept in the "
+            "user's folder."),
+    Setting("host", "127.0.0.1", "Address `serve` listens on."),
+    Setting("port", 8000, "Port `serve` listens on."),
+    Setting("max_body", 1024 * 1024, "Largest request body `serve` accepts, in bytes; larger "
+            "ones get HTTP 413."),
+    Setting("rate_limit", 1200, "Requests per minute one client may make to `serve` "
+            "(bursts up to a fifth of it at once); 0 turns the limit off."),
+    Setting("allow_private_webhooks", False, "Allow alert webhooks on private, loopback or "
+            "link-local addresses."),
 )
 
 

@@ -13,6 +13,7 @@ import orjson
 from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
 from stockgroups.interfaces.cli import kb as kb_commands
+from stockgroups.interfaces.cli import serve as serve_commands
 from stockgroups.interfaces.cli import store as store_commands
 from stockgroups.model import Analysis
 from stockgroups.services.knowledge import load_user_kb
@@ -189,3 +190,4 @@ def eval_cmd(eval_dir: Path, floors: Path | None, verbose: bool, fmt: str) -> No
 # Commands that live in their own modules (knowledge base, store).
 kb_commands.register(main)
 store_commands.register(main)
+serve_commands.register(main)

@@ -259,6 +259,8 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
             for line in failures:
                 click.echo(f"stockgroups: error: {line}", err=True)
             failures.clear()  # a long watch keeps counts, not every message
+            if collector.summary.new > before:
+                _alert(store)
             return collector.summary.new - before
 
         def report(result: Any, state: Any) -> None:
@@ -280,6 +282,22 @@ def watch(feeds_file: str | None, every: str, politeness: float, rounds: int | N
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
     click.echo(f"watched: {collector.summary.line()}")
+
+
+def _alert(store: Any) -> None:
+    """Evaluate the alert rules on what was just stored and deliver due alerts."""
+    from stockgroups.services import alerts
+
+    allow = bool(settings.get("allow_private_webhooks"))
+    try:
+        added = alerts.evaluate(store)
+        done = alerts.deliver(store, alerts.webhook_poster(allow_private=allow))
+    except StockGroupsError as err:
+        _warn(f"alerts: {err}")
+        return
+    if added or done.sent or done.failed:
+        click.echo(f"alerts: {added} new, {done.sent} sent, {done.retrying} to retry, "
+                   f"{done.failed} failed", err=True)
 
 
 def _since(value: str | None) -> float | None:

@@ -1,0 +1,63 @@
+"""What every route needs: a store connection per worker thread and the loaded KB."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+
+from stockgroups.store.sqlite import Store
+
+
+class StorePool:
+    """One Store per thread (sqlite3 connections are not shared across threads)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.path)
+            self._local.store = store
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                try:
+                    store.close()
+                except Exception:  # noqa: BLE001 - a connection of a finished thread
+                    pass
+            self._all.clear()
+
+
+class LazyKB:
+    """The knowledge base, loaded on first use (once, whichever thread asks first)."""
+
+    def __init__(self, loader: Callable[[], Any]) -> None:
+        self._loader, self._kb, self._lock = loader, None, threading.Lock()
+
+    def get(self) -> Any:
+        if self._kb is None:
+            with self._lock:
+                if self._kb is None:
+                    self._kb = self._loader()
+        return self._kb
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.pool.get()
+
+
+def kb_of(request: Request) -> Any:
+    return request.app.state.kb.get()
+
+
+__all__ = ["LazyKB", "StorePool", "kb_of", "store_of"]

@@ -1,0 +1,88 @@
+"""`stockgroups serve`: the dashboard and the JSON API over a store; `stockgroups alerts`."""
+from __future__ import annotations
+
+import logging
+
+import click
+
+from stockgroups import config as settings
+from stockgroups.errors import StockGroupsError
+from stockgroups.interfaces.cli.store import _open_store, db_option, db_path
+
+
+@click.command()
+@db_option
+@click.option("--host", default=None, help="Address to listen on (setting host; default "
+              "127.0.0.1, this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port to listen on (setting port; default 8000).")
+def serve(db: str | None, host: str | None, port: int | None) -> None:
+    """Serve the dashboard and the REST API (docs at /docs) until Ctrl-C.
+
+    Writes (watchlists, alerts, analyze) need the API key: the setting api_key
+    (STOCKGROUPS_API_KEY), else one generated on first start, kept in the user's
+    folder and printed once.
+
+    \b
+    Example:
+        stockgroups serve --db stockgroups.db --port 8000
+    """
+    import uvicorn
+
+    from stockgroups.interfaces.api.app import create_app
+    from stockgroups.services.access import api_key, key_path
+    from stockgroups.services.knowledge import load_user_kb
+
+    host = host or str(settings.get("host"))
+    port = port or int(settings.get("port"))  # type: ignore[arg-type]
+    try:
+        key, created = api_key()
+        kb = load_user_kb()
+        app = create_app(db_path(db), api_key=key, kb=kb,
+                         max_body=int(settings.get("max_body")),  # type: ignore[arg-type]
+                         rate_limit=int(settings.get("rate_limit")),  # type: ignore[arg-type]
+                         allow_private_webhooks=bool(settings.get("allow_private_webhooks")))
+    except StockGroupsError as err:
+        raise click.ClickException(str(err)) from None
+    if created:
+        click.echo(f"API key (shown once; kept in {key_path()}): {key}")
+    click.echo(f"serving {db_path(db)} at http://{host}:{port}/ ; Ctrl-C to stop", err=True)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port} ({err.strerror or err})")
+
+
+@click.command("alerts")
+@db_option
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Allow webhooks on private or loopback addresses "
+                   "(setting allow_private_webhooks).")
+def alerts_cmd(db: str | None, allow_private: bool | None) -> None:
+    """Evaluate the alert rules on stored stories and deliver due alerts once.
+
+    \b
+    Example:
+        stockgroups ingest news/ && stockgroups alerts
+    """
+    from stockgroups.services import alerts
+
+    allow = bool(settings.get("allow_private_webhooks") if allow_private is None
+                 else allow_private)
+    with _open_store(db) as store:
+        try:
+            added = alerts.evaluate(store)
+            done = alerts.deliver(store, alerts.webhook_poster(allow_private=allow))
+        except StockGroupsError as err:
+            raise click.ClickException(str(err)) from None
+    click.echo(f"{added} new alerts; {done.sent} sent, {done.retrying} to retry, "
+               f"{done.failed} failed")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve)
+    group.add_command(alerts_cmd)
+
+
+__all__ = ["register"]
