@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from fastapi import HTTPException, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 SESSION_COOKIE = "sg_session"
 CSRF_COOKIE = "sg_csrf"
@@ -23,8 +24,11 @@ DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
             "script-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'")
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised from receive(): an HTTPException, so a body parser passes it on as 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request body over the {max_bytes} byte limit")
 
 
 class BodyLimit:
@@ -51,7 +55,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge()
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: dict) -> None:
