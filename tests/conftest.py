@@ -1,6 +1,7 @@
 """Shared fixtures: a small hand-made KB, the shipped KB, and an article factory."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,55 @@ def live_server(web_app):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def api_schema(web_app):
+    """The app's OpenAPI document loaded by schemathesis (calls go in-process, no socket)."""
+    import schemathesis
+
+    return schemathesis.openapi.from_asgi("/openapi.json", web_app)
+
+
+CHROMIUM = os.environ.get("STOCKGROUPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-dev-shm-usage"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium driven by Playwright through its executable path (no download).
+    A missing piece fails the test with one line naming it: never a silent skip."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("browser tests need the Python package playwright: pip install -e "
+                    "'.[browser]' (make test installs it)", pytrace=False)
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install "
+                    "--no-install-recommends chromium (tools/ensure_chromium.sh)", pytrace=False)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
+                                    headless=True, timeout=30_000)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser page on the live server; records every request's host."""
+    from urllib.parse import urlsplit
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(base_url=live_server, viewport={"width": 1200,
+                                                                   "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    pg.hosts = set()
+    pg.dialogs = []
+    pg.on("request", lambda r: pg.hosts.add(urlsplit(r.url).hostname))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()

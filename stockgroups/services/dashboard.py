@@ -144,11 +144,25 @@ def story(store: Store, story_id: int, kb: Any) -> dict[str, Any]:
     record["text"] = text
     record["entities"] = list(entities.values())
     record["events"] = analysis.get("events", [])
-    record["groups"] = analysis.get("groups", [])
-    record["companies"] = analysis.get("companies", [])
+    record["groups"] = [{**g, "role": _group_role(g, entities)}
+                        for g in analysis.get("groups", [])]
+    record["companies"] = [{**c, "role": _company_role(c, entities)}
+                           for c in analysis.get("companies", [])]
     record["kb_version"] = analysis.get("kb_version")
     record["graph"] = exposure_graph(record)
     return record
+
+
+def _group_role(g: dict[str, Any], entities: dict[str, dict[str, Any]]) -> str:
+    """How the story reaches a group: named in it, or exposed through what it names."""
+    return "named in the story" if g["id"] in entities else "exposed (second order)"
+
+
+def _company_role(c: dict[str, Any], entities: dict[str, dict[str, Any]]) -> str:
+    if "company:" + c["ticker"] in entities:
+        return "named in the story"
+    via = [v for v in c.get("via", ()) if not v.startswith("company:")]
+    return "member of " + ", ".join(via[:2]) if via else "exposed"
 
 
 def highlight(title: str, text: str, entities: dict[str, dict[str, Any]],
@@ -198,7 +212,7 @@ def exposure_graph(record: dict[str, Any]) -> dict[str, Any]:
         edges += [(e, g["id"]) for e in linked] or [("story", g["id"])]
     shown = {g["id"] for g in groups}
     for c in companies:
-        via = [v for v in c.get("via", ()) if v in shown]
+        via = [v for v in c.get("via", ()) if v in shown and v != "company:" + c["ticker"]]
         edges += [(v, "company:" + c["ticker"]) for v in via]
     return {"nodes": nodes, "edges": [{"from": a, "to": b} for a, b in edges]}
 

@@ -13,7 +13,7 @@ CHART_W, CHART_H = 720, 220
 PAD_L, PAD_R, PAD_T, PAD_B = 40, 40, 16, 28
 GRAPH_COL_W = 190
 GRAPH_ROW_H = 34
-LABEL_CHARS = 24
+LABEL_CHARS = 25
 DIRECTION_CLASS = {"up": "up", "down": "down", "mixed": "mixed", "neutral": "neutral"}
 
 
@@ -81,16 +81,20 @@ def exposure_graph(graph: dict[str, Any]) -> Markup:
         if edge["from"] in where and edge["to"] in where:
             x1, y1 = where[edge["from"]]
             x2, y2 = where[edge["to"]]
-            parts.append(f'<line class="edge" x1="{x1 + GRAPH_COL_W - 30:.1f}" y1="{y1:.1f}" '
+            if x2 <= x1:
+                continue  # only left to right: story, entities, groups, companies
+            parts.append(f'<line class="edge" x1="{x1 + GRAPH_COL_W - 40:.1f}" y1="{y1:.1f}" '
                          f'x2="{x2:.1f}" y2="{y2:.1f}"/>')
     for node in graph["nodes"]:
         x, y = where[node["id"]]
         cls = DIRECTION_CLASS.get(node.get("direction", ""), "plain")
-        label = _clip(str(node["label"]))
-        score = f' {node["score"]:.2f}' if "score" in node else ""
+        has_score = "score" in node
+        label = _clip(str(node["label"]), LABEL_CHARS - (5 if has_score else 0))
+        score = (f'<text class="score" x="{x + GRAPH_COL_W - 46:.1f}" y="{y + 4:.1f}" '
+                 f'text-anchor="end">{node["score"]:.2f}</text>') if has_score else ""
         parts.append(f'<g class="node {cls}"><rect x="{x:.1f}" y="{y - 12:.1f}" '
                      f'width="{GRAPH_COL_W - 40}" height="24" rx="4"/>'
-                     f'<text x="{x + 6:.1f}" y="{y + 4:.1f}">{escape(label)}{score}</text>'
+                     f'<text x="{x + 6:.1f}" y="{y + 4:.1f}">{escape(label)}</text>{score}'
                      f'<title>{escape(str(node["label"]))}</title></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
