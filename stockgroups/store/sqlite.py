@@ -155,6 +155,23 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX alerts_due ON alerts(status, next_try);
     """,
+    # Every group and company hit with its time and story, for the dashboard's group pages,
+    # movers and watchlists: a range scan per group (or per time window), not a join over
+    # every article. Filled by store/views.refresh_index; companies as company:TICKER.
+    """
+    CREATE TABLE group_hits (
+        group_id TEXT NOT NULL,
+        epoch REAL NOT NULL,
+        article_id INTEGER NOT NULL,
+        story_id INTEGER NOT NULL,
+        direction TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (group_id, epoch, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX group_hits_time ON group_hits(epoch, group_id);
+    CREATE INDEX group_hits_article ON group_hits(article_id);
+    DELETE FROM indexed_analyses;          -- index every analysis again, group_hits too
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

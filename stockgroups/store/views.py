@@ -32,33 +32,43 @@ class StoryFilter:
 
 
 def refresh_index(store: Store) -> int:
-    """Index companies and events of analyses not indexed yet (or re-analysed since);
-    returns how many analyses were indexed."""
-    done = 0
+    """Index companies, events and group hits of analyses not indexed yet (or re-analysed
+    since); returns how many analyses were indexed. One pass in article id order."""
+    done, last = 0, 0
     conn = store.conn
     while True:
         rows = conn.execute(
-            "SELECT n.article_id, n.kb_version, n.analysis FROM analyses n "
+            "SELECT n.article_id, n.kb_version, n.analysis, a.epoch, a.story_id "
+            "FROM analyses n JOIN articles a ON a.id = n.article_id "
             "LEFT JOIN indexed_analyses i ON i.article_id = n.article_id "
-            "WHERE i.article_id IS NULL OR i.kb_version != n.kb_version "
-            "ORDER BY n.article_id LIMIT ?", (INDEX_BATCH,)).fetchall()
+            "WHERE n.article_id > ? AND (i.article_id IS NULL OR i.kb_version != n.kb_version) "
+            "ORDER BY n.article_id LIMIT ?", (last, INDEX_BATCH)).fetchall()
         if not rows:
+            if done:
+                conn.execute("PRAGMA optimize")
             return done
-        companies, events = [], []
-        for article_id, _version, raw in rows:
+        last = rows[-1][0]
+        companies, events, hits = [], [], []
+        for article_id, _version, raw, epoch, story_id in rows:
             data = json.loads(raw)
-            companies += [(c["ticker"], article_id, c["direction"], float(c["score"]))
-                          for c in data.get("companies", ())]
+            for c in data.get("companies", ()):
+                companies.append((c["ticker"], article_id, c["direction"], float(c["score"])))
+                hits.append(("company:" + c["ticker"], epoch, article_id, story_id,
+                             c["direction"], float(c["score"])))
+            hits += [(g["id"], epoch, article_id, story_id, g["direction"], float(g["score"]))
+                     for g in data.get("groups", ())]
             events += [(e["type"], article_id, float(e["severity"]))
                        for e in data.get("events", ())]
         ids = [(r[0],) for r in rows]
         with store.transaction():
-            conn.executemany("DELETE FROM article_companies WHERE article_id = ?", ids)
-            conn.executemany("DELETE FROM article_events WHERE article_id = ?", ids)
+            for table in ("article_companies", "article_events", "group_hits"):
+                conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", ids)
             conn.executemany("INSERT OR IGNORE INTO article_companies (ticker, article_id, "
                              "direction, score) VALUES (?, ?, ?, ?)", companies)
             conn.executemany("INSERT OR IGNORE INTO article_events (event_type, article_id, "
                              "severity) VALUES (?, ?, ?)", events)
+            conn.executemany("INSERT OR IGNORE INTO group_hits (group_id, epoch, article_id, "
+                             "story_id, direction, score) VALUES (?, ?, ?, ?, ?, ?)", hits)
             conn.executemany("INSERT OR REPLACE INTO indexed_analyses (article_id, kb_version) "
                              "VALUES (?, ?)", [(r[0], r[1]) for r in rows])
         done += len(rows)
@@ -180,93 +190,80 @@ def story_record(store: Store, story_id: int) -> dict[str, Any] | None:
 
 
 def group_known(store: Store, group_id: str) -> bool:
-    """Whether any stored story moves this group (or names this company's ticker)."""
-    if group_id.startswith("company:"):
-        ticker = group_id.split(":", 1)[1]
-        if store.conn.execute("SELECT 1 FROM article_companies WHERE ticker = ? LIMIT 1",
-                              (ticker,)).fetchone():
-            return True
-    return store.conn.execute("SELECT 1 FROM article_groups WHERE group_id = ? LIMIT 1",
+    """Whether any stored story moves this group (or names this company:TICKER)."""
+    return store.conn.execute("SELECT 1 FROM group_hits WHERE group_id = ? LIMIT 1",
                               (group_id,)).fetchone() is not None
 
 
-def _hits_source(group_id: str) -> tuple[str, list[Any]]:
-    """A subquery of (article_id, direction, score) rows for a group or a company."""
-    if group_id.startswith("company:"):
-        ticker = group_id.split(":", 1)[1]
-        return ("SELECT article_id, direction, score FROM article_companies WHERE ticker = ? "
-                "UNION ALL SELECT article_id, direction, score FROM article_groups "
-                "WHERE group_id = ?", [ticker, group_id])
-    return ("SELECT article_id, direction, score FROM article_groups WHERE group_id = ?",
-            [group_id])
+# The group page's lists come from the group's latest hits: bounded work on any store size.
+RECENT_HITS = 500
+RECENT_SQL = ("WITH recent AS (SELECT article_id, story_id, epoch, direction, score "
+              "FROM group_hits WHERE group_id = ? ORDER BY epoch DESC LIMIT ?) ")
 
 
 def group_series(store: Store, group_id: str, start: float) -> list[dict[str, Any]]:
     """Per UTC day since `start`: stories moving the group and their net tone (mean of
     +score for up, -score for down, 0 otherwise)."""
-    source, params = _hits_source(group_id)
     rows = store.conn.execute(
-        f"SELECT CAST(a.epoch / {DAY} AS INTEGER) AS day, count(DISTINCT a.story_id), "
-        f"avg({SIGN_SQL} * g.score) FROM ({source}) g JOIN articles a ON a.id = g.article_id "
-        "WHERE a.epoch >= ? GROUP BY day ORDER BY day", params + [start]).fetchall()
+        f"SELECT CAST(g.epoch / {DAY} AS INTEGER) AS day, count(DISTINCT g.story_id), "
+        f"avg({SIGN_SQL} * g.score) FROM group_hits g WHERE g.group_id = ? AND g.epoch >= ? "
+        "GROUP BY day ORDER BY day", (group_id, start)).fetchall()
     return [{"day": int(d), "stories": n, "net_tone": round(t or 0.0, 3)} for d, n, t in rows]
 
 
 def group_stories(store: Store, group_id: str, *, limit: int) -> list[dict[str, Any]]:
-    """The group's stories, strongest first then newest, with its direction and score."""
-    source, params = _hits_source(group_id)
+    """The strongest of the group's latest stories, with direction and score."""
     rows = store.conn.execute(
-        "SELECT s.id, s.title, s.first_time, g.direction, max(g.score) AS best "
-        f"FROM ({source}) g JOIN articles a ON a.id = g.article_id "
-        "JOIN stories s ON s.id = a.story_id GROUP BY s.id "
-        "ORDER BY best DESC, s.first_epoch DESC LIMIT ?", params + [limit]).fetchall()
+        RECENT_SQL + "SELECT s.id, s.title, s.first_time, g.direction, max(g.score) AS best "
+        "FROM recent g JOIN stories s ON s.id = g.story_id GROUP BY s.id "
+        "ORDER BY best DESC, s.first_epoch DESC LIMIT ?",
+        (group_id, RECENT_HITS, limit)).fetchall()
     return [{"id": i, "title": t, "first_seen": ft, "direction": d, "score": round(sc, 3)}
             for i, t, ft, d, sc in rows]
 
 
 def group_newest(store: Store, group_id: str, *, limit: int) -> list[dict[str, Any]]:
     """The group's stories, newest first (the feed)."""
-    source, params = _hits_source(group_id)
     rows = store.conn.execute(
-        "SELECT s.id, s.title, s.first_time, s.first_epoch, g.direction, max(g.score), a.text "
-        f"FROM ({source}) g JOIN articles a ON a.id = g.article_id "
-        "JOIN stories s ON s.id = a.story_id GROUP BY s.id "
-        "ORDER BY s.first_epoch DESC, s.id DESC LIMIT ?", params + [limit]).fetchall()
+        RECENT_SQL + "SELECT s.id, s.title, s.first_time, s.first_epoch, g.direction, "
+        "max(g.score), a.text FROM recent g JOIN stories s ON s.id = g.story_id "
+        "JOIN articles a ON a.id = s.original_id GROUP BY s.id "
+        "ORDER BY s.first_epoch DESC, s.id DESC LIMIT ?",
+        (group_id, RECENT_HITS, limit)).fetchall()
     return [{"id": i, "title": t, "first_seen": ft, "epoch": ep, "direction": d,
              "score": round(sc, 3), "text": text} for i, t, ft, ep, d, sc, text in rows]
 
 
 def co_companies(store: Store, group_id: str, *, limit: int) -> list[dict[str, Any]]:
-    """Companies named with the group in the same analyses, most often first."""
-    source, params = _hits_source(group_id)
+    """Companies named with the group in its latest analyses, most often first."""
     rows = store.conn.execute(
-        "SELECT c.ticker, count(*), avg(CASE c.direction WHEN 'up' THEN c.score "
-        "WHEN 'down' THEN -c.score ELSE 0 END) "
-        f"FROM ({source}) g JOIN article_companies c ON c.article_id = g.article_id "
-        "GROUP BY c.ticker ORDER BY count(*) DESC, c.ticker LIMIT ?",
-        params + [limit]).fetchall()
+        RECENT_SQL + "SELECT c.ticker, count(DISTINCT g.story_id), avg(CASE c.direction "
+        "WHEN 'up' THEN c.score WHEN 'down' THEN -c.score ELSE 0 END) "
+        "FROM recent g JOIN article_companies c ON c.article_id = g.article_id "
+        "WHERE 'company:' || c.ticker != ? GROUP BY c.ticker "
+        "ORDER BY count(DISTINCT g.story_id) DESC, max(c.score) DESC, c.ticker LIMIT ?",
+        (group_id, RECENT_HITS, group_id, limit)).fetchall()
     return [{"ticker": t, "stories": n, "net_tone": round(tone or 0.0, 3)}
             for t, n, tone in rows]
 
 
 def co_groups(store: Store, group_id: str, *, limit: int) -> list[dict[str, Any]]:
-    """Groups moved by the same analyses as this group, most often first."""
-    source, params = _hits_source(group_id)
+    """Groups moved by the group's latest analyses too, most often first."""
     rows = store.conn.execute(
-        f"SELECT o.group_id, count(*) FROM ({source}) g "
-        "JOIN article_groups o ON o.article_id = g.article_id "
-        "WHERE o.group_id != ? GROUP BY o.group_id ORDER BY count(*) DESC, o.group_id "
-        "LIMIT ?", params + [group_id, limit]).fetchall()
+        RECENT_SQL + "SELECT o.group_id, count(DISTINCT g.story_id) FROM recent g "
+        "JOIN article_groups o ON o.article_id = g.article_id WHERE o.group_id != ? "
+        "GROUP BY o.group_id ORDER BY count(DISTINCT g.story_id) DESC, max(o.score) DESC, "
+        "o.group_id LIMIT ?", (group_id, RECENT_HITS, group_id, limit)).fetchall()
     return [{"id": gid, "stories": n} for gid, n in rows]
 
 
 def movers(store: Store, start: float, *, limit: int) -> list[dict[str, Any]]:
-    """Groups by news flow since `start`: stories moving them and net tone."""
+    """Groups (not single companies) by news flow since `start`: stories and net tone."""
     rows = store.conn.execute(
-        f"SELECT g.group_id, count(DISTINCT a.story_id), avg({SIGN_SQL} * g.score) "
-        "FROM articles a JOIN article_groups g ON g.article_id = a.id "
-        "WHERE a.epoch >= ? GROUP BY g.group_id "
-        "ORDER BY count(DISTINCT a.story_id) DESC, g.group_id LIMIT ?",
+        f"SELECT g.group_id, count(DISTINCT g.story_id), avg({SIGN_SQL} * g.score) "
+        "FROM group_hits g WHERE g.epoch >= ? "
+        "AND NOT (g.group_id >= 'company:' AND g.group_id < 'company;') "
+        "GROUP BY g.group_id ORDER BY count(DISTINCT g.story_id) DESC, g.group_id LIMIT ?",
         (start, limit)).fetchall()
     return [{"id": gid, "stories": n, "net_tone": round(t or 0.0, 3)} for gid, n, t in rows]
 
@@ -275,28 +272,20 @@ def symbol_hits(store: Store, symbols: Sequence[str], start: float
                 ) -> list[dict[str, Any]]:
     """Every (symbol, story) hit since `start` for tickers and group ids, strongest first:
     the rows a watchlist's exposure is summed from."""
-    tickers = [s for s in symbols if ":" not in s]
-    groups = [s for s in symbols if ":" in s]
-    out: list[dict[str, Any]] = []
-    if tickers:
-        out += _hits(store, "article_companies", "ticker", tickers, start)
-    if groups:
-        out += _hits(store, "article_groups", "group_id", groups, start)
+    if not symbols:
+        return []
+    keys = {(s if ":" in s else "company:" + s): s for s in symbols}
+    rows = store.conn.execute(
+        "SELECT g.group_id, g.story_id, s.title, s.first_epoch, g.direction, max(g.score), "
+        "n.analysis FROM group_hits g JOIN stories s ON s.id = g.story_id "
+        "JOIN analyses n ON n.article_id = g.article_id "
+        f"WHERE g.group_id IN ({_marks(list(keys))}) AND g.epoch >= ? "
+        "GROUP BY g.group_id, g.story_id", list(keys) + [start]).fetchall()
+    out = [{"symbol": keys[gid], "story_id": sid, "title": title, "epoch": ep, "direction": d,
+            "score": round(sc, 3), "analysis": analysis}
+           for gid, sid, title, ep, d, sc, analysis in rows]
     out.sort(key=lambda h: (-h["score"], -h["epoch"]))
     return out
-
-
-def _hits(store: Store, table: str, column: str, keys: list[str], start: float
-          ) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        f"SELECT h.{column}, a.story_id, s.title, s.first_epoch, h.direction, max(h.score), "
-        f"n.analysis FROM {table} h JOIN articles a ON a.id = h.article_id "
-        "JOIN stories s ON s.id = a.story_id JOIN analyses n ON n.article_id = a.id "
-        f"WHERE h.{column} IN ({_marks(keys)}) AND s.first_epoch >= ? "
-        f"GROUP BY h.{column}, a.story_id", keys + [start]).fetchall()
-    return [{"symbol": sym, "story_id": sid, "title": title, "epoch": ep, "direction": d,
-             "score": round(sc, 3), "analysis": analysis}
-            for sym, sid, title, ep, d, sc, analysis in rows]
 
 
 def new_hits(store: Store, after_article: int, *, tickers: Sequence[str],

@@ -5,6 +5,7 @@ a headline holding markup shows as text inside the drawing too.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -19,6 +20,10 @@ DIRECTION_CLASS = {"up": "up", "down": "down", "mixed": "mixed", "neutral": "neu
 
 def _clip(text: str, n: int = LABEL_CHARS) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _day_label(day: int) -> str:
+    return (date(1970, 1, 1) + timedelta(days=day)).isoformat()
 
 
 def volume_tone_chart(series: list[dict[str, Any]], start_day: int, days: int) -> Markup:
@@ -54,7 +59,12 @@ def volume_tone_chart(series: list[dict[str, Any]], start_day: int, days: int) -
         parts.append(f'<polyline class="tone" points="{" ".join(points)}"/>')
         parts += [f'<circle class="tone" cx="{pt.split(",")[0]}" cy="{pt.split(",")[1]}" r="2.5"/>'
                   for pt in points]
-    parts.append(f'<text class="tick" x="{PAD_L}" y="{CHART_H - 6}">{days} days</text>')
+    first, last = (_day_label(start_day), _day_label(start_day + days - 1))
+    parts.append(f'<text class="tick" x="{PAD_L}" y="{CHART_H - 6}">{first}</text>')
+    parts.append(f'<text class="tick" x="{PAD_L + plot_w}" y="{CHART_H - 6}" '
+                 f'text-anchor="end">{last}</text>')
+    parts.append(f'<text class="tick" x="{PAD_L + plot_w / 2:.0f}" y="{CHART_H - 6}" '
+                 f'text-anchor="middle">stories per day (bars), net tone (line)</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
