@@ -120,6 +120,11 @@ def stories(store: Store, f: StoryFilter, *, limit: int = 30, cursor: str | None
     return Page(rows, next_cursor)
 
 
+def generation(store: Store) -> int:
+    """A number that grows whenever articles are stored: what cached answers depend on."""
+    return views.max_article_id(store)
+
+
 def movers(store: Store) -> dict[str, Any]:
     """Groups with the most news flow over the last day and week (back from the newest
     story, so an archive of old news still has a "today"), with net tone."""

@@ -26,9 +26,9 @@ from stockgroups import __version__
 from stockgroups.errors import InputError, StockGroupsError
 from stockgroups.interfaces.api import routes
 from stockgroups.interfaces.api.guards import BodyLimit, RateLimit, SecurityHeaders
-from stockgroups.interfaces.api.state import LazyKB, StorePool
+from stockgroups.interfaces.api.state import LazyKB, ReadCache, StorePool
 from stockgroups.interfaces.web import pages
-from stockgroups.services import alerts
+from stockgroups.services import alerts, dashboard
 from stockgroups.services.dashboard import NotFound
 from stockgroups.store import views
 from stockgroups.store.sqlite import Store, StoreError
@@ -71,6 +71,7 @@ def create_app(db: str | Path, *, api_key: str, kb: Any = None,
     app.state.pool = StorePool(path)
     app.state.kb = LazyKB(kb_loader or (lambda: kb))
     app.state.api_key = api_key
+    app.state.cache = ReadCache(dashboard.generation)
     app.state.allow_private_webhooks = allow_private_webhooks
     app.include_router(routes.router)
     app.include_router(pages.router)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from stockgroups.interfaces.api.guards import require_key
-from stockgroups.interfaces.api.state import kb_of, store_of
+from stockgroups.interfaces.api.state import cached, kb_of, store_of
 from stockgroups.services import alerts, dashboard, watchlists
 from stockgroups.services.analyze import analyze_article
 from stockgroups.services.dashboard import MAX_LIMIT
@@ -65,8 +65,9 @@ class RuleIn(BaseModel):
 def list_stories(request: Request, f: Annotated[dict, Depends(filters)], limit: Limit = 30,
                  cursor: Annotated[str | None, Query(max_length=40)] = None,
                  since: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
-    page = dashboard.stories(store_of(request), dashboard.story_filter(**f), limit=limit,
-                             cursor=cursor, since=since)
+    page = cached(request, ("stories", tuple(f.items()), limit, cursor, since),
+                  lambda: dashboard.stories(store_of(request), dashboard.story_filter(**f),
+                                            limit=limit, cursor=cursor, since=since))
     return {"stories": page.stories, "next_cursor": page.next_cursor}
 
 
@@ -77,12 +78,14 @@ def get_story(request: Request, story_id: StoryId) -> dict[str, Any]:
 
 @router.get("/movers", summary="Groups with the most news flow over the last day and week")
 def get_movers(request: Request) -> dict[str, Any]:
-    return dashboard.movers(store_of(request))
+    return cached(request, ("movers",), lambda: dashboard.movers(store_of(request)))
 
 
 @router.get("/groups/{group_id}", summary="A group: volume and tone, stories, companies")
 def get_group(request: Request, group_id: GroupId, limit: Limit = 20) -> dict[str, Any]:
-    return dashboard.group(store_of(request), group_id, kb_of(request), limit=limit)
+    return cached(request, ("group", group_id, limit),
+                  lambda: dashboard.group(store_of(request), group_id, kb_of(request),
+                                          limit=limit))
 
 
 @router.get("/search", summary="Full-text search, one hit per story")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -60,4 +62,36 @@ def kb_of(request: Request) -> Any:
     return request.app.state.kb.get()
 
 
-__all__ = ["LazyKB", "StorePool", "kb_of", "store_of"]
+
+
+class ReadCache:
+    """Answers of the heavy reads (story lists, movers, group pages), kept while the store
+    has no new article and for at most `ttl` seconds (re-analysis shows within it)."""
+
+    def __init__(self, generation: Callable[[Store], int], ttl: float = 30.0,
+                 size: int = 512) -> None:
+        self._generation, self.ttl, self.size = generation, ttl, size
+        self._items: OrderedDict[tuple, tuple[int, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, key: tuple, compute: Callable[[], Any]) -> Any:
+        generation, now = self._generation(store), time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and hit[0] == generation and now - hit[1] < self.ttl:
+                self._items.move_to_end(key)
+                return hit[2]
+        value = compute()
+        with self._lock:
+            self._items[key] = (generation, now, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def cached(request: Request, key: tuple, compute: Callable[[], Any]) -> Any:
+    return request.app.state.cache.get(store_of(request), key, compute)
+
+
+__all__ = ["LazyKB", "ReadCache", "StorePool", "cached", "kb_of", "store_of"]

@@ -25,7 +25,7 @@ from stockgroups.interfaces.api.guards import (
     session_value,
     signed_in,
 )
-from stockgroups.interfaces.api.state import kb_of, store_of
+from stockgroups.interfaces.api.state import cached, kb_of, store_of
 from stockgroups.interfaces.web import svg
 from stockgroups.model import DIRECTIONS
 from stockgroups.services import alerts, dashboard, watchlists
@@ -71,11 +71,13 @@ def today(request: Request, kind: Text = None, group: Text = None, ticker: Text 
            "event": event, "from": start, "to": end}
     f = dashboard.story_filter(kind=kind, group=group, ticker=ticker, direction=direction,
                                event=event, start=start, end=end)
-    page = dashboard.stories(store, f, limit=limit, cursor=cursor)
+    page = cached(request, ("stories", tuple(raw.items()), limit, cursor, None),
+                  lambda: dashboard.stories(store, f, limit=limit, cursor=cursor))
     kept = {k: v for k, v in raw.items() if v}
     next_url = "/?" + urlencode({**kept, "limit": limit, "cursor": page.next_cursor}) \
         if page.next_cursor else None
-    return render(request, "today.html", page=page, movers=dashboard.movers(store),
+    movers = cached(request, ("movers",), lambda: dashboard.movers(store))
+    return render(request, "today.html", page=page, movers=movers,
                   filters=raw, kinds=KINDS, next_url=next_url, filtered=bool(kept))
 
 
@@ -95,7 +97,8 @@ def group_feed(request: Request, group_id: Annotated[str, PathParam(max_length=8
 
 @router.get("/groups/{group_id}", response_class=HTMLResponse)
 def group(request: Request, group_id: Annotated[str, PathParam(max_length=80)]) -> HTMLResponse:
-    data = dashboard.group(store_of(request), group_id, kb_of(request))
+    data = cached(request, ("group", group_id, 20),
+                  lambda: dashboard.group(store_of(request), group_id, kb_of(request)))
     return render(request, "group.html", group=data)
 
 
