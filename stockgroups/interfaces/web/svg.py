@@ -99,7 +99,7 @@ def exposure_graph(graph: dict[str, Any]) -> Markup:
         x, y = where[node["id"]]
         cls = DIRECTION_CLASS.get(node.get("direction", ""), "plain")
         has_score = "score" in node
-        label = _clip(str(node["label"]), LABEL_CHARS - (5 if has_score else 0))
+        label = _clip(str(node["label"]), LABEL_CHARS - (8 if has_score else 0))
         score = (f'<text class="score" x="{x + GRAPH_COL_W - 46:.1f}" y="{y + 4:.1f}" '
                  f'text-anchor="end">{node["score"]:.2f}</text>') if has_score else ""
         parts.append(f'<g class="node {cls}"><rect x="{x:.1f}" y="{y - 12:.1f}" '
