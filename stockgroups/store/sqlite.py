@@ -170,6 +170,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX group_hits_time ON group_hits(epoch, group_id);
     CREATE INDEX group_hits_article ON group_hits(article_id);
+    CREATE INDEX article_events_article ON article_events(article_id);
     DELETE FROM indexed_analyses;          -- index every analysis again, group_hits too
     """,
 )

@@ -38,7 +38,8 @@ def refresh_index(store: Store) -> int:
     conn = store.conn
     while True:
         rows = conn.execute(
-            "SELECT n.article_id, n.kb_version, n.analysis, a.epoch, a.story_id "
+            "SELECT n.article_id, n.kb_version, n.analysis, a.epoch, a.story_id, "
+            "i.article_id IS NOT NULL "
             "FROM analyses n JOIN articles a ON a.id = n.article_id "
             "LEFT JOIN indexed_analyses i ON i.article_id = n.article_id "
             "WHERE n.article_id > ? AND (i.article_id IS NULL OR i.kb_version != n.kb_version) "
@@ -49,7 +50,7 @@ def refresh_index(store: Store) -> int:
             return done
         last = rows[-1][0]
         companies, events, hits = [], [], []
-        for article_id, _version, raw, epoch, story_id in rows:
+        for article_id, _version, raw, epoch, story_id, _seen in rows:
             data = json.loads(raw)
             for c in data.get("companies", ()):
                 companies.append((c["ticker"], article_id, c["direction"], float(c["score"])))
@@ -59,10 +60,10 @@ def refresh_index(store: Store) -> int:
                      for g in data.get("groups", ())]
             events += [(e["type"], article_id, float(e["severity"]))
                        for e in data.get("events", ())]
-        ids = [(r[0],) for r in rows]
+        stale = [(r[0],) for r in rows if r[5]]  # re-analysed: drop what was indexed
         with store.transaction():
             for table in ("article_companies", "article_events", "group_hits"):
-                conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", ids)
+                conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", stale)
             conn.executemany("INSERT OR IGNORE INTO article_companies (ticker, article_id, "
                              "direction, score) VALUES (?, ?, ?, ?)", companies)
             conn.executemany("INSERT OR IGNORE INTO article_events (event_type, article_id, "
