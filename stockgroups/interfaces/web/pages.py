@@ -45,11 +45,23 @@ FILTER_KEYS = ("kind", "group", "ticker", "direction", "event", "from", "to")
 Text = Annotated[str | None, Query(max_length=80)]
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, status: int = 200, *,
+           cache_key: tuple | None = None, **context: Any) -> HTMLResponse:
+    """The page; with `cache_key`, a page without forms is rendered once for every
+    signed-out reader until the store changes (its HTML holds no token)."""
     token = csrf_token(request)
-    html = ENV.get_template(template).render(
-        request=request, csrf=token, signed_in=signed_in(request), **context)
-    response = HTMLResponse(html, status_code=status)
+    user = signed_in(request)
+
+    def html() -> str:
+        return ENV.get_template(template).render(
+            request=request, csrf="" if cache_key and not user else token, signed_in=user,
+            **context)
+
+    if cache_key is not None and not user:
+        body = cached(request, ("html", template) + cache_key, html)
+    else:
+        body = html()
+    response = HTMLResponse(body, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
     return response
@@ -78,7 +90,8 @@ def today(request: Request, kind: Text = None, group: Text = None, ticker: Text 
         if page.next_cursor else None
     movers = cached(request, ("movers",), lambda: dashboard.movers(store))
     return render(request, "today.html", page=page, movers=movers,
-                  filters=raw, kinds=KINDS, next_url=next_url, filtered=bool(kept))
+                  filters=raw, kinds=KINDS, next_url=next_url, filtered=bool(kept),
+                  cache_key=(tuple(raw.items()), limit, cursor))
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -99,7 +112,7 @@ def group_feed(request: Request, group_id: Annotated[str, PathParam(max_length=8
 def group(request: Request, group_id: Annotated[str, PathParam(max_length=80)]) -> HTMLResponse:
     data = cached(request, ("group", group_id, 20),
                   lambda: dashboard.group(store_of(request), group_id, kb_of(request)))
-    return render(request, "group.html", group=data)
+    return render(request, "group.html", group=data, cache_key=(group_id,))
 
 
 @router.get("/search", response_class=HTMLResponse)
