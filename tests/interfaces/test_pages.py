@@ -120,3 +120,22 @@ def test_alert_rule_form_adds_a_rule(client):
                                      "webhook": "https://93.184.215.14/h", "min_score": "0.7",
                                      "csrf": _csrf(client, "/alerts")}, follow_redirects=True)
     assert r.status_code == 200 and "commodity:uranium" in r.text
+
+
+def test_story_page_shows_a_calibration_beside_a_signal_when_present(web_copy, client):
+    import json
+    import sqlite3
+
+    conn = sqlite3.connect(web_copy)
+    aid, raw = conn.execute("SELECT n.article_id, n.analysis FROM analyses n JOIN articles a "
+                            "ON a.id = n.article_id WHERE a.title LIKE 'Gold hits%'").fetchone()
+    data = json.loads(raw)
+    data["groups"][0]["calibration"] = {"hit_rate": 0.62, "mean_return_5d": "+1.4%"}
+    conn.execute("UPDATE analyses SET analysis = ? WHERE article_id = ?",
+                 (json.dumps(data), aid))
+    conn.commit()
+    conn.close()
+    sid = next(s["id"] for s in client.get("/api/stories").json()["stories"]
+               if s["title"].startswith("Gold hits"))
+    html = client.get(f"/stories/{sid}").text
+    assert "hit_rate: 0.62" in html and "mean_return_5d: +1.4%" in html
