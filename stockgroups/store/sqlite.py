@@ -96,17 +96,9 @@ MIGRATIONS: tuple[str, ...] = (
         last_error TEXT
     );
     """,
-    # The dashboard's tables: companies and event types of each analysis (indexed from the
+    # The dashboard's tables: event types and group hits of each analysis (indexed from the
     # analysis JSON by store/views.refresh_index), watchlists, alert rules and alerts.
     """
-    CREATE TABLE article_companies (
-        ticker TEXT NOT NULL,
-        article_id INTEGER NOT NULL,
-        direction TEXT NOT NULL,
-        score REAL NOT NULL,
-        PRIMARY KEY (ticker, article_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX article_companies_article ON article_companies(article_id);
     CREATE TABLE article_events (
         event_type TEXT NOT NULL,
         article_id INTEGER NOT NULL,
@@ -154,11 +146,9 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (rule_id, story_id)         -- one alert per rule and story, ever
     );
     CREATE INDEX alerts_due ON alerts(status, next_try);
-    """,
-    # Every group and company hit with its time and story, for the dashboard's group pages,
-    # movers and watchlists: a range scan per group (or per time window), not a join over
-    # every article. Filled by store/views.refresh_index; companies as company:TICKER.
-    """
+    -- Every group and company hit with its time and story, for the dashboard's group pages,
+    -- movers, watchlists and alerts: a range scan per group (or per time window), not a
+    -- join over every article. Companies as company:TICKER.
     CREATE TABLE group_hits (
         group_id TEXT NOT NULL,
         epoch REAL NOT NULL,
@@ -171,7 +161,6 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX group_hits_time ON group_hits(epoch, group_id);
     CREATE INDEX group_hits_article ON group_hits(article_id);
     CREATE INDEX article_events_article ON article_events(article_id);
-    DELETE FROM indexed_analyses;          -- index every analysis again, group_hits too
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,6 +15,9 @@ from stockgroups.store.sqlite import Store
 
 DAY = 86400.0
 INDEX_BATCH = 2000  # analyses parsed per round of refresh_index
+COMPANY = "company:"  # companies sit in group_hits as company:TICKER
+COMPANY_RANGE = "(h.group_id >= 'company:' AND h.group_id < 'company;')"  # ';' follows ':'
+NOT_COMPANY = "NOT (g.group_id >= 'company:' AND g.group_id < 'company;')"
 SIGN_SQL = "CASE g.direction WHEN 'up' THEN 1.0 WHEN 'down' THEN -1.0 ELSE 0.0 END"
 
 
@@ -49,23 +52,19 @@ def refresh_index(store: Store) -> int:
                 conn.execute("PRAGMA optimize")
             return done
         last = rows[-1][0]
-        companies, events, hits = [], [], []
+        events, hits = [], []
         for article_id, _version, raw, epoch, story_id, _seen in rows:
             data = json.loads(raw)
-            for c in data.get("companies", ()):
-                companies.append((c["ticker"], article_id, c["direction"], float(c["score"])))
-                hits.append(("company:" + c["ticker"], epoch, article_id, story_id,
-                             c["direction"], float(c["score"])))
+            hits += [(COMPANY + c["ticker"], epoch, article_id, story_id, c["direction"],
+                      float(c["score"])) for c in data.get("companies", ())]
             hits += [(g["id"], epoch, article_id, story_id, g["direction"], float(g["score"]))
                      for g in data.get("groups", ())]
             events += [(e["type"], article_id, float(e["severity"]))
                        for e in data.get("events", ())]
         stale = [(r[0],) for r in rows if r[5]]  # re-analysed: drop what was indexed
         with store.transaction():
-            for table in ("article_companies", "article_events", "group_hits"):
+            for table in ("article_events", "group_hits"):
                 conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", stale)
-            conn.executemany("INSERT OR IGNORE INTO article_companies (ticker, article_id, "
-                             "direction, score) VALUES (?, ?, ?, ?)", companies)
             conn.executemany("INSERT OR IGNORE INTO article_events (event_type, article_id, "
                              "severity) VALUES (?, ?, ?)", events)
             conn.executemany("INSERT OR IGNORE INTO group_hits (group_id, epoch, article_id, "
@@ -94,10 +93,9 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int,
                      f"ON a.id = g.article_id WHERE {group_cond})")
         params += group_params
     if f.ticker:
-        cond = "c.ticker = ?" + (" AND c.direction = ?" if f.direction else "")
-        where.append("s.id IN (SELECT a.story_id FROM article_companies c JOIN articles a "
-                     f"ON a.id = c.article_id WHERE {cond})")
-        params += [f.ticker] + ([f.direction] if f.direction else [])
+        cond = "h.group_id = ?" + (" AND h.direction = ?" if f.direction else "")
+        where.append(f"s.id IN (SELECT h.story_id FROM group_hits h WHERE {cond})")
+        params += [COMPANY + f.ticker] + ([f.direction] if f.direction else [])
     if f.event:
         where.append("s.id IN (SELECT a.story_id FROM article_events e JOIN articles a "
                      "ON a.id = e.article_id WHERE e.event_type = ?)")
@@ -159,14 +157,14 @@ def story_companies(store: Store, story_ids: Sequence[int], per_story: int
     if not story_ids:
         return out
     rows = store.conn.execute(
-        "SELECT a.story_id, c.ticker, c.direction, max(c.score) FROM article_companies c "
-        "JOIN articles a ON a.id = c.article_id "
-        f"WHERE a.story_id IN ({_marks(story_ids)}) "
-        "GROUP BY a.story_id, c.ticker ORDER BY a.story_id, max(c.score) DESC, c.ticker",
+        "SELECT a.story_id, h.group_id, h.direction, max(h.score) FROM articles a "
+        "JOIN group_hits h ON h.article_id = a.id "
+        f"WHERE a.story_id IN ({_marks(story_ids)}) AND {COMPANY_RANGE} "
+        "GROUP BY a.story_id, h.group_id ORDER BY a.story_id, max(h.score) DESC, h.group_id",
         list(story_ids)).fetchall()
-    for sid, ticker, direction, score in rows:
+    for sid, gid, direction, score in rows:
         if len(out[sid]) < per_story:
-            out[sid].append({"ticker": ticker, "direction": direction,
+            out[sid].append({"ticker": gid[len(COMPANY):], "direction": direction,
                              "score": round(score, 3)})
     return out
 
@@ -238,13 +236,13 @@ def group_newest(store: Store, group_id: str, *, limit: int) -> list[dict[str, A
 def co_companies(store: Store, group_id: str, *, limit: int) -> list[dict[str, Any]]:
     """Companies named with the group in its latest analyses, most often first."""
     rows = store.conn.execute(
-        RECENT_SQL + "SELECT c.ticker, count(DISTINCT g.story_id), avg(CASE c.direction "
-        "WHEN 'up' THEN c.score WHEN 'down' THEN -c.score ELSE 0 END) "
-        "FROM recent g JOIN article_companies c ON c.article_id = g.article_id "
-        "WHERE 'company:' || c.ticker != ? GROUP BY c.ticker "
-        "ORDER BY count(DISTINCT g.story_id) DESC, max(c.score) DESC, c.ticker LIMIT ?",
+        RECENT_SQL + "SELECT h.group_id, count(DISTINCT g.story_id), avg(CASE h.direction "
+        "WHEN 'up' THEN h.score WHEN 'down' THEN -h.score ELSE 0 END) "
+        "FROM recent g JOIN group_hits h ON h.article_id = g.article_id "
+        f"WHERE {COMPANY_RANGE} AND h.group_id != ? GROUP BY h.group_id "
+        "ORDER BY count(DISTINCT g.story_id) DESC, max(h.score) DESC, h.group_id LIMIT ?",
         (group_id, RECENT_HITS, group_id, limit)).fetchall()
-    return [{"ticker": t, "stories": n, "net_tone": round(tone or 0.0, 3)}
+    return [{"ticker": t[len(COMPANY):], "stories": n, "net_tone": round(tone or 0.0, 3)}
             for t, n, tone in rows]
 
 
@@ -263,7 +261,7 @@ def movers(store: Store, start: float, *, limit: int) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         f"SELECT g.group_id, count(DISTINCT g.story_id), avg({SIGN_SQL} * g.score) "
         "FROM group_hits g WHERE g.epoch >= ? "
-        "AND NOT (g.group_id >= 'company:' AND g.group_id < 'company;') "
+        f"AND {NOT_COMPANY} "
         "GROUP BY g.group_id ORDER BY count(DISTINCT g.story_id) DESC, g.group_id LIMIT ?",
         (start, limit)).fetchall()
     return [{"id": gid, "stories": n, "net_tone": round(t or 0.0, 3)} for gid, n, t in rows]
@@ -293,32 +291,21 @@ def new_hits(store: Store, after_article: int, *, tickers: Sequence[str],
              groups: Sequence[str], min_score: float) -> list[dict[str, Any]]:
     """Hits of articles stored after `after_article` on these tickers or groups with at
     least `min_score`, oldest first (what an alert rule has not looked at yet)."""
-    out: list[dict[str, Any]] = []
-    for table, column, keys in (("article_companies", "ticker", list(tickers)),
-                                ("article_groups", "group_id", list(groups))):
-        if not keys:
-            continue
-        out += [{"article_id": aid, "story_id": sid, "matched": key, "direction": d,
-                 "score": round(sc, 3), "title": title}
-                for aid, sid, key, d, sc, title in store.conn.execute(
-                    f"SELECT a.id, a.story_id, h.{column}, h.direction, h.score, a.title "
-                    f"FROM {table} h JOIN articles a ON a.id = h.article_id "
-                    f"WHERE a.id > ? AND h.score >= ? AND h.{column} IN ({_marks(keys)})",
-                    [after_article, min_score] + keys)]
+    keys = {COMPANY + t: t for t in tickers} | {g: g for g in groups}
+    if not keys:
+        return []
+    rows = store.conn.execute(
+        "SELECT h.article_id, h.story_id, h.group_id, h.direction, h.score FROM group_hits h "
+        f"WHERE h.group_id IN ({_marks(list(keys))}) AND h.article_id > ? AND h.score >= ?",
+        list(keys) + [after_article, min_score]).fetchall()
+    out = [{"article_id": aid, "story_id": sid, "matched": keys[gid], "direction": d,
+            "score": round(sc, 3)} for aid, sid, gid, d, sc in rows]
     out.sort(key=lambda h: (h["article_id"], -h["score"]))
     return out
 
 
 def max_article_id(store: Store) -> int:
     return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
-
-
-def known_tickers(store: Store, tickers: Sequence[str]) -> set[str]:
-    if not tickers:
-        return set()
-    return {r[0] for r in store.conn.execute(
-        f"SELECT DISTINCT ticker FROM article_companies WHERE ticker IN ({_marks(tickers)})",
-        list(tickers))}
 
 
 def _marks(values: Sequence[object]) -> str:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from stockgroups.interfaces.api.guards import require_key
 from stockgroups.interfaces.api.state import cached, kb_of, store_of
 from stockgroups.services import alerts, dashboard, watchlists
-from stockgroups.services.analyze import analyze_article
+from stockgroups.services.analyze_json import analyze_article
 from stockgroups.services.dashboard import MAX_LIMIT
 
 router = APIRouter(prefix="/api")
