@@ -28,6 +28,7 @@ MAX_LIMIT = 200
 GROUPS_PER_STORY = 4  # chips shown per story in a list
 COMPANIES_PER_STORY = 3
 MOVERS_SHOWN = 8
+MOVERS_POOL = 40  # the busiest groups, among which the strongest tone is picked
 SERIES_DAYS = 60  # the group chart's span, back from the newest story
 GRAPH_ENTITIES = 6  # nodes per column of the exposure graph
 GRAPH_GROUPS = 8
@@ -130,10 +131,14 @@ def movers(store: Store) -> dict[str, Any]:
     story, so an archive of old news still has a "today"), with net tone."""
     newest = views.newest_epoch(store)
     if newest is None:
-        return {"as_of": None, "day": [], "week": []}
-    return {"as_of": iso(newest),
-            "day": views.movers(store, newest - DAY, limit=MOVERS_SHOWN),
-            "week": views.movers(store, newest - 7 * DAY, limit=MOVERS_SHOWN)}
+        return {"as_of": None, "day": [], "week": [], "day_tone": [], "week_tone": []}
+    out: dict[str, Any] = {"as_of": iso(newest)}
+    for span, days in (("day", 1), ("week", 7)):
+        flow = views.movers(store, newest - days * DAY, limit=MOVERS_POOL)
+        out[span] = flow[:MOVERS_SHOWN]
+        out[span + "_tone"] = sorted(flow, key=lambda m: (-abs(m["net_tone"]),
+                                                          -m["stories"]))[:MOVERS_SHOWN]
+    return out
 
 
 def story(store: Store, story_id: int, kb: Any) -> dict[str, Any]:

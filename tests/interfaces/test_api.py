@@ -215,3 +215,10 @@ def test_openapi_and_offline_docs(client):
 def test_hostile_story_text_comes_back_as_data(client):
     stories = client.get("/api/stories").json()["stories"]
     assert any(s["title"] == HOSTILE_TITLE for s in stories)
+
+
+def test_movers_also_rank_by_strength_of_net_tone(client):
+    movers = client.get("/api/movers").json()
+    tones = [abs(m["net_tone"]) for m in movers["week_tone"]]
+    assert tones == sorted(tones, reverse=True)
+    assert tones[0] >= max(abs(m["net_tone"]) for m in movers["week"])
