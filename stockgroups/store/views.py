@@ -35,21 +35,36 @@ class StoryFilter:
 
 
 def refresh_index(store: Store) -> int:
-    """Index companies, events and group hits of analyses not indexed yet (or re-analysed
-    since); returns how many analyses were indexed. One pass in article id order."""
-    done, last = 0, 0
+    """Index events and group hits of analyses not indexed yet, then of those re-analysed
+    since (only when the counts per KB version differ: a cheap check, run every few
+    seconds by `serve`); returns how many analyses were indexed."""
+    last = store.conn.execute("SELECT coalesce(max(article_id), 0) FROM indexed_analyses"
+                              ).fetchone()[0]
+    done = _index(store, last, "TRUE")
+    if _versions(store, "analyses") != _versions(store, "indexed_analyses"):
+        done += _index(store, 0, "(i.article_id IS NULL OR i.kb_version != n.kb_version)")
+    if done:
+        store.conn.execute("PRAGMA optimize")
+    return done
+
+
+def _versions(store: Store, table: str) -> dict[str, int]:
+    return dict(store.conn.execute(f"SELECT kb_version, count(*) FROM {table} "
+                                   "GROUP BY kb_version").fetchall())
+
+
+def _index(store: Store, last: int, condition: str) -> int:
+    """Index analyses after article `last` that meet `condition`, in id order."""
+    done = 0
     conn = store.conn
     while True:
         rows = conn.execute(
             "SELECT n.article_id, n.kb_version, n.analysis, a.epoch, a.story_id, "
-            "i.article_id IS NOT NULL "
-            "FROM analyses n JOIN articles a ON a.id = n.article_id "
+            "i.article_id IS NOT NULL FROM analyses n JOIN articles a ON a.id = n.article_id "
             "LEFT JOIN indexed_analyses i ON i.article_id = n.article_id "
-            "WHERE n.article_id > ? AND (i.article_id IS NULL OR i.kb_version != n.kb_version) "
-            "ORDER BY n.article_id LIMIT ?", (last, INDEX_BATCH)).fetchall()
+            f"WHERE n.article_id > ? AND {condition} ORDER BY n.article_id LIMIT ?",
+            (last, INDEX_BATCH)).fetchall()
         if not rows:
-            if done:
-                conn.execute("PRAGMA optimize")
             return done
         last = rows[-1][0]
         events, hits = [], []
