@@ -122,6 +122,9 @@ def alerts(store: Store, *, limit: int) -> list[dict[str, Any]]:
 def claim_due(store: Store, now: float, *, limit: int) -> list[dict[str, Any]]:
     """Mark due alerts 'sending' and return them: two deliverers never send one alert.
     A 'sending' claim left by a dead process is taken again after SENDING_STALE_S."""
+    if store.conn.execute("SELECT 1 FROM alerts WHERE status IN ('pending', 'sending') "
+                          "LIMIT 1").fetchone() is None:
+        return []  # nothing to send: no write lock taken
     with store.transaction() as conn:
         rows = conn.execute(
             f"SELECT {ALERT_COLUMNS} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id "

@@ -139,12 +139,18 @@ def _explain(error: dict[str, Any]) -> str:
 
 
 def _background(path: str, stop: threading.Event, app: FastAPI) -> None:
-    """Every BACKGROUND_EVERY_S: index new analyses, evaluate alert rules, deliver alerts."""
+    """Every BACKGROUND_EVERY_S: when articles arrived, index them and evaluate the alert
+    rules (also when a rule was added); deliver due alerts. (A re-analysis without new
+    articles is indexed at the next start or with the next new article.)"""
     post = alerts.webhook_poster(allow_private=app.state.allow_private_webhooks)
+    seen: tuple[int, int] = (-1, -1)
     with Store(path) as store:
         while not stop.wait(BACKGROUND_EVERY_S):
             try:
-                alerts.evaluate(store)  # refreshes the index first
+                now = (dashboard.generation(store), len(alerts.rules(store)))
+                if now != seen:  # new articles or rules: index, check the rules
+                    alerts.evaluate(store)  # refreshes the index first
+                    seen = now
                 alerts.deliver(store, post)
             except StockGroupsError as err:
                 log.warning("background: %s", err)
