@@ -18,6 +18,7 @@ RUN_DB := stockgroups.db
 run: $(STAMP)
 	rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
 	$(BIN)/stockgroups ingest samples/ --db $(RUN_DB) --quiet
+	$(BIN)/stockgroups watchlist save "Sample portfolio" docs/examples/watchlist.csv --db $(RUN_DB)
 	$(BIN)/stockgroups serve --db $(RUN_DB)
 
 test: $(STAMP)

@@ -77,3 +77,19 @@ def test_api_key_is_generated_once_and_kept_private(monkeypatch):
     assert stat.S_IMODE(os.stat(access.key_path()).st_mode) == 0o600
     monkeypatch.setenv("STOCKGROUPS_API_KEY", "from-the-setting")
     assert access.api_key() == ("from-the-setting", False)
+
+
+def test_watchlist_commands_save_and_show_exposure(web_copy, tmp_path):
+    csv = tmp_path / "h.csv"
+    csv.write_text("ticker,weight\nCCJ,2\nXOM,1\n", encoding="utf-8")
+    runner = CliRunner()
+    saved = runner.invoke(main, ["watchlist", "save", "Mine", str(csv), "--db", str(web_copy)])
+    assert saved.exit_code == 0 and "2 holdings" in saved.output
+    shown = runner.invoke(main, ["watchlist", "show", "Mine", "--db", str(web_copy)])
+    assert shown.exit_code == 0 and "CCJ" in shown.output and "net exposure" in shown.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("not a ticker!\n", encoding="utf-8")
+    failed = runner.invoke(main, ["watchlist", "save", "X", str(bad), "--db", str(web_copy)])
+    assert failed.exit_code == 1 and "line 1" in failed.output
+    missing = runner.invoke(main, ["watchlist", "show", "Nope", "--db", str(web_copy)])
+    assert missing.exit_code == 1 and "no watchlist named" in missing.output

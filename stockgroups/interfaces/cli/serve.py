@@ -80,9 +80,68 @@ def alerts_cmd(db: str | None, allow_private: bool | None) -> None:
                f"{done.failed} failed")
 
 
+@click.group("watchlist")
+def watchlist_cmd() -> None:
+    """Save and read watchlists (the dashboard's /watchlists).
+
+    \b
+    Example:
+        stockgroups watchlist save "My portfolio" holdings.csv
+    """
+
+
+@watchlist_cmd.command("save")
+@click.argument("name")
+@click.argument("csv_file", type=click.Path(dir_okay=False, allow_dash=True))
+@db_option
+def watchlist_save(name: str, csv_file: str, db: str | None) -> None:
+    """Save (or replace) watchlist NAME from a CSV of ticker[,weight] lines.
+
+    \b
+    Example:
+        stockgroups watchlist save Miners holdings.csv
+    """
+    from stockgroups.services import watchlists
+
+    try:
+        text = click.open_file(csv_file, encoding="utf-8-sig").read()
+    except (OSError, UnicodeDecodeError) as err:
+        raise click.ClickException(f"{csv_file}: cannot read ({err})") from None
+    with _open_store(db) as store:
+        try:
+            saved = watchlists.save(store, name, text)
+        except StockGroupsError as err:
+            raise click.ClickException(str(err)) from None
+    click.echo(f"saved watchlist {saved['id']} {saved['name']!r}: {len(saved['items'])} holdings")
+
+
+@watchlist_cmd.command("show")
+@click.argument("name")
+@db_option
+def watchlist_show(name: str, db: str | None) -> None:
+    """The news on watchlist NAME: net exposure per holding over the last day and week.
+
+    \b
+    Example:
+        stockgroups watchlist show Miners
+    """
+    from stockgroups.services import watchlists
+
+    with _open_store(db) as store:
+        found = [w for w in watchlists.listing(store) if w["name"] == name]
+        if not found:
+            raise click.ClickException(f"no watchlist named {name!r}")
+        data = watchlists.exposure(store, found[0]["id"])
+    for h in data["holdings"]:
+        click.echo(f"{h['symbol']:<24} weight {h['weight']:<6g} day {h['day']:+.2f} "
+                   f"week {h['week']:+.2f}  ({h['story_count']} stories)")
+    click.echo(f"net exposure: day {data['net']['day']:+.2f}, week {data['net']['week']:+.2f}")
+
+
 def register(group: click.Group) -> None:
     group.add_command(serve)
     group.add_command(alerts_cmd)
+    group.add_command(watchlist_cmd)
 
 
 __all__ = ["register"]
