@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from stockgroups.kb.load import load_kb  # noqa: E402
-from stockgroups.model import Article  # noqa: E402
-from stockgroups.services.ingest import analyse  # noqa: E402
-from stockgroups.sources.files import iter_articles  # noqa: E402
-from stockgroups.store import views  # noqa: E402
-from stockgroups.store.sqlite import ArticleRow, Store  # noqa: E402
+from stockgroups.kb.load import load_kb
+from stockgroups.model import Article
+from stockgroups.services.ingest import analyse
+from stockgroups.sources.files import iter_articles
+from stockgroups.store import views
+from stockgroups.store.sqlite import ArticleRow, Store
 
 DAY = 86400.0
 END = 1_780_000_000.0  # the newest story's time (mid 2026)

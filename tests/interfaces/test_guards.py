@@ -1,8 +1,8 @@
 """The server's guards: body cap (413, server stays up), rate limit (429), headers."""
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
 from conftest import API_KEY
+from fastapi.testclient import TestClient
 
 from stockgroups.interfaces.api.app import create_app
 

@@ -154,7 +154,7 @@ def _background(path: str, stop: threading.Event, app: FastAPI) -> None:
                 alerts.deliver(store, post)
             except StockGroupsError as err:
                 log.warning("background: %s", err)
-            except Exception:  # noqa: BLE001 - the server must outlive one bad round
+            except Exception:
                 log.exception("background round failed")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -42,10 +43,10 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None:
-            if not declared.isdigit() or int(declared) > self.max_bytes:
-                await _plain(send, 413, f"request body over the {self.max_bytes} byte limit")
-                return
+        if declared is not None and (not declared.isdigit()
+                                     or int(declared) > self.max_bytes):
+            await _plain(send, 413, f"request body over the {self.max_bytes} byte limit")
+            return
         seen = 0
         started = False
 
@@ -129,7 +130,7 @@ class SecurityHeaders:
 
 async def _plain(send: Any, status: int, text: str,
                  extra: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = ('{"detail": "%s"}' % text).encode()
+    body = json.dumps({"detail": text}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
@@ -190,6 +191,17 @@ def check_form(request: Request, form_token: str | None, *, need_session: bool =
         raise HTTPException(401, "sign in with the API key first (Sign in, top right)")
 
 
-__all__ = ["BodyLimit", "CSRF_COOKIE", "CSRF_FIELD", "RateLimit", "SESSION_COOKIE",
-           "SecurityHeaders", "check_form", "csrf_token", "key_of", "require_key",
-           "session_value", "signed_in"]
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_FIELD",
+    "SESSION_COOKIE",
+    "BodyLimit",
+    "RateLimit",
+    "SecurityHeaders",
+    "check_form",
+    "csrf_token",
+    "key_of",
+    "require_key",
+    "session_value",
+    "signed_in",
+]

@@ -1,6 +1,7 @@
 """What every route needs: a store connection per worker thread and the loaded KB."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -33,10 +34,8 @@ class StorePool:
     def close(self) -> None:
         with self._lock:
             for store in self._all:
-                try:
+                with contextlib.suppress(Exception):  # a connection of a finished thread
                     store.close()
-                except Exception:  # noqa: BLE001 - a connection of a finished thread
-                    pass
             self._all.clear()
 
 

@@ -27,9 +27,13 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
     Example:
         stockgroups serve --db stockgroups.db --port 8000
     """
-    import uvicorn
+    try:
+        import uvicorn
 
-    from stockgroups.interfaces.api.app import create_app
+        from stockgroups.interfaces.api.app import create_app
+    except ImportError as err:
+        raise click.ClickException(f"serve needs the web extra ({err.name} is missing): "
+                                   "pip install 'stockgroups[web]'") from None
     from stockgroups.services.access import api_key, key_path
     from stockgroups.services.knowledge import load_user_kb
 

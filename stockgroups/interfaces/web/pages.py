@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jinja2
-from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stockgroups.interfaces.api.guards import (

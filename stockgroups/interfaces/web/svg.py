@@ -32,13 +32,13 @@ def volume_tone_chart(series: list[dict[str, Any]], start_day: int, days: int) -
     top = max([p["stories"] for p in series] or [1])
     plot_w, plot_h = CHART_W - PAD_L - PAD_R, CHART_H - PAD_T - PAD_B
     step = plot_w / max(days, 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
-             f'xmlns="http://www.w3.org/2000/svg" aria-label="news volume and net tone '
-             f'over {days} days">',
-             f'<line class="axis" x1="{PAD_L}" y1="{PAD_T + plot_h}" x2="{PAD_L + plot_w}" '
-             f'y2="{PAD_T + plot_h}"/>',
-             f'<line class="zero" x1="{PAD_L}" y1="{PAD_T + plot_h / 2:.1f}" '
-             f'x2="{PAD_L + plot_w}" y2="{PAD_T + plot_h / 2:.1f}"/>',
+    parts = [(f'<svg class="chart" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
+              f'xmlns="http://www.w3.org/2000/svg" aria-label="news volume and net tone '
+              f'over {days} days">'),
+             (f'<line class="axis" x1="{PAD_L}" y1="{PAD_T + plot_h}" x2="{PAD_L + plot_w}" '
+              f'y2="{PAD_T + plot_h}"/>'),
+             (f'<line class="zero" x1="{PAD_L}" y1="{PAD_T + plot_h / 2:.1f}" '
+              f'x2="{PAD_L + plot_w}" y2="{PAD_T + plot_h / 2:.1f}"/>'),
              f'<text class="tick" x="{PAD_L - 4}" y="{PAD_T + 10}" text-anchor="end">{top}</text>',
              f'<text class="tick" x="{PAD_L - 4}" y="{PAD_T + plot_h}" text-anchor="end">0</text>',
              f'<text class="tick tone" x="{PAD_L + plot_w + 4}" y="{PAD_T + 10}">+1</text>',
@@ -82,9 +82,9 @@ def exposure_graph(graph: dict[str, Any]) -> Markup:
         offset = (rows - len(nodes)) * GRAPH_ROW_H / 2
         for i, node in enumerate(nodes):
             where[node["id"]] = (col * GRAPH_COL_W + 10, 30 + offset + i * GRAPH_ROW_H)
-    parts = [f'<svg class="graph" viewBox="0 0 {width} {height}" role="img" '
-             'xmlns="http://www.w3.org/2000/svg" aria-label="exposure graph: story, '
-             'entities, groups, companies">']
+    parts = [(f'<svg class="graph" viewBox="0 0 {width} {height}" role="img" '
+              'xmlns="http://www.w3.org/2000/svg" aria-label="exposure graph: story, '
+              'entities, groups, companies">')]
     for col, title in enumerate(("story", "entities", "groups", "companies")):
         parts.append(f'<text class="coltitle" x="{col * GRAPH_COL_W + 10}" y="14">{title}</text>')
     for edge in graph["edges"]:
