@@ -4,20 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench bench-ingest bench-batch bench-edges clean
+.PHONY: run test eval bench bench-ingest bench-batch bench-edges bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,markets-test,spark,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,markets-test,spark,postgres,web,browser]'
 	touch $(STAMP)
 
+RUN_DB := stockgroups.db
+
+# A fresh store in the working folder, the sample news in it, the dashboard until Ctrl-C.
 run: $(STAMP)
-	$(BIN)/stockgroups analyze samples/
+	rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
+	$(BIN)/stockgroups ingest samples/ --db $(RUN_DB) --quiet
+	$(BIN)/stockgroups watchlist save "Sample portfolio" docs/examples/watchlist.csv --db $(RUN_DB)
+	$(BIN)/stockgroups serve --db $(RUN_DB)
 
 test: $(STAMP)
 	bash tools/ensure_java.sh
 	sh tools/ensure_postgres.sh
+	bash tools/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
@@ -55,3 +62,6 @@ eval-external: $(STAMP)
 
 bench-edges: $(STAMP)
 	$(BIN)/python benchmarks/bench_edges.py
+
+bench-api: $(STAMP)
+	$(BIN)/python benchmarks/bench_api.py

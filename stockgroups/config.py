@@ -184,6 +184,18 @@ SETTINGS: tuple[Setting, ...] = (
             flag="--politeness"),
     Setting("watch_every", parse_duration, "5m",
             "Time between two polls of one feed by `stockgroups watch`.", flag="--every"),
+    Setting("api_key", parse_text, "",
+            "Key that write requests of `serve` must send (X-API-Key header or Authorization: "
+            "Bearer); empty means one generated on first serve and kept in the user's folder."),
+    Setting("host", parse_text, "127.0.0.1", "Address `serve` listens on.", flag="--host"),
+    Setting("port", parse_count, 8000, "Port `serve` listens on.", flag="--port"),
+    Setting("max_body", parse_size, "1MB",
+            "Largest request body `serve` accepts; larger ones get HTTP 413. E.g. 1MB."),
+    Setting("rate_limit", parse_count, 1200,
+            "Requests per minute one client may make to `serve` (bursts up to a fifth of it "
+            "at once); 0 turns the limit off."),
+    Setting("allow_private_webhooks", parse_bool, False,
+            "Allow alert webhooks on private, loopback or link-local addresses."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -202,6 +214,12 @@ class Settings:
     teaser_time: float = 60.0
     host_delay: float = 1.0
     watch_every: float = 300.0
+    api_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body: int = 1024 * 1024
+    rate_limit: int = 1200
+    allow_private_webhooks: bool = False
     origin: Mapping[str, str] = field(default_factory=dict, compare=False)
     config_file: str | None = None  # the file read, if any
 

@@ -16,7 +16,7 @@ from stockgroups import analyze
 from stockgroups.markets.charts import study_png
 from stockgroups.markets.study import StudyParams
 from stockgroups.services.study import DEFAULT_MARKET, import_prices, study_tickers
-from stockgroups.sources.files import iter_articles
+from stockgroups.sources.router import iter_articles
 from stockgroups.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -55,9 +55,11 @@ def feeds_to_watch(store: BaseStore, feeds_file: str | None) -> list[str]:
 
 
 def watch_feeds(store: BaseStore, kb: Any, urls: list[str], settings: Settings, *,
-                rounds: int | None, fetch_pages: bool, ignore_robots: bool, say: Say) -> Summary:
+                rounds: int | None, fetch_pages: bool, ignore_robots: bool, say: Say,
+                on_new: Callable[[], None] | None = None) -> Summary:
     """Poll every settings.watch_every until `rounds` passes are done (None: until Ctrl-C,
-    which stops cleanly); returns what was stored."""
+    which stops cleanly); returns what was stored. `on_new` runs after a poll that stored
+    news (the alert rules)."""
     saved = {f["url"]: f for f in store.feeds()}
     delay = HostDelay(settings.host_delay)
     sources = make_sources(store, settings, fetch_pages=fetch_pages, ignore_robots=ignore_robots,
@@ -77,6 +79,8 @@ def watch_feeds(store: BaseStore, kb: Any, urls: list[str], settings: Settings, 
         for line in failures:
             say(f"error: {line}", True)
         failures.clear()  # a long watch keeps counts, not every message
+        if on_new is not None and collector.summary.new > before:
+            on_new()
         return collector.summary.new - before
 
     def report(result: Any, state: Any) -> None:

@@ -319,10 +319,29 @@ class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
             req, context=self._context)
 
 
+def post_json(url: str, body: bytes, *, timeout: float = DEFAULT_TIMEOUT,
+              allow_private: bool = False, headers: dict[str, str] | None = None,
+              opener: Any = None, resolver: Resolver | None = None) -> int:
+    """POST a JSON body (a webhook) under the same address guard as fetch(); redirects are
+    not followed. Returns the status; FetchError on a refused target, timeout or HTTP error."""
+    ip = checked_ip(url, allow_private=allow_private, resolver=resolver)
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "User-Agent": USER_AGENT, "Content-Type": "application/json", **(headers or {})})
+    response = _open(opener or pinned_opener(ip), request, timeout, url, timeout)
+    try:
+        status = getattr(response, "status", None) or response.getcode()
+        if status >= 300:
+            raise FetchError(f"{url}: HTTP {status}")
+        return int(status)
+    finally:
+        response.close()
+
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "USER_AGENT",
     "fetch",
+    "post_json",
     "format_size",
     "is_link_local_or_metadata",
     "is_public_address",

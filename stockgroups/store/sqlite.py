@@ -139,6 +139,72 @@ MIGRATIONS: tuple[str | tuple[str, str], ...] = (
         body TEXT NOT NULL                 -- JSON of markets.calibration.calibrate()
     );
     """,
+    # The dashboard's tables: event types and group hits of each analysis (indexed from the
+    # analysis JSON by store/views.refresh_index), watchlists, alert rules and alerts.
+    """
+    CREATE TABLE article_events (
+        event_type TEXT NOT NULL,
+        article_id INTEGER NOT NULL,
+        severity REAL NOT NULL,
+        PRIMARY KEY (event_type, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE indexed_analyses (
+        article_id INTEGER PRIMARY KEY,
+        kb_version TEXT NOT NULL
+    );
+    CREATE TABLE watchlists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE watchlist_items (
+        watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+        symbol TEXT NOT NULL,              -- a ticker (CCJ) or a group id (commodity:uranium)
+        weight REAL NOT NULL,
+        PRIMARY KEY (watchlist_id, symbol)
+    );
+    CREATE TABLE alert_rules (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        watchlist_id INTEGER REFERENCES watchlists(id) ON DELETE CASCADE,
+        target TEXT,                       -- a group id or ticker, when not a watchlist
+        min_score REAL NOT NULL,
+        webhook TEXT NOT NULL,
+        created TEXT NOT NULL,
+        cursor INTEGER NOT NULL            -- articles with ids above this are still to check
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule_id INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL,
+        matched TEXT NOT NULL,             -- the group or ticker that matched
+        direction TEXT NOT NULL,
+        score REAL NOT NULL,
+        created TEXT NOT NULL,
+        status TEXT NOT NULL,              -- pending | sending | sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try REAL NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        last_error TEXT,
+        UNIQUE (rule_id, story_id)         -- one alert per rule and story, ever
+    );
+    CREATE INDEX alerts_due ON alerts(status, next_try);
+    -- Every group and company hit with its time and story, for the dashboard's group pages,
+    -- movers, watchlists and alerts: a range scan per group (or per time window), not a
+    -- join over every article. Companies as company:TICKER.
+    CREATE TABLE group_hits (
+        group_id TEXT NOT NULL,
+        epoch REAL NOT NULL,
+        article_id INTEGER NOT NULL,
+        story_id INTEGER NOT NULL,
+        direction TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (group_id, epoch, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX group_hits_time ON group_hits(epoch, group_id);
+    CREATE INDEX group_hits_article ON group_hits(article_id);
+    CREATE INDEX article_events_article ON article_events(article_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,6 +14,7 @@ from stockgroups.interfaces.cli import evals
 from stockgroups.interfaces.cli import config as config_commands
 from stockgroups.interfaces.cli import kb as kb_commands
 from stockgroups.interfaces.cli import markets as market_commands
+from stockgroups.interfaces.cli import serve as serve_commands
 from stockgroups.interfaces.cli import store as store_commands
 from stockgroups.interfaces.cli.config import cli_settings
 from stockgroups.model import Analysis
@@ -232,3 +233,4 @@ store_commands.register(main)
 market_commands.register(main)
 batch_commands.register(main)
 config_commands.register(main)
+serve_commands.register(main)

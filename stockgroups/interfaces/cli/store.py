@@ -243,8 +243,24 @@ def watch(feeds_file: str | None, every: str | None, politeness: str | None,
         every = show_value(BY_NAME["watch_every"], settings.watch_every)
         click.echo(f"watching {len(urls)} feed(s) every {every}; Ctrl-C to stop", err=True)
         summary = watch_feeds(store, kb, urls, settings, rounds=rounds, fetch_pages=fetch_pages,
-                              ignore_robots=ignore_robots, say=_say)
+                              ignore_robots=ignore_robots, say=_say,
+                              on_new=lambda: _alert(store, settings.allow_private_webhooks))
     click.echo(f"watched: {summary.line()}")
+
+
+def _alert(store: Any, allow: bool) -> None:
+    """Evaluate the alert rules on what was just stored and deliver due alerts."""
+    from stockgroups.services import alerts
+
+    try:
+        added = alerts.evaluate(store)
+        done = alerts.deliver(store, alerts.webhook_poster(allow_private=allow))
+    except StockGroupsError as err:
+        _warn(f"alerts: {err}")
+        return
+    if added or done.sent or done.failed:
+        click.echo(f"alerts: {added} new, {done.sent} sent, {done.retrying} to retry, "
+                   f"{done.failed} failed", err=True)
 
 
 def _since(value: str | None, option: str) -> float | None:

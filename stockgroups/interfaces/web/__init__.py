@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages, SVG charts, templates and static files."""
