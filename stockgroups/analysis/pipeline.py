@@ -16,6 +16,7 @@ from stockgroups.kb.load import KB, default_kb
 from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Analysis, Article, replace
 from stockgroups.analysis.relevance import score_entities
+from stockgroups.analysis.subjects import find_subjects
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -48,6 +49,13 @@ def expose_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, groups=groups, companies=companies)
 
 
+def subjects_stage(a: Analysis, kb: KB) -> Analysis:
+    """The story's own subjects on top of the event layer; roles for every hit."""
+    groups, companies = find_subjects(a.body, len(a.article.title), a.entities, a.mentions, a.events,
+                                      a.groups, a.companies, kb)
+    return replace(a, groups=groups, companies=companies)
+
+
 def custom_stage(a: Analysis, kb: KB) -> Analysis:
     """Users' own baskets (custom:...) hit through the companies the story moves."""
     baskets = custom_hits(a.companies, kb)
@@ -70,6 +78,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
     Stage("events", events_stage, ("body",), ("events",)),
     Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
+    Stage("subjects", subjects_stage, ("body", "entities", "mentions", "events", "groups", "companies"),
+          ("groups", "companies")),
     Stage("custom", custom_stage, ("groups", "companies"), ("groups",)),
 )
 
