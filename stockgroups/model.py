@@ -61,6 +61,16 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Stance:
+    """What the story says about one entity: which way, how firmly, and the words that decided it."""
+
+    direction: str  # up | down | mixed | neutral
+    strength: float  # 0..1
+    evidence: tuple[str, ...]  # the deciding phrases as written, each with the way it reads
+    entity: str = ""  # KB id of the holder; "" for the story's own subject when no KB entity names it
+
+
+@dataclass(frozen=True)
 class GroupHit:
     """A stock group the story moves, which way, how strongly, and why."""
 
@@ -96,6 +106,7 @@ class Analysis:
     events: tuple[Event, ...] = ()
     groups: tuple[GroupHit, ...] = ()
     companies: tuple[CompanyHit, ...] = ()
+    stances: tuple[Stance, ...] = ()  # per entity, strongest first; entity "" is the story's own subject
     kb_version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,6 +139,11 @@ class Analysis:
                  "via": list(c.via), "evidence": list(c.evidence)}
                 for c in self.companies
             ],
+            "stances": [
+                {"entity": s.entity, "direction": s.direction, "strength": round(s.strength, 3),
+                 "evidence": list(s.evidence)}
+                for s in self.stances
+            ],
             "kb_version": self.kb_version,
         }
 
@@ -148,6 +164,7 @@ __all__ = [
     "Event",
     "GroupHit",
     "Mention",
+    "Stance",
     "field",
     "replace",
 ]

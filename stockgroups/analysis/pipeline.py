@@ -16,6 +16,9 @@ from stockgroups.kb.load import KB, default_kb
 from stockgroups.analysis.link import find_mentions
 from stockgroups.model import Analysis, Article, replace
 from stockgroups.analysis.relevance import score_entities
+from stockgroups.analysis.segment import sentences_of
+from stockgroups.analysis.stance import default_vocab, entity_stances
+from stockgroups.analysis.stated import stated_hits
 from stockgroups.analysis.subjects import find_subjects
 
 TITLE_SEPARATOR = "\n\n"
@@ -40,6 +43,12 @@ def relevance_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, entities=score_entities(a.body, len(a.article.title), a.mentions, kb))
 
 
+def stance_stage(a: Analysis, kb: KB) -> Analysis:
+    """What the story says about each entity it names, strongest first."""
+    found = entity_stances(a.body, sentences_of(a.body), a.mentions, len(a.article.title), default_vocab(), kb)
+    return replace(a, stances=tuple(sorted(found.values(), key=lambda s: (-s.strength, s.entity))))
+
+
 def events_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, events=tuple(find_events(a.article.title, a.article.text, kb.event_matcher)))
 
@@ -49,10 +58,18 @@ def expose_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, groups=groups, companies=companies)
 
 
+def stated_stage(a: Analysis, kb: KB) -> Analysis:
+    """The story's subject takes the direction the story states for it, where no event gave one."""
+    if not a.stances:
+        return a
+    groups, companies = stated_hits(a.stances, a.entities, a.groups, a.companies, a.article.title, a.mentions, kb)
+    return replace(a, groups=groups, companies=companies)
+
+
 def subjects_stage(a: Analysis, kb: KB) -> Analysis:
     """The story's own subjects on top of the event layer; roles for every hit."""
     groups, companies = find_subjects(a.body, len(a.article.title), a.entities, a.mentions, a.events,
-                                      a.groups, a.companies, kb)
+                                      a.groups, a.companies, kb, a.stances)
     return replace(a, groups=groups, companies=companies)
 
 
@@ -76,9 +93,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("clean", clean_stage, ("article",), ("body", "kb_version")),
     Stage("link", link_stage, ("body",), ("mentions",)),
     Stage("relevance", relevance_stage, ("body", "mentions"), ("entities",)),
+    Stage("stance", stance_stage, ("body", "mentions"), ("stances",)),
     Stage("events", events_stage, ("body",), ("events",)),
     Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
-    Stage("subjects", subjects_stage, ("body", "entities", "mentions", "events", "groups", "companies"),
+    Stage("stated", stated_stage, ("stances", "entities", "mentions", "groups", "companies"), ("groups", "companies")),
+    Stage("subjects", subjects_stage, ("body", "entities", "mentions", "events", "groups", "companies", "stances"),
           ("groups", "companies")),
     Stage("custom", custom_stage, ("groups", "companies"), ("groups",)),
 )

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -56,6 +56,9 @@ PRODUCER_OF_COMMODITY = 0.8  # producers track a signed commodity move closely
 SECTOR_OF_INDUSTRY = 0.95  # a sector moves no more than its industry (taxonomy rule)
 # A producing industry follows a subject commodity when its link is at least this strong.
 PRODUCER_LINK_MIN = 0.5
+# A stance this firm (0..1) signs a subject the event layer left without a direction
+# (the stance stage's own bar for a subject's stated direction).
+STANCE_MIN_STRENGTH = 0.45
 # The cap on groups (as the expose stage's); bundles are kept whole or dropped whole.
 MAX_GROUPS = 15
 # Market-news gate: at least this many market words, and more than the off-market ones
@@ -195,15 +198,24 @@ def _why(s: Subject, name: str) -> str:
 
 
 def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
-                 named: frozenset[str], kb: KB) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = ()
+                 ) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The event layer's hits with the subjects' own groups and companies added, every hit
-    given its role, taxonomy bundles completed, and the cap applied bundle by bundle."""
+    given its role, taxonomy bundles completed, and the cap applied bundle by bundle. A
+    subject's direction is the event layer's where it gave one, else the story's stance."""
     hits: dict[str, _Hit] = {}
     for g in groups:
         role = "first-order" if g.id in named else "second-order"
         hits[g.id] = _Hit(g.id, g.score, g.direction, g.evidence, role)
-    stated = {g.id: g.direction for g in groups}
-    stated.update({f"company:{c.ticker}": c.direction for c in companies})
+    stated = {s.entity: s.direction for s in stances
+              if s.entity and s.direction in ("up", "down") and s.strength >= STANCE_MIN_STRENGTH}
+    for g in groups:
+        if g.direction in ("up", "down") or g.id not in stated:
+            stated[g.id] = g.direction
+    for c in companies:
+        cid = f"company:{c.ticker}"
+        if c.direction in ("up", "down") or cid not in stated:
+            stated[cid] = c.direction
 
     def put(gid: str, score: float, direction: str, line: tuple[str, ...], role: str) -> None:
         if gid not in kb.entities:
@@ -269,11 +281,14 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         cid = f"company:{c.ticker}"
         subject = about_companies.get(cid)
         if subject is not None:
-            company_hits.append(CompanyHit(c.ticker, c.name, max(c.score, _score(subject)), c.direction, c.via,
-                                           c.evidence, "subject", "about"))
+            company_hits.append(CompanyHit(c.ticker, c.name, max(c.score, _score(subject)), stated.get(cid, c.direction),
+                                           c.via, c.evidence, "subject", "about"))
         elif cid in mentioned:
             company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence,
                                            "first-order", "mentioned"))
+        elif not c.ticker:
+            # A company the story is about that the KB does not list (the stance stage names it).
+            company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence, "subject", "about"))
         else:
             role = "first-order" if cid in named else "second-order"
             company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence, role,
@@ -283,7 +298,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         if cid in seen:
             continue
         info = kb.entities[cid]
-        company_hits.append(CompanyHit(info.ticker, info.name, _score(s), "neutral", (cid,),
+        company_hits.append(CompanyHit(info.ticker, info.name, _score(s), stated.get(cid, "neutral") if s.about
+                                       else "neutral", (cid,),
                                        (_why(s, info.name),), "subject" if s.about else "first-order",
                                        "about" if s.about else "mentioned"))
     company_hits.sort(key=lambda h: (-h.score, h.ticker))
@@ -325,14 +341,14 @@ def _capped(hits: dict[str, _Hit], kb: KB) -> tuple[GroupHit, ...]:
 
 def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], mentions: tuple[Mention, ...],
                   events: tuple[Event, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
-                  kb: KB) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+                  kb: KB, stances: tuple[Stance, ...] = ()) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The stage's computation. A story that is not market news moves nothing: no group,
     no direction; the listed companies it names are still listed, as "mentioned"."""
     subjects = select_subjects(body, title_len, entities, mentions, kb)
     if is_off_market(body) or not (groups or companies or is_market_news(body, events, mentions)):
         return (), _named_only(subjects, kb)
     named = frozenset(m.entity for m in mentions)
-    return subject_hits(subjects, groups, companies, named, kb)
+    return subject_hits(subjects, groups, companies, named, kb, stances)
 
 
 def _named_only(subjects: tuple[Subject, ...], kb: KB) -> tuple[CompanyHit, ...]:
