@@ -67,6 +67,13 @@ NAME_ENDINGS = frozenset({
 })
 # Words a capitalised commodity word may follow and still be the commodity ("The", "Brazilian").
 NAME_STARTERS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "with", "as", "at", "by"})
+# Nouns after a commodity word that make it a company's line of business, with the words
+# that may stand between ("oil and gas", "oil-field", "mining").
+_BUSINESS_AFTER = re.compile(
+    r"(?:[ \t\n-]+(?:and|&)[ \t\n]+(?:natural[ \t\n]+)?gas)?(?:[ \t\n-]+(?:and[ \t\n]+gas|exploration|drilling|"
+    r"mining|production|producing|service|services|field|equipment))?[ \t\n]+(?:company|companies|concern|concerns|firm|"
+    r"firms|subsidiary|subsidiaries|unit|units|properties|property|interests|assets|operations|partnership|"
+    r"partnerships|division|businesses|business|holdings)\b")
 NAME_JOINERS = frozenset({"and", "&", "of"})  # "Bryson Oil and Gas plc"
 NAME_LOOKAHEAD = 3  # capitalised words after the commodity word searched for a name ending
 # A headline in Title Case ("Peru Announces Large New Gold Find", as wire archives print them):
@@ -156,6 +163,13 @@ def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
                 return True
             at = folded.find(phrase, at + 1, end + len(phrase))
     return False
+
+
+def _business_line(lower: str, end: int) -> bool:
+    """Does a commodity word name a company's line of business ("an oil and gas company",
+    "its oil services unit", "gold properties") rather than the commodity's market?"""
+    m = _BUSINESS_AFTER.match(lower, end)
+    return m is not None
 
 
 def _in_name(body: str, start: int, end: int, title_end: int) -> bool:
@@ -263,13 +277,26 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
 
     title_end = title_case_end(body)
     if any(c.excluded or c.commodity for _, _, cands in raw for c in cands):
-        raw = [(start, end, kept) for start, end, cands in raw
-               if (kept := tuple(c for c in cands if not (c.excluded and _excluded(c, folded[1:], start, end))
-                                 and not (c.commodity and _in_name(body, start, end, title_end))))]
+        other_sense: set[str] = set()
+        kept_raw = []
+        for start, end, cands in raw:
+            kept = []
+            for c in cands:
+                if c.excluded and _excluded(c, folded[1:], start, end):
+                    other_sense.add(c.entity)
+                elif not (c.commodity and (_in_name(body, start, end, title_end) or _business_line(lower, end))):
+                    kept.append(c)
+            if kept:
+                kept_raw.append((start, end, tuple(kept)))
+        # One sense per story: once "palm oil" or "crude palm oil" shows the story's sense of
+        # "oil", a bare "oil" or "crude" elsewhere in it ("refined oil in drums") is that sense too.
+        raw = [(start, end, kept) for start, end, cands in kept_raw
+               if (kept := tuple(c for c in cands if not (c.entity in other_sense and " " not in c.alias)))]
     sure = {c.entity for _, _, cands in raw for c in cands if not c.ambiguous and len(cands) == 1}
     sure_companies = [(s, e) for s, e, cands in raw
                       if len(cands) == 1 and not cands[0].ambiguous and cands[0].entity.startswith("company:")]
     mentions: list[Mention] = []
+    title_only: set[str] = set()
     for start, end, cands in raw:
         best, best_score = None, None
         for cand in cands:
@@ -287,6 +314,13 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 best, best_score = cand, score
         if best is not None:
             mentions.append(Mention(best.entity, start, end, body[start:end]))
+            if best.ambiguous and start < title_end:
+                title_only.add(best.entity)
+    if title_only:
+        # In a Title-Case headline every word is capitalised: an ambiguous word there ("Sharp
+        # Drop", "Target Date") is the entity only when the body names the entity too.
+        in_body = {m.entity for m in mentions if m.start >= title_end}
+        mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
     tickers = find_tickers(body, kb)
     if tickers:
         spans = [(t.start, t.end) for t in tickers]

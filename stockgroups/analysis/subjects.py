@@ -36,9 +36,11 @@ COMMODITY_REPEAT = 3
 # A company is what the story is about when the headline or lead names it, or when it is
 # the most central company and named this often.
 COMPANY_REPEAT = 3
-# A company named once in passing deep in a long story is still reported (relevance
-# "mentioned"), if at least this central relative to the story's main subject.
-MENTIONED_MIN_RELEVANCE = 0.05
+# A company the story names but is not about is reported with relevance "mentioned" when
+# named at least twice, or once and at least this central relative to the story's main
+# subject (one name in a long list deep in the story is left out).
+MENTIONED_MIN_RELEVANCE = 0.1
+MENTIONED_MIN_COUNT = 2
 # A country is the story's subject when named in the headline or lead and at least this
 # central among the story's entities.
 COUNTRY_MIN_RELEVANCE = 0.5
@@ -167,7 +169,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         elif e.kind == "company":
             if where in ("title", "lead") or (e.id == top_company and body_n >= COMPANY_REPEAT):
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif e.relevance >= MENTIONED_MIN_RELEVANCE:
+            elif e.relevance >= MENTIONED_MIN_RELEVANCE or e.mentions >= MENTIONED_MIN_COUNT:
                 out.append(Subject(e.id, e.kind, "mentioned", e.relevance))
         elif e.kind == "industry":
             if where in ("title", "lead") or body_n >= INDUSTRY_REPEAT:

@@ -157,3 +157,30 @@ def test_title_case_headline_keeps_ambiguous_commodity(kb_full):
     text = "Peru Reports Large New Gold Find\n\nThe deposits hold about 100 tonnes of gold, officials said."
     analysis = analyze(text, kb=kb_full)
     assert any(m.entity == "commodity:gold" and m.start < len(analysis.article.title) for m in analysis.mentions)
+
+
+def test_one_sense_of_oil_per_story(kb_full):
+    text = ("Buyers take palm oil cargoes\n\nImporters bought palm oil for May shipment, traders said. "
+            "The refined oil in drums was priced higher than the crude in bulk.")
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity == "commodity:crude-oil" for m in analysis.mentions)
+
+
+def test_commodity_word_naming_a_line_of_business_is_not_the_commodity(kb_full):
+    text = "Fund buys a stake\n\nThe fund bought a stake in an oil and gas company based in Calgary."
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity == "commodity:crude-oil" for m in analysis.mentions)
+
+
+def test_ambiguous_word_in_a_title_case_headline_needs_the_body(kb_full):
+    text = "Traders Expect Sharp Drop In Cotton Plantings\n\nFarmers plan to sow less cotton this spring."
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity.startswith("company:") for m in analysis.mentions)
+
+
+def test_company_named_twice_in_passing_is_reported_as_mentioned(kb_full):
+    filler = " ".join(f"Paragraph {i} reports the chain's new stores and hiring plans in detail." for i in range(30))
+    text = (f"Chevron, the oil company, sells a platform\n\nChevron, the oil company, said it sold a platform. {filler} "
+            "Exxon Mobil and Chevron were among the bidders last year. Exxon Mobil declined to comment.")
+    companies = _companies(text, kb_full)
+    assert companies["XOM"].relevance == "mentioned"
