@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from stockgroups.kb.load import KB
 
 GATE_WORDS = Path(__file__).parent / "data" / "gate_words.csv"
+FAMILIES = Path(__file__).parent / "data" / "commodity_families.csv"
 # The lead for subject selection: the first two sentences of the body, at most this long,
 # where wire copy and news sites name what the story is about.
 SUBJECT_LEAD_CHARS = 300
@@ -81,7 +82,7 @@ class Subject:
 
     entity: str
     kind: str
-    where: str  # "title", "lead", "repeat" or "mentioned"
+    where: str  # "title", "lead", "repeat", "family" (its market is the story's) or "mentioned"
     relevance: float
 
     @property
@@ -97,6 +98,26 @@ def gate_words(path: Path = GATE_WORDS) -> tuple[frozenset[str], frozenset[str]]
         for row in csv.DictReader(fh):
             (market if row["kind"] == "market" else off).add(row["word"].strip().lower())
     return frozenset(market), frozenset(off)
+
+
+@lru_cache(maxsize=1)
+def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """(cue pattern, member commodities) per family: a story whose headline or lead speaks of
+    grain (crops, harvest, bushels) is about every grain it names; likewise metals."""
+    cues: dict[str, list[str]] = defaultdict(list)
+    members: dict[str, set[str]] = defaultdict(set)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            (members[row["family"]].add(row["value"]) if row["kind"] == "member"
+             else cues[row["family"]].append(row["value"].lower()))
+    return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues[f], key=len, reverse=True))
+                             + r")\b"), frozenset(members[f])) for f in sorted(members))
+
+
+def _framed(body: str, lead_stop: int) -> frozenset[str]:
+    """Commodities whose family the headline or lead speaks of."""
+    head = body[:lead_stop].lower()
+    return frozenset(c for rx, members in commodity_families() if rx.search(head) for c in members)
 
 
 def _counts(body: str) -> tuple[int, int]:
@@ -154,6 +175,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         by_entity[m.entity].append(m)
     title_end = title_len + 2 if title_len else 0
     lead_stop = lead_end(body, title_end)
+    framed = _framed(body, lead_stop)
     out: list[Subject] = []
     companies = [e for e in entities if e.kind == "company" and e.mentions]
     top_company = companies[0].id if companies else ""
@@ -166,6 +188,8 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         if e.kind == "commodity":
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
+            elif e.id in framed:
+                out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
             if where in ("title", "lead") or (e.id == top_company and body_n >= COMPANY_REPEAT):
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
@@ -191,12 +215,14 @@ class _Hit:
 
 
 def _score(s: Subject) -> float:
-    return {"title": SCORE_TITLE, "lead": SCORE_LEAD, "repeat": SCORE_REPEAT}.get(s.where, SCORE_MENTIONED)
+    return {"title": SCORE_TITLE, "lead": SCORE_LEAD, "repeat": SCORE_REPEAT, "family": SCORE_REPEAT}.get(
+        s.where, SCORE_MENTIONED)
 
 
 def _why(s: Subject, name: str) -> str:
     return {"title": f"The headline names {name}", "lead": f"The story opens on {name}",
-            "repeat": f"The story names {name} again and again"}.get(s.where, f"The story names {name}")
+            "repeat": f"The story names {name} again and again",
+            "family": f"The story is about the market {name} belongs to, and names it"}.get(s.where, f"The story names {name}")
 
 
 def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],

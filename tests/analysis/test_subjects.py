@@ -184,3 +184,19 @@ def test_company_named_twice_in_passing_is_reported_as_mentioned(kb_full):
             "Exxon Mobil and Chevron were among the bidders last year. Exxon Mobil declined to comment.")
     companies = _companies(text, kb_full)
     assert companies["XOM"].relevance == "mentioned"
+
+
+def test_grain_story_makes_every_grain_it_names_a_subject(kb_full):
+    text = ("Farmers plan smaller plantings this spring\n\n"
+            "Growers in the plains expect to sow less land this year, a survey of farm lenders showed, "
+            "citing weak prices and high costs. Lenders said loans for seed and fertiliser were down. "
+            "Some growers said they would switch part of their land from corn to pasture.")
+    groups = _groups(text, kb_full)
+    assert groups["commodity:corn"].role == "subject"
+
+
+def test_commodity_named_once_outside_its_market_story_is_not_a_subject(kb_full):
+    text = ("Carmaker opens a new plant\n\n"
+            "The carmaker opened a plant in the south that will build small cars for export. "
+            "Managers said the plant would hire staff over two years. Nearby, farmers grow corn.")
+    assert "commodity:corn" not in _groups(text, kb_full)
