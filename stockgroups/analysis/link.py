@@ -107,6 +107,7 @@ def build_matcher(kb: KB) -> AliasMatcher:
     for info in kb.entities.values():
         ambiguous_lower = {a.lower(): a for a in info.ambiguous}
         negatives = kb.contexts.get(info.id, (frozenset(), frozenset()))[1]
+        phrases = [(n, f, set(f.split())) for n in negatives if len((f := _fold(n)).split()) > 1] if negatives else []
         for alias in info.aliases:
             key = alias.lower()
             tickerish = info.kind == "company" and alias.upper() == alias and any(c.isalpha() for c in alias) \
@@ -117,9 +118,10 @@ def build_matcher(kb: KB) -> AliasMatcher:
             # The case to match is the one the ambiguous list gives: "gold", not the name "Gold".
             alias = ambiguous_lower.get(key, alias)
             exact = len(alias) <= EXACT_CASE_MAX_LEN or ambiguous or tickerish
-            words = set(_fold(key).split())
-            excluded = tuple(sorted(f for n in negatives if n != key and words & set((f := _fold(n)).split())
-                                    and len(f.split()) > 1))
+            excluded: tuple[str, ...] = ()
+            if phrases:
+                words = set(_fold(key).split())
+                excluded = tuple(sorted(f for n, f, fw in phrases if n != key and words & fw))
             table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous, excluded,
                                                        info.kind == "commodity"))
     automaton = ahocorasick.Automaton()
@@ -277,12 +279,13 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
 
     title_end = title_case_end(body)
     if any(c.excluded or c.commodity for _, _, cands in raw for c in cands):
+        flat = folded[1:]
         other_sense: set[str] = set()
         kept_raw = []
         for start, end, cands in raw:
             kept = []
             for c in cands:
-                if c.excluded and _excluded(c, folded[1:], start, end):
+                if c.excluded and _excluded(c, flat, start, end):
                     other_sense.add(c.entity)
                 elif not (c.commodity and (_in_name(body, start, end, title_end) or _business_line(lower, end))):
                     kept.append(c)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,10 +120,12 @@ def _framed(body: str, lead_stop: int) -> frozenset[str]:
     return frozenset(c for rx, members in commodity_families() if rx.search(head) for c in members)
 
 
+@lru_cache(maxsize=8)
 def _counts(body: str) -> tuple[int, int]:
+    """(market words, off-market words) in the story, counted once per story."""
     market, off = gate_words()
-    words = _WORD.findall(body.lower())
-    return sum(1 for w in words if w in market), sum(1 for w in words if w in off)
+    counts = Counter(_WORD.findall(body.lower()))
+    return sum(counts[w] for w in market.intersection(counts)), sum(counts[w] for w in off.intersection(counts))
 
 
 def is_off_market(body: str) -> bool:
