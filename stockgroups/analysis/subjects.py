@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
 
+from stockgroups.kb.load import split_list
+
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
 
@@ -54,6 +56,7 @@ SCORE_LEAD = 0.65
 SCORE_REPEAT = 0.5
 SCORE_MENTIONED = 0.2
 INDUSTRY_OF_COMPANY = 0.8  # a company's news moves its industry less than itself
+SECONDARY_INDUSTRY = 0.6  # ... and a second segment's industry less than its main one
 COUNTRY_OF_COMPANY = 0.6  # ... and its home market less still
 PRODUCER_OF_COMMODITY = 0.8  # producers track a signed commodity move closely
 SECTOR_OF_INDUSTRY = 0.95  # a sector moves no more than its industry (taxonomy rule)
@@ -276,6 +279,12 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
             if info.industry:
                 put(info.industry, score * INDUSTRY_OF_COMPANY, direction,
                     line + (f"{info.name} ({info.ticker}) is in {kb.name(info.industry).lower()}",), "first-order")
+            for other in split_list(info.get("secondary_industries")):
+                if other not in named:
+                    continue  # a second segment counts when the story speaks of its industry
+                put(other, score * INDUSTRY_OF_COMPANY * SECONDARY_INDUSTRY, direction,
+                    line + (f"{info.name} ({info.ticker}) also has a large business in {kb.name(other).lower()}",),
+                    "first-order")
             if info.country and s.where == "title":
                 put(f"country:{info.country}", score * COUNTRY_OF_COMPANY, direction,
                     line + (f"{info.name} ({info.ticker}) is listed in {kb.name('country:' + info.country)}",),

@@ -200,3 +200,13 @@ def test_commodity_named_once_outside_its_market_story_is_not_a_subject(kb_full)
             "The carmaker opened a plant in the south that will build small cars for export. "
             "Managers said the plant would hire staff over two years. Nearby, farmers grow corn.")
     assert "commodity:corn" not in _groups(text, kb_full)
+
+
+def test_second_segment_industry_counts_when_the_story_speaks_of_it(kb_full):
+    assert "industry:it-services" in kb_full.entities["company:AMZN"].get("secondary_industries")
+    text = ("Amazon.com to build three new data centers\n\n"
+            "Amazon.com said it would spend heavily on new data centers as demand from cloud "
+            "customers grows, competing with other cloud infrastructure providers.")
+    groups = _groups(text, kb_full)
+    assert "industry:it-services" in groups
+    assert groups["sector:information-technology"].score <= groups["industry:it-services"].score
