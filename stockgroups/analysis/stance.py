@@ -14,6 +14,7 @@ one; a phrase with no such name is the story's own (key ""). The headline weighs
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import math
 import re
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 
@@ -76,13 +77,23 @@ NEGATED_MOVE_FACTOR = 0.5
 SOFTER_THAN = re.compile(r"\W*(?:[\w.,%]+\s+){0,3}?less\s+than\s+(?:expected|forecast|estimated|anticipated|feared|"
                          r"analysts\s+expected)", re.IGNORECASE)
 # "despite weak demand, ...", "although sales fell": a concessive clause is background.
-CONCESSIVE = re.compile(r"\b(?:despite|although|though|even\s+if|notwithstanding|in\s+spite\s+of)\b", re.IGNORECASE)
+CONCESSIVE_WORDS = ("despite", "although", "though", "even if", "notwithstanding", "in spite of")
 CONCESSIVE_FACTOR = 0.4
 # "..., but profit rose": what follows a contrast is what the writer stresses.
-CONTRAST = re.compile(r"\b(?:but|however|yet|nevertheless|nonetheless|still)\b", re.IGNORECASE)
+CONTRAST_WORDS = ("but", "however", "yet", "nevertheless", "nonetheless", "still")
 CONTRAST_FACTOR = 1.3
 # A clause ends here; a name in an earlier clause does not hold a later clause's phrase.
-CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|whereas|but|and\s+the|although|though)\b|\bwhile\b|\bwhereas\b")
+REPORTING_WORDS = ("said", "says", "expects", "expect", "expected", "estimates", "estimated", "forecasts",
+                   "believes", "noted", "notes", "reported", "told", "predicts", "predicted", "thinks", "reckons",
+                   "sees")
+REPORTING_SET = frozenset(REPORTING_WORDS)
+CLAUSE_WORDS = (";", ":", "while", "whereas", ", but", ", and the", ", although", ", though")
+# Brackets and quotes read as spaces, so "(up 4%)" and "“strong”" start a word.
+SPACED = str.maketrans({c: " " for c in "()[]{}\"“”‘’«»!?*/\\|\n\t\r—–"})
+WORD_ENDS = " ,.;:'"  # what may follow a word in the spaced text
+# Grammar words are found in the same one pass as the vocabulary, under kinds of their own.
+GRAMMAR = (("reporting", REPORTING_WORDS), ("concessive", CONCESSIVE_WORDS), ("contrast", CONTRAST_WORDS), ("clause", CLAUSE_WORDS))
+MARK_KINDS = frozenset({NEGATION} | {kind for kind, _ in GRAMMAR})
 # "turmoil in Libya", "strike at the mine of X", "a lawsuit against X": an event noun's
 # complement names the one it hits.
 COMPLEMENT = re.compile(r"\s*(?:in|at|against|on|hitting|across)\s+(?:the\s+)?", re.IGNORECASE)
@@ -113,6 +124,7 @@ STRENGTH_SCALE = 1.5
 # not a stance.
 CLEAR_MIN_WEIGHT = 0.9
 # Qualifiers: the figure they name is not the one that moved.
+QUALIFIER_WORDS = ("excl", "incl", "before", "after", "net of", "adjusted")  # a cheap test before the search
 QUALIFIER = re.compile(r"\b(?:excluding|including|excl|incl|before|after|net\s+of|adjusted\s+for)\.?\s+"
                        r"(?:[a-z-]+\s+){0,2}$")
 # A move word right before its figure: at most this many plain words between ("increased fixed costs").
@@ -121,6 +133,7 @@ CONJUNCTIONS = frozenset({"and", "or", "but", "while", "as", "than", "whereas", 
 INTO = re.compile(r"\s+(?:to|into)\s+(?:an?\s+)?(?:[a-z-]+\s+)?")  # "slipped to a (larger) loss"
 FROM = re.compile(r"\s*(?:from\s+)?(?:an?\s+)?(?:[a-z-]+\s+)?")  # "down from a (net) profit"
 # A figure against its earlier value: "EUR 5.8 mn, compared to EUR 2.3 mn a year earlier".
+COMPARATOR_WORDS = ("compared", "against", "versus", " vs")  # a cheap test before the search
 COMPARATOR = re.compile(r"\b(?:compared\s+(?:to|with)|as\s+against|against|versus|vs\.?)\s")
 COMPARISON_CHARS = 120
 COMPARISON_WEIGHT = 0.8
@@ -140,6 +153,11 @@ class Term:
     kind: str
     weight: float
     needs_number: bool  # "up #": the word counts only before a figure
+    tail: int = 0  # 1 when the automaton keys end with the character after the term
+    mark: bool = False  # a grammar word or negator, not a phrase of its own
+
+
+REPORTING_MARK = Term("says", "neutral", "reporting", 1.0, False, 1, True)
 
 
 @dataclass(frozen=True)
@@ -147,13 +165,12 @@ class Vocab:
     """The stance vocabulary, compiled once: one automaton over every term."""
 
     terms: dict[str, Term]
-    automaton: ahocorasick.Automaton
-    negation: re.Pattern[str]
+    automaton: ahocorasick.Automaton  # vocabulary terms, negators and grammar words
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """One stance phrase found in the text, signed for the one it is said of."""
+class Phrase(NamedTuple):
+    """One stance phrase found in the text, signed for the one it is said of (a named tuple:
+    a story makes many, and they are built in the hot loop)."""
 
     start: int
     end: int
@@ -163,6 +180,23 @@ class Phrase:
     sentence: int
     entity: str  # KB id of the holder, or "" for the story's own subject
     corporate: bool
+
+
+def _keys(text: str, needs_number: bool) -> list[str]:
+    """The automaton keys of a term: a word starts after a space and ends before a space or
+    punctuation, so "rise" never fires inside "enterprise" nor "grow" inside "growth" (the text
+    is read with spaces around it and brackets, quotes and dashes as spaces)."""
+    lead = " " if text[0].isalnum() and not text.startswith("n'") else ""
+    if needs_number:
+        return [lead + text + " "]
+    if not text[-1].isalnum():
+        return [lead + text]
+    return [lead + text + c for c in WORD_ENDS]
+
+
+def _tail(text: str, needs_number: bool) -> int:
+    """1 when the term's keys end with the character after it."""
+    return 1 if needs_number or text[-1].isalnum() else 0
 
 
 def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
@@ -194,18 +228,21 @@ def load_vocab(path: Path | str = VOCAB_PATH) -> Vocab:
             needs_number = text.endswith(" #")
             if "#" in (text[:-2] if needs_number else text):
                 raise ValueError(f"{where}: '#' (a number) may only end a term")
-            terms[text] = Term(text[:-2] if needs_number else text, row["polarity"], row["kind"], weight,
-                               needs_number)
+            bare = text[:-2] if needs_number else text
+            terms[text] = Term(bare, row["polarity"], row["kind"], weight, needs_number,
+                               _tail(bare, needs_number), row["kind"] in MARK_KINDS)
     automaton = ahocorasick.Automaton()
-    for key, term in terms.items():
-        if term.kind != NEGATION:
-            automaton.add_word(term.text + (" " if term.needs_number else ""), term)
+    for term in terms.values():
+        for key in _keys(term.text, term.needs_number):
+            automaton.add_word(key, term)
+    for kind, words in GRAMMAR:
+        for word in words:
+            if word not in terms:
+                mark = Term(word, "neutral", kind, 1.0, False, _tail(word, False), True)
+                for key in _keys(word, False):
+                    automaton.add_word(key, mark)
     automaton.make_automaton()
-    negators = sorted((t.text for t in terms.values() if t.kind == NEGATION), key=len, reverse=True)
-    # "n't" ends a word ("didn't"); every other negator is a word of its own.
-    parts = [re.escape(n) if n.startswith("n'") else r"\b" + re.escape(n) for n in negators]
-    negation = re.compile(r"(?:" + "|".join(parts) + r")\b" if parts else r"(?!x)x")
-    return Vocab(terms, automaton, negation)
+    return Vocab(terms, automaton)
 
 
 @lru_cache(maxsize=1)
@@ -214,59 +251,79 @@ def default_vocab() -> Vocab:
     return load_vocab()
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "-"
-
-
 def _sentence_start(body: str, at: int) -> bool:
     """Is `at` the first word of a sentence (after an opening quote or bracket)?"""
     before = body[max(0, at - 4):at].rstrip(" \"'“‘(")
     return not before or before[-1] in ".!?:;\n"
 
 
-def _matches(body: str, lower: str, title_end: int, vocab: Vocab) -> list[tuple[int, int, Term]]:
-    """Terms on word boundaries, longest first where they overlap."""
+def _matches(body: str, lower: str, title_end: int, vocab: Vocab,
+             ranges: Iterable[tuple[int, int]] | None = None) -> tuple[list[tuple[int, int, Term]], _Marks]:
+    """Terms on word boundaries, longest first where they overlap; and the grammar marks; read
+    only within `ranges` (character spans of `lower`) when given."""
     found = []
-    size = len(lower)
-    for end, term in vocab.automaton.iter(lower):
-        end += 1
-        start = end - len(term.text) - (1 if term.needs_number else 0)
-        if start > 0 and _is_word_char(lower[start - 1]):
-            continue
-        if term.needs_number:
-            if not NUMBER_AFTER.match(lower, end - 1):
+    marks = []
+    spaced = " " + lower.translate(SPACED) + " "
+    for a, b in ranges if ranges is not None else ((0, len(lower)),):
+        for end, term in vocab.automaton.iter(spaced, a, min(b + 2, len(spaced))):
+            # `end` is the key's last character in the spaced text, one past it in `lower`
+            end -= term.tail
+            start = end - len(term.text)
+            if term.mark:
+                marks.append((start, end, term))
                 continue
-            end -= 1
-        elif end < size and _is_word_char(lower[end]):
-            continue
-        if start > title_end and body[start].isupper() and not _sentence_start(body, start):
-            continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
-        found.append((start, end, term))
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), not x[2].needs_number))  # "lost 5%" over "lost"
+            if term.needs_number and not NUMBER_AFTER.match(lower, end):
+                continue
+            if start > title_end and body[start].isupper() and not _sentence_start(body, start):
+                continue  # "the Yom Kippur War", "Miss Universe": a capitalised word inside a name
+            if term.text in REPORTING_SET:  # "forecasts", "estimates": a figure, and a reporting verb
+                marks.append((start, end, REPORTING_MARK))
+            found.append((start, start - end, not term.needs_number, len(found), end, term))
+    found.sort()  # by start, longest first, "lost 5%" over "lost"
     kept: list[tuple[int, int, Term]] = []
     last_end = -1
-    for start, end, term in found:
+    for start, _, _, _, end, term in found:
         if start >= last_end:
             kept.append((start, end, term))
             last_end = end
         elif end - start > kept[-1][1] - kept[-1][0] and start >= (kept[-2][1] if len(kept) > 1 else -1):
             kept[-1] = (start, end, term)  # a longer term overlapping the last one wins
             last_end = end
-    return kept
+    return kept, _Marks(marks)
 
 
-def _clause_start(lower: str, s_start: int, at: int) -> int:
+class _Marks:
+    """Where the grammar words of a body stand, found once: negators, clause breaks, concessive
+    and contrast words; each phrase then asks by bisection instead of searching again."""
+
+    def __init__(self, marks: list[tuple[int, int, Term]]) -> None:
+        self.spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in MARK_KINDS}
+        for start, end, term in sorted(marks, key=lambda x: x[0]):
+            self.spans[term.kind].append((start, end))
+        self.starts = {name: [a for a, _ in spans] for name, spans in self.spans.items()}
+
+    def within(self, name: str, lo: int, hi: int) -> tuple[int, int] | None:
+        """The last mark of that name lying wholly in [lo, hi), if any."""
+        spans = self.spans[name]
+        k = bisect.bisect_left(self.starts[name], hi) - 1
+        while k >= 0 and spans[k][0] >= lo:
+            if spans[k][1] <= hi:
+                return spans[k]
+            k -= 1
+        return None
+
+
+def _clause_start(marks: _Marks, s_start: int, at: int) -> int:
     """Where the clause holding offset `at` begins, within its sentence."""
     begin = s_start
-    for m in CLAUSE_BREAK.finditer(lower, s_start, at):
-        begin = m.end()
-    return begin
+    found = marks.within("clause", s_start, at)
+    return found[1] if found else begin
 
 
 def _holder_mentions(mentions: Iterable[Mention], kb: KB | None) -> list[tuple[Mention, str]]:
     out = []
     for m in mentions:
-        kind = m.entity.split(":", 1)[0]
+        kind = m.entity.partition(":")[0]
         if kind == "place" and kb is not None:
             info = kb.entities.get(m.entity)
             if info is not None and info.get("kind") == "index" and info.country:
@@ -281,30 +338,49 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                  kb: KB | None = None) -> list[Phrase]:
     """Every signed phrase of the body, each given to the entity it is said of."""
     lower = body.lower()
-    matches = _matches(body, lower, title_end, vocab)
-    if not matches:
-        return []
     holders = _holder_mentions(mentions, kb)
+    by_sentence: dict[int, list[tuple[Mention, str]]] = {}
+    for m, kind in holders:
+        by_sentence.setdefault(sentences.index(m.start), []).append((m, kind))
+    # Past the lead, only sentences that name a holder are read (a phrase there counts only for
+    # the name its sentence gives).
+    lead_end = title_end + LEAD_CHARS
+    ranges = [(0, lead_end)]
+    for i in sorted(by_sentence):
+        a, b = sentences.spans[i]
+        if b > ranges[-1][1]:
+            if a <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], b)  # overlapping spans are read once
+            else:
+                ranges.append((a, b))
+    matches, marks = _matches(body, lower, title_end, vocab, ranges)
+    comparing = any(word in lower for word in COMPARATOR_WORDS)
+    if not comparing and all(t.kind in FIGURE_KINDS for _, _, t in matches):
+        return []  # figures named, nothing said about them
     phrases: list[Phrase] = []
     # "operating profit excluding restructuring costs rose": a qualifier's figure is nobody's.
-    used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches)
-                              if t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
+    qualifying = any(word in lower for word in QUALIFIER_WORDS)
+    used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches) if qualifying
+                              and t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
     # A figure set against its earlier value reads on its own; the words inside the comparison
     # ("compared to a negative EUR 15 mn") belong to it.
     inside: list[tuple[int, int]] = []
-    for j, (start, end, term) in enumerate(matches):
+    for j, (start, end, term) in enumerate(matches if comparing else ()):
         if term.kind == FIGURE and j not in used_figures:
             compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
             if compared is not None:
                 sign, last = compared
                 used_figures.add(j)
                 inside.append((start, last))
-                phrases.append(_placed(body, lower, holders, term, start, last, sign, COMPARISON_WEIGHT, True,
+                phrases.append(_placed(marks, body, lower, by_sentence, term, start, last, sign, COMPARISON_WEIGHT, True,
                                        sentences.index(start), sentences, title_end))
+    softer = "less than" in lower
     for i, (start, end, term) in enumerate(matches):
-        if term.kind in FIGURE_KINDS or any(a <= start < b for a, b in inside):
+        if term.kind in FIGURE_KINDS or (inside and any(a <= start < b for a, b in inside)):
             continue
         s_index = sentences.index(start)
+        if start >= lead_end and s_index not in by_sentence:
+            continue  # past the lead, a phrase counts only for a name its sentence gives
         s_start, s_end = sentences.spans[s_index]
         weight = term.weight
         corporate = term.kind in CORPORATE_KINDS
@@ -315,7 +391,7 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 if INTO.fullmatch(lower, end, matches[figure_at][0]):
                     sign = 1.0  # "slipped to a net loss", "swung into profit": the state reached
             else:
-                figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
+                figure_at = _claim_figure(marks, matches, i, lower, s_start, s_end, used_figures, FIGURE_BEFORE_CHARS,
                                           FIGURE_AFTER_CHARS, after_first=False)
                 then = _adjacent_figure(matches, i, lower, used_figures) if figure_at is not None else None
                 if then is not None and matches[then][2].kind == FIGURE and FROM.fullmatch(
@@ -332,21 +408,21 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
             else:
                 sign *= SIGN[matches[figure_at][2].polarity]
                 corporate = corporate or matches[figure_at][2].kind in CORPORATE_KINDS
-            if SOFTER_THAN.match(lower, end, min(s_end, end + 60)):
+            if softer and SOFTER_THAN.match(lower, end, min(s_end, end + 60)):
                 sign = -sign
         else:  # a signed phrase takes its figure along, so no later move reads it again
-            figure_at = _claim_figure(matches, i, lower, s_start, s_end, used_figures, SIGNED_FIGURE_BEFORE_CHARS,
+            figure_at = _claim_figure(marks, matches, i, lower, s_start, s_end, used_figures, SIGNED_FIGURE_BEFORE_CHARS,
                                       SIGNED_FIGURE_AFTER_CHARS, after_first=True)
             if figure_at is not None and matches[figure_at][2].kind in CORPORATE_KINDS:
                 weight = min(1.0, weight * WITH_FIGURE_FACTOR)
                 corporate = True
-        if vocab.negation.search(lower, max(s_start, start - NEGATION_CHARS), start):
+        if marks.within("negation", max(s_start, start - NEGATION_CHARS), start):
             sign = -sign
             if term.kind == MOVE:
                 weight *= NEGATED_MOVE_FACTOR
         anchor = min(start, matches[figure_at][0]) if figure_at is not None else start
         last = max(end, matches[figure_at][1]) if figure_at is not None else end
-        phrase = _placed(body, lower, holders, term, anchor, last, sign, weight, corporate, s_index, sentences,
+        phrase = _placed(marks, body, lower, by_sentence, term, anchor, last, sign, weight, corporate, s_index, sentences,
                          title_end)
         if phrase.entity == "" and figure_at is not None and matches[figure_at][2].kind == MARKET_FIGURE:
             continue  # "higher prices" of nothing named: not the story's own company
@@ -368,19 +444,20 @@ def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, u
     return j
 
 
-def _placed(body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
+def _placed(marks: _Marks, body: str, lower: str, holders: dict[int, list[tuple[Mention, str]]], term: Term, start: int, end: int,
             sign: float, weight: float, corporate: bool, s_index: int, sentences: Sentences,
             title_end: int) -> Phrase:
     """A phrase weighed by where it stands (headline, lead, clause) and given to its holder."""
     s_start, s_end = sentences.spans[s_index]
-    clause = _clause_start(lower, s_start, start)
-    if CONCESSIVE.search(lower, clause, start):
-        weight *= CONCESSIVE_FACTOR
-    elif CONTRAST.search(lower, s_start, start):
+    clause = _clause_start(marks, s_start, start)
+    concession = marks.within("concessive", s_start, start)
+    if concession and "," not in lower[concession[1]:start] and not marks.within("clause", concession[1], start):
+        weight *= CONCESSIVE_FACTOR  # inside "although ..." up to its comma
+    elif marks.within("contrast", s_start, start):
         weight *= CONTRAST_FACTOR
     weight *= TITLE_WEIGHT if start < title_end else LEAD_WEIGHT if start < title_end + LEAD_CHARS else BODY_WEIGHT
-    entity = _holder(body, lower, holders, term, start, end, s_start, s_end, clause)
-    return Phrase(start, end, "up" if sign > 0 else "down", weight, " ".join(body[start:end].split()), s_index,
+    entity = _holder(marks, body, lower, holders.get(s_index, ()), term, start, end, s_end, clause)
+    return Phrase(start, end, "up" if sign > 0 else "down", weight, body[start:end].replace("\n", " "), s_index,
                   entity, corporate)
 
 
@@ -437,49 +514,37 @@ def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: i
     return (1.0 if now > then else -1.0) * SIGN[figure.polarity], end
 
 
-def _claim_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, s_start: int, s_end: int,
+def _claim_figure(marks: _Marks, matches: list[tuple[int, int, Term]], i: int, lower: str, s_start: int, s_end: int,
                   used: set[int], before_chars: int, after_chars: int, after_first: bool) -> int | None:
     """The index of the figure a phrase is about, nearest before ("operating profit rose") or
     after ("an increase in net sales", "recovered those losses"); each figure is claimed once."""
     start, end, _ = matches[i]
-
-    def before() -> int | None:
-        for j in range(i - 1, -1, -1):
+    found = None
+    for side in ((1, -1) if after_first else (-1, 1)):
+        j = i + side
+        while 0 <= j < len(matches):
             f_start, f_end, f = matches[j]
-            if f_end < max(s_start, start - before_chars):
-                return None
             if f.kind in FIGURE_KINDS and j not in used:
-                return None if CLAUSE_BREAK.search(lower, f_end, start) else j
-            if f.kind == MOVE or f.kind in SIGNED_KINDS:
-                return None  # another phrase owns anything further back
-        return None
-
-    def after() -> int | None:
-        for j in range(i + 1, len(matches)):
-            f_start, f_end, f = matches[j]
-            if f_start > min(s_end, end + after_chars):
-                return None
-            if f.kind in FIGURE_KINDS and j not in used:
-                # a signed word's object follows it directly ("recovered those losses"), not past a comma
-                return None if after_first and "," in lower[end:f_start] else j
-            if f.kind == MOVE or f.kind in SIGNED_KINDS:
-                return None
-        return None
-
-    first, second = (after, before) if after_first else (before, after)
-    found = first()
-    if found is None:
-        found = second()
-    if found is not None:
-        used.add(found)
-    return found
+                if side < 0 and f_end >= max(s_start, start - before_chars):
+                    found = None if marks.within("clause", f_end, start) else j
+                elif side > 0 and f_start <= min(s_end, end + after_chars):
+                    # a signed word's object follows it directly ("recovered those losses"), not past a comma
+                    found = None if after_first and "," in lower[end:f_start] else j
+                break
+            if f.kind == MOVE or f.kind in SIGNED_KINDS or (f_end < start - before_chars if side < 0
+                                                             else f_start > end + after_chars):
+                break  # another phrase owns anything further, or the figure is too far
+            j += side
+        if found is not None:
+            used.add(found)
+            return found
+    return None
 
 
-def _holder(body: str, lower: str, holders: list[tuple[Mention, str]], term: Term, start: int, end: int,
-            s_start: int, s_end: int, clause: int) -> str:
+def _holder(marks: _Marks, body: str, lower: str, in_sentence: Sequence[tuple[Mention, str]], term: Term, start: int, end: int,
+            s_end: int, clause: int) -> str:
     """The entity a phrase is said of: an event noun's complement, else the nearest name before
     it in its clause, else the sentence's first name; "" when the sentence names none."""
-    in_sentence = [(m, kind) for m, kind in holders if s_start <= m.start < s_end]
     if not in_sentence:
         return ""
     if term.kind in COMPLEMENT_KINDS:
@@ -492,12 +557,12 @@ def _holder(body: str, lower: str, holders: list[tuple[Mention, str]], term: Ter
     for m, kind in reversed(before):
         if m.start < clause:
             break
-        if _holds(body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, term):
             return m.entity
     for m, kind in in_sentence:
         if m.start >= start:
             break
-        if _holds(body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, term):
             return m.entity
     return ""
 
@@ -509,20 +574,20 @@ def _source(body: str, m: Mention, phrase_start: int) -> bool:
     return said is not None and said.group("next")[:1].isupper() and said.group("next") not in SELF_WORDS
 
 
-def _holds(body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
+def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
     """A country holds a phrase only through its economy or markets ("Japan's exports fell")."""
     if kind == "commodity" and term.kind in UNSIGNED_FOR_COMMODITY:
         return False
     if kind != "company" and MODIFIER_OF.match(body, m.end):
         return False
-    if _source(body, m, phrase_start):
+    if marks.within("reporting", m.end, phrase_start) and _source(body, m, phrase_start):
         return False
     if kind != "country":
         return True
     return COUNTRY_TIE.search(body, m.end, phrase_start) is not None
 
 
-def combine(phrases: Iterable[Phrase]) -> Stance | None:
+def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
     """One stance from phrases: weighted vote, strength from the total weight, the strongest
     phrases as evidence."""
     phrases = sorted(phrases, key=lambda p: -p.weight)
@@ -532,7 +597,7 @@ def combine(phrases: Iterable[Phrase]) -> Stance | None:
     down = sum(p.weight for p in phrases if p.direction == "down")
     total = up + down
     net = up - down
-    if total < CLEAR_MIN_WEIGHT:
+    if total < CLEAR_MIN_WEIGHT - 1e-9:  # 0.45 in the headline (2 x 0.45) is clear
         direction = "neutral"
     elif abs(net) / total < MIXED_SHARE:
         direction = "mixed"
@@ -540,7 +605,7 @@ def combine(phrases: Iterable[Phrase]) -> Stance | None:
         direction = "up" if net > 0 else "down"
     strength = 1.0 - math.exp(-abs(net if direction in ("up", "down") else total) / STRENGTH_SCALE)
     evidence = tuple(dict.fromkeys(f"{p.words} ({p.direction})" for p in phrases))[:EVIDENCE_MAX]
-    return Stance(direction, round(strength, 3), evidence)
+    return Stance(direction, round(strength, 3), evidence, entity)
 
 
 def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) -> dict[str, Stance]:
@@ -556,9 +621,9 @@ def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) ->
         del by_entity[""]
     out = {}
     for entity, group in by_entity.items():
-        stance = combine(group)
+        stance = combine(group, entity)
         if stance is not None:
-            out[entity] = Stance(stance.direction, stance.strength, stance.evidence, entity)
+            out[entity] = stance
     return out
 
 

@@ -47,9 +47,21 @@ def test_negation_flips_a_signed_phrase(kb_small):
     assert direction(kb_small, "Cameco's results were not strong", entity="company:CCJ") == "down"
 
 
+def test_a_contracted_negation_flips_too(kb_small):
+    assert direction(kb_small, "Cameco's results weren't strong", entity="company:CCJ") == "down"
+
+
 def test_the_headline_outweighs_the_body(kb_small):
     text = "Sales rose in the quarter."
     assert direction(kb_small, "Cameco profit falls sharply", text, "company:CCJ") == "down"
+
+
+@pytest.mark.parametrize("title, want", [
+    ("Chevron shares plunged after sales missed estimates, although its profit topped forecasts", "down"),
+    ("Despite weak demand, Chevron's operating profit rose sharply", "up"),
+])
+def test_a_concessive_clause_is_background(kb_small, title, want):
+    assert direction(kb_small, title, entity="company:CVX") == want
 
 
 def test_opposite_statements_of_equal_weight_are_mixed(kb_small):
@@ -92,3 +104,73 @@ def test_text_stance_reads_the_text_without_names(kb_small):
     body = "Net sales decreased and the order book shrank" + TITLE_SEP
     stance = text_stance(body, Sentences(body), len(body) - 2, default_vocab())
     assert stance is not None and stance.direction == "down"
+
+
+@pytest.mark.parametrize("title, want", [
+    ("Quarterly net sales were 40 million dollars, compared with 32 million a year earlier", "up"),
+    ("The operating margin was 4.1%, compared to 6.5% in the previous year", "down"),
+    ("The miner booked an operating loss of 3 million, compared with a profit of 2 million", "down"),
+    ("Cash flow was 2 million, against a negative 9 million a year ago", "up"),
+    ("Net sales in 2024 were 5 million, compared with 2023", None),  # years are not amounts
+])
+def test_a_figure_compared_with_its_earlier_value_reads_up_or_down(kb_small, title, want):
+    assert direction(kb_small, title) == want
+
+
+@pytest.mark.parametrize("title, want", [
+    ("The miner slipped to a net loss in the third quarter", "down"),
+    ("The miner swung into a profit of 3 million", "up"),
+    ("The pretax loss was 4 million, down from a profit of 6 million", "down"),
+    ("The company's structural cost reductions came ahead of plan", "up"),
+    ("The miner's result was burdened by increased fixed costs", "down"),
+])
+def test_state_reached_and_qualified_figures(kb_small, title, want):
+    assert direction(kb_small, title) == want
+
+
+def test_a_qualifier_figure_is_not_the_one_that_moved(kb_small):
+    title = "The company's operating profit excluding restructuring costs grew to 40 million"
+    assert direction(kb_small, title) == "up"
+
+
+def test_a_name_that_reports_on_another_is_a_source_not_the_holder(kb_small):
+    found = stances(kb_small, "Chevron expects that Ortalyk will cut its growth forecast")
+    assert "company:CVX" not in found
+    assert found[""].direction == "down"
+
+
+def test_a_company_reporting_on_itself_keeps_the_phrase(kb_small):
+    assert direction(kb_small, "Chevron said its operating profit rose", entity="company:CVX") == "up"
+
+
+def test_a_country_named_further_after_an_event_noun_is_not_hit(kb_small):
+    assert "country:US" not in stances(kb_small, "An embargo on shipments to the United States began in 1973")
+
+
+def test_a_capitalised_cue_inside_a_name_in_the_body_is_skipped(kb_small):
+    found = stances(kb_small, "Veterans remember", "The museum covers the Gulf War and Korea.")
+    assert found == {}
+
+
+def test_past_the_lead_a_phrase_counts_only_for_a_name_its_sentence_gives(kb_small):
+    filler = "The board met on Tuesday to review the plan. " * 12
+    found = stances(kb_small, "Board meeting held", filler + "Net profit fell sharply.")
+    assert "" not in found
+    found = stances(kb_small, "Board meeting held", filler + "Cameco's net profit fell sharply.")
+    assert any("net profit fell" in line for line in found["company:CCJ"].evidence)
+
+
+def test_a_name_that_forecasts_for_another_is_a_source(kb_small):
+    found = stances(kb_small, "Chevron forecasts that Ortalyk will cut its growth forecast")
+    assert "company:CVX" not in found
+    assert found[""].direction == "down"
+
+
+def test_a_phrase_straddling_the_lead_is_counted_once(kb_small):
+    filler = "The board met on Tuesday to review the plan and its many annexes. " * 5
+    late = "Later, after a long talk about many other matters of the day, Cameco's net profit fell sharply."
+    assert len("Board meeting held") + len(TITLE_SEP) + len(filler) < len("Board meeting held") + 400 \
+        < len("Board meeting held") + len(TITLE_SEP) + len(filler) + late.index("net profit")  # it straddles the lead
+    found = stances(kb_small, "Board meeting held", filler + late)
+    assert found["company:CCJ"].evidence == ("net profit fell (down)",)
+    assert found["company:CCJ"].strength < 0.5  # one body phrase, not two
