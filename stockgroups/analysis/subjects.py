@@ -180,7 +180,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         by_entity[m.entity].append(m)
     title_end = title_len + 2 if title_len else 0
     lead_stop = lead_end(body, title_end)
-    framed = _framed(body, lead_stop)
+    framed: frozenset[str] | None = None  # computed only when a commodity needs it
     out: list[Subject] = []
     companies = [e for e in entities if e.kind == "company" and e.mentions]
     top_company = companies[0].id if companies else ""
@@ -193,7 +193,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         if e.kind == "commodity":
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif e.id in framed:
+            elif e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
             if where in ("title", "lead") or (e.id == top_company and body_n >= COMPANY_REPEAT):
