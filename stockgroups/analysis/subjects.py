@@ -44,6 +44,7 @@ COMPANY_REPEAT = 3
 # subject (one name in a long list deep in the story is left out).
 MENTIONED_MIN_RELEVANCE = 0.1
 MENTIONED_MIN_COUNT = 2
+ATTRIBUTED_ROLES = frozenset({"source", "index"})  # roles the relevance stage gives such mentions
 # A country is the story's subject when named in the headline or lead and at least this
 # central among the story's entities.
 COUNTRY_MIN_RELEVANCE = 0.5
@@ -196,7 +197,10 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
             elif e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
-            if where in ("title", "lead") or (e.id == top_company and body_n >= COMPANY_REPEAT):
+            # A company quoted as a source ("analysts at X said") or named for an index ("the
+            # Nasdaq Composite") is not what the story is about unless the headline names it.
+            attributed = where != "title" and not ATTRIBUTED_ROLES.isdisjoint(e.roles)
+            if not attributed and (where in ("title", "lead") or (e.id == top_company and body_n >= COMPANY_REPEAT)):
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif e.relevance >= MENTIONED_MIN_RELEVANCE or e.mentions >= MENTIONED_MIN_COUNT:
                 out.append(Subject(e.id, e.kind, "mentioned", e.relevance))

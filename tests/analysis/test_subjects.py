@@ -210,3 +210,13 @@ def test_second_segment_industry_counts_when_the_story_speaks_of_it(kb_full):
     groups = _groups(text, kb_full)
     assert "industry:it-services" in groups
     assert groups["sector:information-technology"].score <= groups["industry:it-services"].score
+
+
+def test_company_quoted_as_a_source_is_not_what_the_story_is_about(kb_full):
+    from stockgroups.model import Entity, Mention
+    body = "Brent seen higher\n\nGoldman Sachs analysts said Brent would rise next quarter on tight supply."
+    start = body.index("Goldman")
+    mentions = (Mention("company:GS", start, start + len("Goldman Sachs"), "Goldman Sachs"),)
+    entities = (Entity("company:GS", "company", "Goldman Sachs", 1, 1.0, ("source",)),)
+    subjects = select_subjects(body, len("Brent seen higher"), entities, mentions, kb_full)
+    assert [s.where for s in subjects if s.entity == "company:GS"] in ([], ["mentioned"])
