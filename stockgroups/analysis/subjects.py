@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter, defaultdict
+import string
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,10 +71,10 @@ STANCE_MIN_STRENGTH = 0.45
 MAX_GROUPS = 15
 # Market-news gate: at least this many market words, and more than the off-market ones
 # (recipes, sport, crime, history) times this ratio; an event or a named company passes.
-GATE_MIN_MARKET = 2
+GATE_MIN_MARKET = 1
 GATE_OFF_RATIO = 1.0
 GATE_MIN_OFF = 2  # off-market words needed before they can silence the event layer too
-_WORD = re.compile(r"[a-z]+")
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "“”‘’–—…"})
 # A headline that frames the story as a look back ("Fifty years on", "20 years after",
 # "the anniversary of") marks a history piece, whatever markets it recalls.
 RETROSPECTIVE = re.compile(r"\b(?:\w+|\d+)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b",
@@ -126,10 +127,11 @@ def _framed(body: str, lead_stop: int) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _counts(body: str) -> tuple[int, int]:
-    """(market words, off-market words) in the story, counted once per story."""
+    """(market words, off-market words): how many different words of each list the story uses
+    (variety, not repetition: one word said ten times is still one sign), once per story."""
     market, off = gate_words()
-    counts = Counter(_WORD.findall(body.lower()))
-    return sum(counts[w] for w in market.intersection(counts)), sum(counts[w] for w in off.intersection(counts))
+    words = set(body.lower().translate(_PUNCTUATION).split())
+    return len(market.intersection(words)), len(off.intersection(words))
 
 
 def is_off_market(body: str) -> bool:
