@@ -168,9 +168,14 @@ def lead_end(body: str, title_end: int) -> int:
 
 def _where(mentions: list[Mention], title_end: int, lead_stop: int) -> tuple[str, int]:
     """Where an entity is named first (title, lead or body) and how often in the body."""
-    in_title = any(m.start < title_end for m in mentions)
-    body_n = sum(1 for m in mentions if m.start >= title_end)
-    in_lead = any(title_end <= m.start < lead_stop for m in mentions)
+    in_title = in_lead = False
+    body_n = 0
+    for m in mentions:
+        if m.start < title_end:
+            in_title = True
+        else:
+            body_n += 1
+            in_lead = in_lead or m.start < lead_stop
     return ("title" if in_title else "lead" if in_lead else "body"), body_n
 
 
