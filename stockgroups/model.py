@@ -68,6 +68,7 @@ class Stance:
     strength: float  # 0..1
     evidence: tuple[str, ...]  # the deciding phrases as written, each with the way it reads
     entity: str = ""  # KB id of the holder; "" for the story's own subject when no KB entity names it
+    corporate: bool = False  # the deciding words speak of a firm's figures or dealings (profit, orders...)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class Analysis:
             ],
             "stances": [
                 {"entity": s.entity, "direction": s.direction, "strength": round(s.strength, 3),
-                 "evidence": list(s.evidence)}
+                 "evidence": list(s.evidence), "corporate": s.corporate}
                 for s in self.stances
             ],
             "kb_version": self.kb_version,

@@ -38,7 +38,10 @@ POLARITIES = ("up", "down", "neutral")
 MOVE, FIGURE, MARKET_FIGURE, SHARE_FIGURE, NEGATION = "move", "figure", "market-figure", "share-figure", "negation"
 # "stake", "share capital": a change in who owns what is not a direction for investors.
 UNSIGNED_FIGURE = "unsigned-figure"
-FIGURE_KINDS = frozenset({FIGURE, MARKET_FIGURE, SHARE_FIGURE, UNSIGNED_FIGURE})
+# "exports", "the trade deficit": a country's figures, signed, but no company's.
+MACRO_FIGURE = "macro-figure"
+FIGURE_KINDS = frozenset({FIGURE, MARKET_FIGURE, SHARE_FIGURE, UNSIGNED_FIGURE, MACRO_FIGURE})
+COMPARED_KINDS = frozenset({FIGURE, MACRO_FIGURE})  # figures stated against their earlier value
 UNSIGNED_KINDS = frozenset({NEGATION, UNSIGNED_FIGURE})
 SIGNED_KINDS = frozenset({"result", "guidance", "order", "approval", "legal", "labour", "rating", "payout",
                           "disruption", "tone", "price"})
@@ -68,6 +71,8 @@ SIGNED_FIGURE_AFTER_CHARS = 20
 # 0.4 pct"); without one it may be anything ("the number of staff rose"): it counts for less.
 BARE_MOVE_FACTOR = 0.4
 PRICE_NUMBER = re.compile(r"\s*(?:by\s+|to\s+)?(?:eur|usd|\$|€|£)?\s?\d")
+NAME_BEFORE = re.compile(r"\b[A-Z][\w&.'-]*\s+(?:(?:was|were|is|are|has|had)\s+)?$")
+TITLE_CASE_SHARE = 0.5  # a sentence with this share of capitalised words is a Title Case headline
 # A signed word with its figure ("strong sales", "profit improved") says more than the word alone.
 WITH_FIGURE_FACTOR = 1.5
 # A negation this close before a phrase flips it; a negated move says less than a stated one.
@@ -103,7 +108,7 @@ COMPLEMENT_GAP = 2  # the name follows the preposition at once ("turmoil in Liby
 # the event rules judge that, so a commodity never holds a disruption word.
 UNSIGNED_FOR_COMMODITY = frozenset({"disruption"})
 # Entity kinds that hold a stance; countries only through their economy, markets or an
-# event noun's complement (a demonym in "Finnish company X's profit" is not the holder).
+# event noun's complement (a demonym in "the Chilean miner's profit" is not the holder).
 HOLDER_KINDS = frozenset({"company", "commodity", "industry", "sector", "country"})
 COUNTRY_TIE = re.compile(r"\b(?:economy|economic|gdp|stocks?|shares|equities|bourse|market|markets|currency|"
                          r"exports?|imports?|output|growth|inflation|unemployment|bonds?|index)\b", re.IGNORECASE)
@@ -127,12 +132,12 @@ CLEAR_MIN_WEIGHT = 0.9
 QUALIFIER_WORDS = ("excl", "incl", "before", "after", "net of", "adjusted")  # a cheap test before the search
 QUALIFIER = re.compile(r"\b(?:excluding|including|excl|incl|before|after|net\s+of|adjusted\s+for)\.?\s+"
                        r"(?:[a-z-]+\s+){0,2}$")
-# A move word right before its figure: at most this many plain words between ("increased fixed costs").
+# A move word right before its figure: at most this many plain words between ("higher freight costs").
 ADJACENT_WORDS = 3
 CONJUNCTIONS = frozenset({"and", "or", "but", "while", "as", "than", "whereas", "although", "though", "because"})
 INTO = re.compile(r"\s+(?:to|into)\s+(?:an?\s+)?(?:[a-z-]+\s+)?")  # "slipped to a (larger) loss"
 FROM = re.compile(r"\s*(?:from\s+)?(?:an?\s+)?(?:[a-z-]+\s+)?")  # "down from a (net) profit"
-# A figure against its earlier value: "EUR 5.8 mn, compared to EUR 2.3 mn a year earlier".
+# A figure against its earlier value: "sales of 40 million, compared with 31 million a year before".
 COMPARATOR_WORDS = ("compared", "against", "versus", " vs")  # a cheap test before the search
 COMPARATOR = re.compile(r"\b(?:compared\s+(?:to|with)|as\s+against|against|versus|vs\.?)\s")
 COMPARISON_CHARS = 120
@@ -297,10 +302,12 @@ class _Marks:
     and contrast words; each phrase then asks by bisection instead of searching again."""
 
     def __init__(self, marks: list[tuple[int, int, Term]]) -> None:
+        # the automaton reports marks in text order; a kind's marks never nest, so its list is sorted
         self.spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in MARK_KINDS}
-        for start, end, term in sorted(marks, key=lambda x: x[0]):
+        self.starts: dict[str, list[int]] = {kind: [] for kind in MARK_KINDS}
+        for start, end, term in marks:
             self.spans[term.kind].append((start, end))
-        self.starts = {name: [a for a, _ in spans] for name, spans in self.spans.items()}
+            self.starts[term.kind].append(start)
 
     def within(self, name: str, lo: int, hi: int) -> tuple[int, int] | None:
         """The last mark of that name lying wholly in [lo, hi), if any."""
@@ -358,21 +365,22 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
     if not comparing and all(t.kind in FIGURE_KINDS for _, _, t in matches):
         return []  # figures named, nothing said about them
     phrases: list[Phrase] = []
-    # "operating profit excluding restructuring costs rose": a qualifier's figure is nobody's.
+    # "net income excluding a one-off tax charge rose": a qualifier's figure is nobody's.
     qualifying = any(word in lower for word in QUALIFIER_WORDS)
     used_figures: set[int] = {j for j, (start, _, t) in enumerate(matches) if qualifying
                               and t.kind in FIGURE_KINDS and QUALIFIER.search(lower, max(0, start - 30), start)}
     # A figure set against its earlier value reads on its own; the words inside the comparison
-    # ("compared to a negative EUR 15 mn") belong to it.
+    # ("against a negative 9 million") belong to it.
     inside: list[tuple[int, int]] = []
     for j, (start, end, term) in enumerate(matches if comparing else ()):
-        if term.kind == FIGURE and j not in used_figures:
+        if term.kind in COMPARED_KINDS and j not in used_figures:
             compared = _compared(matches, j, lower, sentences.spans[sentences.index(start)][1])
             if compared is not None:
                 sign, last = compared
                 used_figures.add(j)
                 inside.append((start, last))
-                phrases.append(_placed(marks, body, lower, by_sentence, term, start, last, sign, COMPARISON_WEIGHT, True,
+                phrases.append(_placed(marks, body, lower, by_sentence, term, start, last, sign, COMPARISON_WEIGHT,
+                                       term.kind == FIGURE,
                                        sentences.index(start), sentences, title_end))
     softer = "less than" in lower
     for i, (start, end, term) in enumerate(matches):
@@ -396,13 +404,13 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
                 then = _adjacent_figure(matches, i, lower, used_figures) if figure_at is not None else None
                 if then is not None and matches[then][2].kind == FIGURE and FROM.fullmatch(
                         lower, end, matches[then][0]) and matches[then][2].polarity != matches[figure_at][2].polarity:
-                    used_figures.add(then)  # "a loss of EUR 1 mn, down from a profit": the state now
+                    used_figures.add(then)  # "a loss of 3 million, down from a profit": the state now
                     sign = 1.0
             if figure_at is None:
-                if PRICE_NUMBER.match(lower, end):
-                    corporate = True  # "Kone fell 4.1 percent": the price of the one named
-                else:
+                if not PRICE_NUMBER.match(lower, end):
                     weight *= BARE_MOVE_FACTOR
+                elif _name_before(body, s_start, s_end, start):
+                    corporate = True  # "Acme fell 4%": the price of the firm named
             elif matches[figure_at][2].kind == UNSIGNED_FIGURE:
                 continue
             else:
@@ -430,8 +438,18 @@ def find_phrases(body: str, sentences: Sentences, mentions: Sequence[Mention], t
     return phrases
 
 
+def _name_before(body: str, s_start: int, s_end: int, at: int) -> bool:
+    """Is the word before `at` a proper name ("Acme fell 4%")? Not in a Title Case sentence,
+    where every word is capitalised ("Spain's Inflation Rises 0.4 Pct")."""
+    before = NAME_BEFORE.search(body, s_start, at)
+    if before is None:
+        return False
+    words = [w for w in body[s_start:s_end].split() if w[0].isalpha()]
+    return sum(w[0].isupper() for w in words) < TITLE_CASE_SHARE * len(words)
+
+
 def _adjacent_figure(matches: list[tuple[int, int, Term]], i: int, lower: str, used: set[int]) -> int | None:
-    """The figure a move word qualifies directly ("increased fixed costs", "slipped to a net loss",
+    """The figure a move word qualifies directly ("higher freight costs", "fell into a net loss",
     "lower sales"): the next term, a couple of plain words away; claimed when found."""
     j = i + 1
     if j >= len(matches) or j in used or matches[j][2].kind not in FIGURE_KINDS:
@@ -488,7 +506,7 @@ def _value(m: re.Match[str]) -> float | None:
 
 
 def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: int) -> tuple[float, int] | None:
-    """"operating loss of EUR 1.1 mn, compared to a profit of EUR 0.6 mn": a figure stated
+    """"a net loss of 2 million, compared with a profit of 5 million": a figure stated
     against its earlier value reads up or down; the sign and the end of the comparison."""
     f_start, f_end, figure = matches[j]
     limit = min(s_end, f_end + COMPARISON_CHARS)
@@ -498,14 +516,14 @@ def _compared(matches: list[tuple[int, int, Term]], j: int, lower: str, s_end: i
     if any(f_end <= m_start < cmp.start() and t.kind not in FIGURE_KINDS for m_start, _, t in matches):
         return None  # a move or a signed word between them already says how it went
     now = _amount(lower[f_end:cmp.start()])
-    if now is None:  # "proposed a EUR 1.00 dividend, compared with ...": the figure before its name
+    if now is None:  # "a 40-cent dividend, compared with ...": the figure before its name
         now = _amount(lower[max(0, f_start - AMOUNT_BEFORE_CHARS):f_start])
     then_text = lower[cmp.end():min(s_end, cmp.end() + COMPARISON_CHARS // 2)]
     then = _amount(then_text)
     if now is None or then is None:
         return None
     earlier = [t for m_start, _, t in matches
-               if cmp.end() <= m_start < cmp.end() + len(then_text) and t.kind == FIGURE]
+               if cmp.end() <= m_start < cmp.end() + len(then_text) and t.kind in COMPARED_KINDS]
     end = cmp.end() + AMOUNT.search(then_text).end()  # type: ignore[union-attr]
     if earlier and earlier[0].polarity != figure.polarity:
         return SIGN[figure.polarity], end  # a loss now against a profit then: down
@@ -557,24 +575,24 @@ def _holder(marks: _Marks, body: str, lower: str, in_sentence: Sequence[tuple[Me
     for m, kind in reversed(before):
         if m.start < clause:
             break
-        if _holds(marks, body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, end, term):
             return m.entity
     for m, kind in in_sentence:
         if m.start >= start:
             break
-        if _holds(marks, body, m, kind, start, term):
+        if _holds(marks, body, m, kind, start, end, term):
             return m.entity
     return ""
 
 
 def _source(body: str, m: Mention, phrase_start: int) -> bool:
-    """"JP Morgan expects that Scala will cut...": a name that reports on another one is the
+    """"Acme Bank expects that Beta Mining will cut...": a name that reports on another one is the
     source, not the one the phrase is about ("Nokia said its profit rose" keeps Nokia)."""
     said = REPORTING.match(body, m.end, phrase_start)
     return said is not None and said.group("next")[:1].isupper() and said.group("next") not in SELF_WORDS
 
 
-def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, term: Term) -> bool:
+def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, phrase_end: int, term: Term) -> bool:
     """A country holds a phrase only through its economy or markets ("Japan's exports fell")."""
     if kind == "commodity" and term.kind in UNSIGNED_FOR_COMMODITY:
         return False
@@ -584,7 +602,7 @@ def _holds(marks: _Marks, body: str, m: Mention, kind: str, phrase_start: int, t
         return False
     if kind != "country":
         return True
-    return COUNTRY_TIE.search(body, m.end, phrase_start) is not None
+    return COUNTRY_TIE.search(body, m.end, phrase_end) is not None  # "Japan's exports fell": the figure ties
 
 
 def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
@@ -593,8 +611,12 @@ def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
     phrases = sorted(phrases, key=lambda p: -p.weight)
     if not phrases:
         return None
-    up = sum(p.weight for p in phrases if p.direction == "up")
-    down = sum(p.weight for p in phrases if p.direction == "down")
+    up = down = 0.0
+    for p in phrases:
+        if p.direction == "up":
+            up += p.weight
+        else:
+            down += p.weight
     total = up + down
     net = up - down
     if total < CLEAR_MIN_WEIGHT - 1e-9:  # 0.45 in the headline (2 x 0.45) is clear
@@ -604,8 +626,13 @@ def combine(phrases: Iterable[Phrase], entity: str = "") -> Stance | None:
     else:
         direction = "up" if net > 0 else "down"
     strength = 1.0 - math.exp(-abs(net if direction in ("up", "down") else total) / STRENGTH_SCALE)
-    evidence = tuple(dict.fromkeys(f"{p.words} ({p.direction})" for p in phrases))[:EVIDENCE_MAX]
-    return Stance(direction, round(strength, 3), evidence, entity)
+    lines: dict[str, None] = {}
+    for p in phrases:
+        lines[f"{p.words} ({p.direction})"] = None
+        if len(lines) == EVIDENCE_MAX:
+            break
+    evidence = tuple(lines)
+    return Stance(direction, round(strength, 3), evidence, entity, any(p.corporate for p in phrases))
 
 
 def stances_of(phrases: Iterable[Phrase], sentences: Sentences | None = None) -> dict[str, Stance]:

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 STATED_MIN_STRENGTH = 0.45
 # The hit's score: a stated direction of the subject is as strong as a main event's push.
 STATED_BASE, STATED_SPAN = 0.4, 0.5
+# What the story states firmly about a company outranks what an event rule infers for it
+# ("Micron rose on expectations of higher prices" in a story about a quake at chip plants).
+OVERRIDE_MIN_STRENGTH = 0.6
 # Other companies the story names take their own stated direction when this central.
 COMPANY_SUBJECT_MIN = 0.5
 # The story's unnamed phrases ("operating profit rose") are the top company's when it is in the
@@ -33,6 +36,11 @@ UNLISTED = "unlisted"
 UNNAMED = "the company in the story (not named)"
 NAME_RUN = re.compile(r"[A-Z][\w&'.\-]*(?:\s+(?:[A-Z][\w&'.\-]*|&|de|of|and)(?=\s+[A-Z])?)*")
 POSSESSIVE = re.compile(r"\s*['’]s?$")
+TITLE_CASE_SHARE = 0.7
+_CORPORATE = (r"(?:Corp|Corporation|Inc|Co|Ltd|Plc|PLC|Group|Holdings?|Oyj|Oy|AB|ASA|AG|SA|NV|SE|Bank|Industries|"
+              r"Mining|Petroleum|Airlines?|Motors?|Systems)\b\.?")
+CORPORATE_WORD = re.compile(r"\b" + _CORPORATE + r"(?:\s+" + _CORPORATE + r")*")  # "Mining Corp" as one
+TICKER_AFTER = re.compile(r"\s*[<(][A-Za-z.]{1,6}[>)]")
 NOT_NAMES = frozenset("""The A An In On At For From By With Its It This That These Those Our We He She They
 Mr Mrs Ms Dr EUR USD SEK NOK DKK GBP JPY CEO CFO President Chairman Chief Operating Net Sales Profit Group
 January February March April May June July August September October November December
@@ -52,9 +60,19 @@ def _line(stance: Stance) -> str:
 
 
 def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
-    """The first proper name in the title that the KB does not know: the company, usually."""
+    """The first proper name in the title that the KB does not know: the company, usually. In a
+    headline written in Title Case every word looks like a name: there only a name that ends in
+    a corporate word ("Acme Mining Corp") or cites its ticker ("Acme <ACM>") counts."""
     known = [(m.start, m.end) for m in mentions if m.start < len(title)]
+    words = [w for w in title.split() if len(w) >= 4 and w[0].isalpha()]
+    title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
     for m in NAME_RUN.finditer(title):
+        if title_case:
+            corporate = CORPORATE_WORD.search(m.group())
+            if corporate:  # "Acme Mining Corp Posts Higher Profit": the name ends at its corporate word
+                return m.group()[:corporate.end()].rstrip(".")
+            if not TICKER_AFTER.match(title, m.end()):
+                continue
         words = [w for w in re.finditer(r"\S+", m.group())
                  if w.group().strip(".,'") not in NOT_NAMES
                  and not any(s < m.start() + w.end() and m.start() + w.start() < e for s, e in known)]
@@ -75,8 +93,9 @@ def _signed_company(companies: tuple[CompanyHit, ...], e: Entity, stance: Stance
     info = kb.entities[e.id]
     for i, hit in enumerate(companies):
         if hit.ticker == info.ticker:
-            if hit.direction in ("up", "down"):
-                return companies  # an event or a stated price move already signed it
+            if hit.direction == stance.direction or (hit.direction in ("up", "down")
+                                                     and stance.strength < OVERRIDE_MIN_STRENGTH):
+                return companies  # an event already signed it, and the story says nothing firmer
             signed = CompanyHit(hit.ticker, hit.name, max(hit.score, _score(stance)), stance.direction, hit.via,
                                 (_line(stance),) + hit.evidence)
             return tuple(sorted(companies[:i] + (signed,) + companies[i + 1:], key=lambda h: (-h.score, h.ticker)))
@@ -93,7 +112,7 @@ def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], group
     own = by_entity.get("")
     named = [e for e in entities if e.kind == "company"]
     if named:
-        # The subject company takes the story's own stance too ("Kone said operating profit rose").
+        # The subject company takes the story's own stance too ("Acme said operating profit rose").
         central = [e for e in named if "title" in e.roles or e.relevance >= COMPANY_SUBJECT_MIN]
         signed = [(e, by_entity.get(e.id) or (own if e is named[0] and _owns_story(e) else None)) for e in central]
         signed = [(e, s) for e, s in signed if _clear(s)]
@@ -119,6 +138,8 @@ def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], group
     if _clear(own) and not any(c.direction in ("up", "down") for c in companies):
         assert own is not None
         name = unlisted_name(title, mentions)
+        if name == UNNAMED and not own.corporate:
+            return groups, companies  # no firm named and no firm's figures: not a company story
         added = CompanyHit("", name, _score(own), own.direction, (UNLISTED,),
                            (_line(own), f"{name} is the story's company; it is not in the knowledge base"))
         return groups, tuple(sorted(companies + (added,), key=lambda h: (-h.score, h.ticker)))
