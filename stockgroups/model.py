@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DIRECTIONS = ("up", "down", "mixed", "neutral")
+# How a hit relates to the story: its own subject (the company, commodity, country or
+# industry the story is about), first-order (named in the story and moved by it), or
+# second-order (reached through the knowledge graph: producers, peers, suppliers, sectors).
+HIT_ROLES = ("subject", "first-order", "second-order")
+# How central a company is to the story: "about" (the story is about it), "mentioned"
+# (named in passing), "exposed" (not named; reached through the graph).
+COMPANY_RELEVANCE = ("about", "mentioned", "exposed")
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class GroupHit:
     score: float  # 0..1
     direction: str  # up | down | mixed | neutral
     evidence: tuple[str, ...]  # readable chain of facts, first line first
+    role: str = "second-order"  # one of HIT_ROLES
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ class CompanyHit:
     direction: str
     via: tuple[str, ...]  # group ids (or entity ids) that brought the company in
     evidence: tuple[str, ...]
+    role: str = "second-order"  # one of HIT_ROLES
+    relevance: str = "exposed"  # one of COMPANY_RELEVANCE
 
 
 @dataclass(frozen=True)
@@ -126,12 +136,13 @@ class Analysis:
             ],
             "groups": [
                 {"id": g.id, "kind": g.kind, "name": g.name, "score": round(g.score, 3),
-                 "direction": g.direction, "evidence": list(g.evidence)}
+                 "direction": g.direction, "role": g.role, "evidence": list(g.evidence)}
                 for g in self.groups
             ],
             "companies": [
                 {"ticker": c.ticker, "name": c.name, "score": round(c.score, 3),
-                 "direction": c.direction, "via": list(c.via), "evidence": list(c.evidence)}
+                 "direction": c.direction, "role": c.role, "relevance": c.relevance,
+                 "via": list(c.via), "evidence": list(c.evidence)}
                 for c in self.companies
             ],
             "stances": [
@@ -150,7 +161,9 @@ def replace(obj: Any, **changes: Any) -> Any:
 
 
 __all__ = [
+    "COMPANY_RELEVANCE",
     "DIRECTIONS",
+    "HIT_ROLES",
     "Analysis",
     "Article",
     "CompanyHit",

@@ -52,9 +52,9 @@ AS_OF = "2025"  # snapshot year of both listings
 # How many companies to take per home country, largest first. Sized so the names
 # stories mention are in, while keeping the alias automaton small (start-up <= 1 s).
 QUOTAS: dict[str, int] = {
-    "US": 950, "JP": 330, "CN": 260, "HK": 70, "IN": 220, "GB": 230, "CA": 200, "KR": 150,
-    "TW": 150, "AU": 170, "DE": 120, "FR": 110, "CH": 70, "SE": 70, "NL": 45, "IT": 60,
-    "ES": 45, "NO": 40, "DK": 40, "FI": 30, "BE": 25, "AT": 20, "IE": 15, "PT": 12,
+    "US": 950, "JP": 400, "CN": 260, "HK": 100, "IN": 250, "GB": 230, "CA": 200, "KR": 200,
+    "TW": 200, "AU": 170, "DE": 120, "FR": 110, "CH": 70, "SE": 110, "NL": 45, "IT": 60,
+    "ES": 45, "NO": 60, "DK": 60, "FI": 45, "BE": 25, "AT": 20, "IE": 15, "PT": 12,
     "BR": 80, "ZA": 50, "RU": 40, "KZ": 10, "GR": 12,
 }
 
@@ -355,6 +355,7 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "SIE.DE": "industry:industrial-conglomerates",  # Siemens: GICS industrial conglomerate
     "COALINDIA.NS": "industry:coal",  # Coal India: labelled steel; the world's largest coal miner
     "HAR.JO": "industry:gold-miners",  # Harmony Gold: labelled uranium (a by-product)
+    "A1G.AX": "industry:gold-miners",  # African Gold: a gold explorer, labelled lithium
 }
 
 # Legal-form words: removed to get the name readers use.

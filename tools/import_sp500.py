@@ -26,8 +26,43 @@ SOURCE_CREDIT = (
 )
 AS_OF = "2025"  # date of the constituents snapshot (it includes 2025 additions such as XYZ, COIN)
 
+# Companies with a second large business in another industry (segment reporting in their
+# annual reports): a story about the company also touches that industry.
+SECONDARY_INDUSTRIES: dict[str, list[str]] = {
+    "AMZN": ["industry:it-services"],  # AWS cloud segment
+    "MSFT": ["industry:it-services", "industry:video-games"],  # Intelligent Cloud; Xbox
+    "GOOGL": ["industry:it-services"],  # Google Cloud
+    "GOOG": ["industry:it-services"],
+    "AAPL": ["industry:interactive-media"],  # Services segment (App Store, subscriptions)
+    "META": ["industry:technology-hardware"],  # Reality Labs devices
+    "DIS": ["industry:hotels-resorts-cruise-lines"],  # Parks, Experiences and Products; cruise line
+    "CMCSA": ["industry:media-entertainment"],  # NBCUniversal
+    "T": ["industry:media-entertainment"],
+    "GE": ["industry:electrical-equipment"],
+    "HON": ["industry:aerospace-defense"],  # Aerospace Technologies segment
+    "BRK.B": ["industry:railroads", "industry:electric-utilities"],  # BNSF; Berkshire Hathaway Energy
+    "WMT": ["industry:broadline-retail"],  # e-commerce
+    "COST": ["industry:broadline-retail"],
+    "TSLA": ["industry:renewable-power"],  # Energy generation and storage segment
+    "NVDA": ["industry:it-services"],  # data center platforms
+    "XOM": ["industry:chemicals", "industry:oil-gas-refining-marketing"],  # Chemical Products; Energy Products
+    "CVX": ["industry:oil-gas-refining-marketing"],  # Downstream segment
+    "ADM": ["industry:food-products"],
+    "JNJ": ["industry:medical-devices"],  # MedTech segment
+    "ABT": ["industry:medical-devices"],
+    "CVS": ["industry:insurance"],  # Aetna
+    "AMT": ["industry:telecom-services"],
+    "NEE": ["industry:renewable-power"],  # NextEra Energy Resources
+    "FCX": ["industry:gold-miners"],  # Grasberg gold output
+    "NEM": ["industry:copper-miners"],
+    "SCHW": ["industry:banks"],
+    "GS": ["industry:asset-management"],
+    "MS": ["industry:asset-management"],  # Wealth and Investment Management
+    "JPM": ["industry:asset-management"],
+}
+
 COLUMNS = ["id", "ticker", "name", "aliases", "industry", "country", "exchange",
-           "ambiguous", "source", "as_of"]
+           "ambiguous", "secondary_industries", "source", "as_of"]
 
 # GICS sub-industry (2023 structure) -> taxonomy.md industry id.
 SUB_INDUSTRY_MAP: dict[str, str] = {
@@ -217,7 +252,7 @@ EXTRA_ALIASES: dict[str, list[str]] = {
     "GM": ["GM", "General Motors"],
     "F": ["Ford", "Ford Motor"],
     "BA": ["Boeing"],
-    "GE": ["GE", "GE Aerospace"],
+    "GE": ["GE", "GE Aerospace", "General Electric"],
     "GEV": ["GE Vernova"],
     "MMM": ["3M"],
     "IBM": ["IBM"],
@@ -227,7 +262,7 @@ EXTRA_ALIASES: dict[str, list[str]] = {
     "NVDA": ["Nvidia"],
     "AVGO": ["Broadcom"],
     "TSLA": ["Tesla"],
-    "AMZN": ["Amazon"],
+    "AMZN": ["Amazon", "Amazon.com"],
     "MSFT": ["Microsoft"],
     "AAPL": ["Apple"],
     "NFLX": ["Netflix"],
@@ -503,6 +538,9 @@ def build_rows(source: Path, listings: Path) -> list[dict[str, str]]:
             "exchange": (EXCHANGE_OVERRIDES.get(ticker)
                          or exchanges.get(ticker, "NYSE" if "." in ticker else "")),
             "ambiguous": "|".join(a for a in [name, *rest] if is_ambiguous(a)),
+            "secondary_industries": "|".join(i for i in SECONDARY_INDUSTRIES.get(ticker, [])
+                                             if i != TICKER_INDUSTRY_OVERRIDES.get(
+                                                 ticker, SUB_INDUSTRY_MAP[r["GICS Sub-Industry"]])),
             "source": SOURCE_CREDIT,
             "as_of": AS_OF,
         }

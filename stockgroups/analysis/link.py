@@ -28,6 +28,10 @@ CONTEXT_WINDOW = 250
 # Support needed to accept an ambiguous alias. Own cue: +2; kind cue: +1 (at most 2);
 # own negative cue: -3; the same entity named unambiguously elsewhere: +3.
 OWN_CUE, KIND_CUE, KIND_CUE_CAP, NEG_CUE, CONFIRMED = 2, 1, 2, -3, 3
+# Companies named side by side ("Apple, Google and Microsoft"): an unambiguous company
+# name this close supports an ambiguous one.
+NEIGHBOUR_GAP = 40
+NEIGHBOUR = 2
 # "Jordan Henderson", "Georgia Tech", "Chad Smith": an ambiguous name followed by another
 # capitalised word is usually part of a longer name that is not the entity.
 CAPITALISED_NEXT = -2
@@ -53,12 +57,42 @@ TICKER_RE = re.compile(
 )
 
 
+# Words that end a company's name: a commodity word just before them is part of the name
+# ("Bell Petroleum Services Inc", "Technigen Platinum Corp"), not the commodity.
+NAME_ENDINGS = frozenset({
+    "inc", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "lp", "llc", "group",
+    "holdings", "resources", "mines", "mining", "minerals", "exploration", "services", "industries",
+    "partners", "enterprises", "bhd", "berhad", "ag", "sa", "nv", "asa", "ab", "oyj", "trust",
+    "royalty", "royalties", "fields", "goldfields", "petroleum", "energy", "oil", "gas", "explorations",
+})
+# Words a capitalised commodity word may follow and still be the commodity ("The", "Brazilian").
+NAME_STARTERS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "with", "as", "at", "by"})
+# Nouns after a commodity word that make it a company's line of business, with the words
+# that may stand between ("oil and gas", "oil-field", "mining").
+_BUSINESS_AFTER = re.compile(
+    r"(?:[ \t\n-]+(?:and|&)[ \t\n]+(?:natural[ \t\n]+)?gas)?(?:[ \t\n-]+(?:and[ \t\n]+gas|exploration|drilling|"
+    r"mining|production|producing|service|services|field|equipment))?[ \t\n]+(?:company|companies|concern|concerns|firm|"
+    r"firms|subsidiary|subsidiaries|unit|units|properties|property|interests|assets|operations|partnership|"
+    r"partnerships|division|businesses|business|holdings)\b")
+NAME_JOINERS = frozenset({"and", "&", "of"})  # "Bryson Oil and Gas plc"
+NAME_LOOKAHEAD = 3  # capitalised words after the commodity word searched for a name ending
+# A headline in Title Case ("Peru Announces Large New Gold Find", as wire archives print them):
+# every word is capitalised, so a capital says nothing about names there.
+TITLE_CASE_SHARE = 0.7
+TITLE_CASE_MIN_WORDS = 3
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]{3,}")
+
+
 @dataclass(frozen=True)
 class Candidate:
     entity: str
     alias: str
     exact: bool  # compare case with the text
     ambiguous: bool  # needs context support
+    # Phrases around the alias that mean something else ("palm oil" for "oil"): the
+    # entity's negative context cues that contain the alias.
+    excluded: tuple[str, ...] = ()
+    commodity: bool = False
 
 
 @dataclass
@@ -79,16 +113,25 @@ def build_matcher(kb: KB) -> AliasMatcher:
     """One automaton over every alias of every entity; values list the candidates."""
     table: dict[str, list[Candidate]] = {}
     for info in kb.entities.values():
-        ambiguous_lower = {a.lower() for a in info.ambiguous}
+        ambiguous_lower = {a.lower(): a for a in info.ambiguous}
+        negatives = kb.contexts.get(info.id, (frozenset(), frozenset()))[1]
+        phrases = [(n, f, set(f.split())) for n in negatives if len((f := _fold(n)).split()) > 1] if negatives else []
         for alias in info.aliases:
             key = alias.lower()
             tickerish = info.kind == "company" and alias.upper() == alias and any(c.isalpha() for c in alias) \
-                and " " not in alias and len(alias) <= 8
+                and _TICKERISH.fullmatch(alias) is not None  # "AT&T" is a name, not a ticker
             if tickerish and len(alias) <= BARE_TICKER_MIN_LEN:
                 continue  # "S", "IT", "ALL", "KEY" are words; such tickers count only as "$S", "(NYSE: S)"
             ambiguous = key in ambiguous_lower or (tickerish and len(alias) <= 5)
+            # The case to match is the one the ambiguous list gives: "gold", not the name "Gold".
+            alias = ambiguous_lower.get(key, alias)
             exact = len(alias) <= EXACT_CASE_MAX_LEN or ambiguous or tickerish
-            table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous))
+            excluded: tuple[str, ...] = ()
+            if phrases:
+                words = set(_fold(key).split())
+                excluded = tuple(sorted(f for n, f, fw in phrases if n != key and words & fw))
+            table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous, excluded,
+                                                       info.kind == "commodity"))
     automaton = ahocorasick.Automaton()
     for key, cands in table.items():
         padded = " " + _fold(key)  # a leading space: matches can only start at a word start
@@ -100,6 +143,71 @@ def build_matcher(kb: KB) -> AliasMatcher:
 
 
 _NON_WORD = re.compile(r"[\W_]")
+_TICKERISH = re.compile(r"[A-Z0-9.\-]{1,8}")
+# "Apple (AAPL)": a name followed by its own ticker in brackets is the company.
+_OWN_TICKER = re.compile(r"[ \t]*\((?:[A-Za-z]+:[ \t]*)?([A-Z][A-Z0-9.\-]{0,9})\)")
+
+
+def title_case_end(body: str) -> int:
+    """The end of the headline when it is printed in Title Case, else 0."""
+    end = body.find("\n\n")
+    title = body[:end] if end >= 0 else ""
+    words = _TITLE_WORD.findall(title)
+    if len(words) < TITLE_CASE_MIN_WORDS:
+        return 0
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return end if capitalised >= TITLE_CASE_SHARE * len(words) else 0
+
+
+def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
+    """Does a phrase meaning something else overlap this mention ("palm oil" over "oil" or
+    "oil output")? `folded` is the lower-cased body with every non-word character a space
+    (line breaks inside a phrase do not hide it)."""
+    for phrase in cand.excluded:
+        at = folded.find(phrase, max(0, start - len(phrase)), end + len(phrase))
+        while at >= 0:
+            stop = at + len(phrase)
+            if at >= end:
+                break
+            if stop > start and (at == 0 or folded[at - 1] == " ") and (stop >= len(folded) or folded[stop] == " "):
+                return True
+            at = folded.find(phrase, at + 1, end + len(phrase))
+    return False
+
+
+def _business_line(lower: str, end: int) -> bool:
+    """Does a commodity word name a company's line of business ("an oil and gas company",
+    "its oil services unit", "gold properties") rather than the commodity's market?"""
+    m = _BUSINESS_AFTER.match(lower, end)
+    return m is not None
+
+
+def _in_name(body: str, start: int, end: int, title_end: int) -> bool:
+    """Is a capitalised commodity word part of a company's name ("Inverness Petroleum Ltd",
+    "<Technigen Platinum Corp>")? In a Title-Case headline only a name ending or the wire's
+    angle brackets say so."""
+    if not body[start:start + 1].isupper():
+        return False
+    line_start = body.rfind("\n", 0, start) + 1
+    bracket = body.rfind("<", line_start, start)
+    if bracket >= 0 and body.find(">", bracket, start) < 0 and body.find(">", end, end + 60) >= 0:
+        return True
+    if re.match(r"[ \t]*<[A-Za-z.]+>", body[end:end + 16]):
+        return True  # "Getty Petroleum <GTY>": the wire prints the ticker after the name
+    after = [w for w in re.findall(r"[A-Za-z][\w&'.]*", body[end:end + 60]) if w.lower() not in NAME_JOINERS]
+    for word in after[:NAME_LOOKAHEAD]:
+        if word.lower().rstrip(".") in NAME_ENDINGS:
+            return True
+        if not word[0].isupper():
+            break
+    if start < title_end:
+        return False
+    before = re.search(r"([A-Za-z][\w&'.-]*)[ \t]+$", body[max(0, start - 40):start])
+    if before and before.group(1)[0].isupper() and before.group(1).lower() not in NAME_STARTERS:
+        prev = body[max(0, start - 40):start][:before.start(1)].rstrip(" \t")
+        # Not the first word of a sentence or line: a capitalised word before it makes a name.
+        return not (prev == "" or prev.endswith((".", "\n", ":", ";", '"', "(")))
+    return False
 
 
 def _fold(text: str) -> str:
@@ -128,7 +236,7 @@ def _count(cues: frozenset[str], window: str) -> int:
 
 
 def context_support(entity: str, lower: str, body: str, start: int, end: int, kb: KB,
-                    confirmed: bool) -> int:
+                    confirmed: bool, title_end: int = 0) -> int:
     """How strongly the words around an ambiguous mention say it is this entity."""
     kind = entity.split(":", 1)[0]
     own_pos, own_neg = kb.contexts.get(entity, (frozenset(), frozenset()))
@@ -139,7 +247,12 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
     score += NEG_CUE * (_count(own_neg, window) + _count(kind_neg, window))
     if confirmed:
         score += CONFIRMED
-    nxt = re.match(r"[ \t]+([A-Z][\w'’]*)", body[end:end + 40])
+    if kind == "company":
+        own = _OWN_TICKER.match(body, end)
+        info = kb.entities.get(entity)
+        if own and info is not None and own.group(1) == info.ticker.split(".")[0]:
+            score += CONFIRMED
+    nxt = re.match(r"[ \t]+([A-Z][\w'’]*)", body[end:end + 40]) if end > title_end else None
     if nxt and nxt.group(1).lower().strip("'’s") not in CORPORATE_SUFFIXES:
         score += CAPITALISED_NEXT
     return score
@@ -172,13 +285,37 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
             raw.append((start, end, kept))
             taken_to = end
 
+    title_end = title_case_end(body)
+    if any(c.excluded or c.commodity for _, _, cands in raw for c in cands):
+        flat = folded[1:]
+        other_sense: set[str] = set()
+        kept_raw = []
+        for start, end, cands in raw:
+            kept = []
+            for c in cands:
+                if c.excluded and _excluded(c, flat, start, end):
+                    other_sense.add(c.entity)
+                elif not (c.commodity and (_in_name(body, start, end, title_end) or _business_line(lower, end))):
+                    kept.append(c)
+            if kept:
+                kept_raw.append((start, end, tuple(kept)))
+        # One sense per story: once "palm oil" or "crude palm oil" shows the story's sense of
+        # "oil", a bare "oil" or "crude" elsewhere in it ("refined oil in drums") is that sense too.
+        raw = [(start, end, kept) for start, end, cands in kept_raw
+               if (kept := tuple(c for c in cands if not (c.entity in other_sense and " " not in c.alias)))]
     sure = {c.entity for _, _, cands in raw for c in cands if not c.ambiguous and len(cands) == 1}
+    sure_companies = [(s, e) for s, e, cands in raw
+                      if len(cands) == 1 and not cands[0].ambiguous and cands[0].entity.startswith("company:")]
     mentions: list[Mention] = []
+    title_only: set[str] = set()
     for start, end, cands in raw:
         best, best_score = None, None
         for cand in cands:
             if cand.ambiguous:
-                score = context_support(cand.entity, lower, body, start, end, kb, cand.entity in sure)
+                score = context_support(cand.entity, lower, body, start, end, kb, cand.entity in sure, title_end)
+                if cand.entity.startswith("company:") and any(
+                        0 <= start - e <= NEIGHBOUR_GAP or 0 <= s - end <= NEIGHBOUR_GAP for s, e in sure_companies):
+                    score += NEIGHBOUR
                 if score <= 0:
                     continue
             else:
@@ -188,6 +325,13 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 best, best_score = cand, score
         if best is not None:
             mentions.append(Mention(best.entity, start, end, body[start:end]))
+            if best.ambiguous and start < title_end:
+                title_only.add(best.entity)
+    if title_only:
+        # In a Title-Case headline every word is capitalised: an ambiguous word there ("Sharp
+        # Drop", "Target Date") is the entity only when the body names the entity too.
+        in_body = {m.entity for m in mentions if m.start >= title_end}
+        mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
     tickers = find_tickers(body, kb)
     if tickers:
         spans = [(t.start, t.end) for t in tickers]

@@ -20,6 +20,7 @@ from stockgroups.analysis.version import analysis_version
 from stockgroups.analysis.segment import sentences_of
 from stockgroups.analysis.stance import default_vocab, entity_stances
 from stockgroups.analysis.stated import stated_hits
+from stockgroups.analysis.subjects import find_subjects
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -79,6 +80,13 @@ def stated_stage(a: Analysis, kb: KB) -> Analysis:
     return replace(a, groups=groups, companies=companies)
 
 
+def subjects_stage(a: Analysis, kb: KB) -> Analysis:
+    """The story's own subjects on top of the event layer; roles for every hit."""
+    groups, companies = find_subjects(a.body, len(a.article.title), a.entities, a.mentions, a.events,
+                                      a.groups, a.companies, kb, a.stances)
+    return replace(a, groups=groups, companies=companies)
+
+
 def custom_stage(a: Analysis, kb: KB) -> Analysis:
     """Users' own baskets (custom:...) hit through the companies the story moves."""
     baskets = custom_hits(a.companies, kb)
@@ -103,6 +111,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("events", events_stage, ("body", "mentions"), ("events",)),
     Stage("expose", expose_stage, ("entities", "events", "mentions", "body"), ("groups", "companies")),
     Stage("stated", stated_stage, ("stances", "entities", "mentions", "groups", "companies"), ("groups", "companies")),
+    Stage("subjects", subjects_stage, ("body", "entities", "mentions", "events", "groups", "companies", "stances"),
+          ("groups", "companies")),
     Stage("custom", custom_stage, ("groups", "companies"), ("groups",)),
 )
 

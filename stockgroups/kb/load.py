@@ -333,6 +333,8 @@ def load_kb(extra_dirs: Iterable[Path | str] = (), data_dir: Path | str = DATA_D
             check_ref(where, info.sector, ("sector",))
         elif info.kind == "company":
             check_ref(where, info.industry, ("industry",))
+            for other in split_list(info.get("secondary_industries")):
+                check_ref(where, other, ("industry",))
             check_ref(where, _cid(info.country), ("country",))
         elif info.kind == "place":
             check_ref(where, _cid(info.country), ("country",))

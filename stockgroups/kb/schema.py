@@ -157,7 +157,9 @@ FILES: tuple[FileSchema, ...] = (
         Column("id", "id", True, doc="`company:CVX`"), Column("ticker", "text", True, doc="as users type it"),
         Column("name", "text", True), ALIASES, Column("industry", "ref", True, doc="an industry id"),
         Column("country", "iso2", True, doc="home or primary listing"), Column("exchange", "text", optional=True),
-        AMBIGUOUS, SOURCE, AS_OF), kind="company"),
+        AMBIGUOUS, Column("secondary_industries", "list", optional=True,
+                          doc="industry ids of the company's other large segments, separated by `|`"),
+        SOURCE, AS_OF), kind="company"),
     FileSchema("producers", "a country's share of world output of a commodity", (
         Column("commodity", "ref", True), Column("country", "iso2", True),
         Column("share", "weight", True), Column("year", "year"),

@@ -201,10 +201,12 @@ def test_company_files_have_the_columns_and_rows_name_a_known_industry_and_count
     industries = {r["id"] for r in read("industries.csv")}
     for name in ["companies.csv", "companies_extra.csv"]:
         with (DATA / name).open(newline="", encoding="utf-8") as f:
-            assert next(csv.reader(f)) == COMPANY_COLUMNS, name
+            assert [c for c in next(csv.reader(f)) if c != "secondary_industries"] == COMPANY_COLUMNS, name
     for cid, r in companies.items():
         assert cid == f"company:{r['ticker']}", cid
         assert r["industry"] in industries, cid
+        for other in (r.get("secondary_industries") or "").split("|"):
+            assert not other or (other in industries and other != r["industry"]), cid
         assert re.match(r"^[A-Z]{2}$", r["country"]), cid
         assert r["name"].strip(), cid
 

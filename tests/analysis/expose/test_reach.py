@@ -158,16 +158,18 @@ def test_money_at_stake_scales_a_regulatory_event():
     assert money_factor(5e4) < money_factor(1e7) < money_factor(3e9) == 1.0
 
 
-def test_a_small_fine_does_not_move_the_banks_industry_a_large_one_does(kb_full):
-    small = analyze("Regulator fines Wells Fargo $50,000 over late filings\n\nA state regulator fined Wells Fargo "
-                    "$50,000 on Tuesday for filing two reports late.", kb_full)
-    large = analyze("Regulator fines Wells Fargo $3 billion over fake accounts\n\nA regulator fined Wells Fargo "
-                    "$3 billion on Tuesday over millions of fake accounts.", kb_full)
-    # The bank itself is the story's subject either way (it takes the direction the story
-    # states); what scale decides is whether the event cascades to its industry.
-    assert "industry:banks" not in {g.id for g in small.groups}
-    assert "industry:banks" in {g.id for g in large.groups}
-    assert "WFC" in {c.ticker for c in large.companies}
+def test_a_small_fine_does_not_cascade_to_the_banks_industry_a_large_one_does(kb_full):
+    """Scale in the event cascade: money at stake sets how far a fine reaches. (The subject
+    layer still names the bank and its industry as what the story is about.)"""
+    fine = Event("regulatory-fine", "Regulatory fine", 0.31, ("fined",), "down")
+    small = exposures(kb_full, "Regulator fines Wells Fargo $50,000 over late filings",
+                      "A state regulator fined Wells Fargo $50,000 on Tuesday for filing two reports late.",
+                      [fine])
+    large = exposures(kb_full, "Regulator fines Wells Fargo $3 billion over fake accounts",
+                      "A regulator fined Wells Fargo $3 billion on Tuesday over millions of fake accounts.",
+                      [fine])
+    assert "industry:banks" not in small[0] and "WFC" not in small[1]
+    assert "industry:banks" in large[0] and "WFC" in large[1]
 
 
 def test_a_stated_share_of_world_supply_sets_what_a_local_event_puts_at_stake(kb_small):

@@ -1,0 +1,412 @@
+"""The story's own subjects: what the story is about reports its own groups, event or not.
+
+Event rules (expose) find second-order effects through the graph; many real stories fire
+no catalogued event and are still plainly about a company, a commodity, a country or an
+industry. This stage selects those central entities from where and how often the story
+names them (headline, lead, repetition), reports them with role "subject", marks every
+other hit first- or second-order, and keeps the taxonomy consistent: an industry brings
+its sector, a signed subject commodity brings its producing industry, and the cap on
+groups never splits such a bundle. A market-news gate keeps recipes, sport, crime and
+history pieces silent.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import string
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
+
+from stockgroups.kb.load import split_list
+
+if TYPE_CHECKING:
+    from stockgroups.kb.load import KB
+
+GATE_WORDS = Path(__file__).parent / "data" / "gate_words.csv"
+FAMILIES = Path(__file__).parent / "data" / "commodity_families.csv"
+# The lead for subject selection: the first two sentences of the body, at most this long,
+# where wire copy and news sites name what the story is about.
+SUBJECT_LEAD_CHARS = 300
+LEAD_SENTENCES = 2
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+(?=[A-Z0-9\"“])")
+# A commodity named this often in the body is the story's topic even when the headline and
+# the lead do not name it (a crop report that opens with the region, not the crop).
+COMMODITY_REPEAT = 3
+# A company is what the story is about when the headline or lead names it, or when it is
+# the most central company and named this often.
+COMPANY_REPEAT = 3
+# A company the story names but is not about is reported with relevance "mentioned" when
+# named at least twice, or once and at least this central relative to the story's main
+# subject (one name in a long list deep in the story is left out).
+MENTIONED_MIN_RELEVANCE = 0.1
+MENTIONED_MIN_COUNT = 2
+ATTRIBUTED_ROLES = frozenset({"source", "index"})  # roles the relevance stage gives such mentions
+# A country is the story's subject when named in the headline or lead and at least this
+# central among the story's entities.
+COUNTRY_MIN_RELEVANCE = 0.5
+SUBJECT_MAX_COUNTRIES = 2
+# An industry the story names in the headline or lead (or this often) is its subject.
+INDUSTRY_REPEAT = 3
+# Scores of subject hits: the headline weighs most, then the lead, then repetition.
+SCORE_TITLE = 0.8
+SCORE_LEAD = 0.65
+SCORE_REPEAT = 0.5
+SCORE_MENTIONED = 0.2
+INDUSTRY_OF_COMPANY = 0.8  # a company's news moves its industry less than itself
+SECONDARY_INDUSTRY = 0.6  # ... and a second segment's industry less than its main one
+COUNTRY_OF_COMPANY = 0.6  # ... and its home market less still
+PRODUCER_OF_COMMODITY = 0.8  # producers track a signed commodity move closely
+SECTOR_OF_INDUSTRY = 0.95  # a sector moves no more than its industry (taxonomy rule)
+# A producing industry follows a subject commodity when its link is at least this strong.
+PRODUCER_LINK_MIN = 0.5
+# A stance this firm (0..1) signs a subject the event layer left without a direction
+# (the stance stage's own bar for a subject's stated direction).
+STANCE_MIN_STRENGTH = 0.45
+# The cap on groups (as the expose stage's); bundles are kept whole or dropped whole.
+MAX_GROUPS = 15
+# Market-news gate: at least this many market words, and more than the off-market ones
+# (recipes, sport, crime, history) times this ratio; an event or a named company passes.
+GATE_MIN_MARKET = 1
+GATE_OFF_RATIO = 1.0
+GATE_MIN_OFF = 2  # off-market words needed before they can silence the event layer too
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "“”‘’–—…"})
+# A headline that frames the story as a look back ("Fifty years on", "20 years after",
+# "the anniversary of") marks a history piece, whatever markets it recalls.
+RETROSPECTIVE = re.compile(r"\b(?:\w+|\d+)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b",
+                           re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """An entity the story is about, and why the stage thinks so."""
+
+    entity: str
+    kind: str
+    where: str  # "title", "lead", "repeat", "family" (its market is the story's) or "mentioned"
+    relevance: float
+
+    @property
+    def about(self) -> bool:
+        return self.where != "mentioned"
+
+
+@lru_cache(maxsize=1)
+def gate_words(path: Path = GATE_WORDS) -> tuple[frozenset[str], frozenset[str]]:
+    """(market words, off-market words) of the gate's vocabulary file."""
+    market, off = set(), set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            (market if row["kind"] == "market" else off).add(row["word"].strip().lower())
+    return frozenset(market), frozenset(off)
+
+
+@lru_cache(maxsize=1)
+def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """(cue pattern, member commodities) per family: a story whose headline or lead speaks of
+    grain (crops, harvest, bushels) is about every grain it names; likewise metals."""
+    cues: dict[str, list[str]] = defaultdict(list)
+    members: dict[str, set[str]] = defaultdict(set)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            (members[row["family"]].add(row["value"]) if row["kind"] == "member"
+             else cues[row["family"]].append(row["value"].lower()))
+    return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues[f], key=len, reverse=True))
+                             + r")\b"), frozenset(members[f])) for f in sorted(members))
+
+
+def _framed(body: str, lead_stop: int) -> frozenset[str]:
+    """Commodities whose family the headline or lead speaks of."""
+    head = body[:lead_stop].lower()
+    return frozenset(c for rx, members in commodity_families() if rx.search(head) for c in members)
+
+
+@lru_cache(maxsize=8)
+def _counts(body: str) -> tuple[int, int]:
+    """(market words, off-market words): how many different words of each list the story uses
+    (variety, not repetition: one word said ten times is still one sign), once per story."""
+    market, off = gate_words()
+    words = set(body.lower().translate(_PUNCTUATION).split())
+    return len(market.intersection(words)), len(off.intersection(words))
+
+
+def is_off_market(body: str) -> bool:
+    """Does the story say outright that it is not market news: a headline looking back
+    ("Fifty years on"), or the words of a recipe, a match, a crime or a review outnumbering
+    the market's?"""
+    title = body[:body.find("\n\n")] if "\n\n" in body else ""
+    if RETROSPECTIVE.search(title):
+        return True
+    n_market, n_off = _counts(body)
+    return n_off >= GATE_MIN_OFF and n_off > GATE_OFF_RATIO * n_market
+
+
+def is_market_news(body: str, events: tuple[Event, ...] = (), mentions: tuple[Mention, ...] = ()) -> bool:
+    """Is the story market news at all? A recipe, a match report, a crime or a history piece
+    is not, whatever commodity or place it names; a story that names a listed company (the
+    linker has already judged the name in context) or reports a catalogued event is."""
+    if is_off_market(body):
+        return False
+    if events or any(m.entity.startswith("company:") for m in mentions):
+        return True
+    n_market, n_off = _counts(body)
+    return n_market >= GATE_MIN_MARKET and n_market > GATE_OFF_RATIO * n_off
+
+
+def lead_end(body: str, title_end: int) -> int:
+    """Where the lead stops: after LEAD_SENTENCES sentences, at most SUBJECT_LEAD_CHARS."""
+    stop = min(len(body), title_end + SUBJECT_LEAD_CHARS)
+    for n, m in enumerate(_SENTENCE_END.finditer(body, title_end, stop), start=1):
+        if n == LEAD_SENTENCES:
+            return m.end()
+    return stop
+
+
+def _where(mentions: list[Mention], title_end: int, lead_stop: int) -> tuple[str, int]:
+    """Where an entity is named first (title, lead or body) and how often in the body."""
+    in_title = in_lead = False
+    body_n = 0
+    for m in mentions:
+        if m.start < title_end:
+            in_title = True
+        else:
+            body_n += 1
+            in_lead = in_lead or m.start < lead_stop
+    return ("title" if in_title else "lead" if in_lead else "body"), body_n
+
+
+def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], mentions: tuple[Mention, ...],
+                    kb: KB) -> tuple[Subject, ...]:
+    """The story's central companies, commodities, countries and industries, plus the
+    companies it names in passing (where="mentioned")."""
+    by_entity: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_entity[m.entity].append(m)
+    title_end = title_len + 2 if title_len else 0
+    lead_stop = lead_end(body, title_end)
+    framed: frozenset[str] | None = None  # computed only when a commodity needs it
+    out: list[Subject] = []
+    companies = [e for e in entities if e.kind == "company" and e.mentions]
+    top_company = companies[0].id if companies else ""
+    countries = 0
+    for e in entities:
+        found = by_entity.get(e.id, [])
+        if not found:
+            continue
+        where, body_n = _where(found, title_end, lead_stop)
+        if e.kind == "commodity":
+            if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
+                out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
+            elif e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
+                out.append(Subject(e.id, e.kind, "family", e.relevance))
+        elif e.kind == "company":
+            # A company quoted as a source ("analysts at X said", "X analysts see") or named for
+            # an index ("the Nasdaq Composite") is not what the story is about: at most named.
+            attributed = not ATTRIBUTED_ROLES.isdisjoint(e.roles)
+            if not attributed and (where in ("title", "lead") or (e.id == top_company and body_n >= COMPANY_REPEAT)):
+                out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
+            elif e.relevance >= MENTIONED_MIN_RELEVANCE or e.mentions >= MENTIONED_MIN_COUNT:
+                out.append(Subject(e.id, e.kind, "mentioned", e.relevance))
+        elif e.kind == "industry":
+            if where in ("title", "lead") or body_n >= INDUSTRY_REPEAT:
+                out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
+        elif e.kind == "country" and countries < SUBJECT_MAX_COUNTRIES:
+            if where in ("title", "lead") and e.relevance >= COUNTRY_MIN_RELEVANCE and "institutional" not in e.roles:
+                out.append(Subject(e.id, e.kind, where, e.relevance))
+                countries += 1
+    return tuple(out)
+
+
+@dataclass
+class _Hit:
+    id: str
+    score: float
+    direction: str
+    evidence: tuple[str, ...]
+    role: str
+
+
+def _score(s: Subject) -> float:
+    return {"title": SCORE_TITLE, "lead": SCORE_LEAD, "repeat": SCORE_REPEAT, "family": SCORE_REPEAT}.get(
+        s.where, SCORE_MENTIONED)
+
+
+def _why(s: Subject, name: str) -> str:
+    return {"title": f"The headline names {name}", "lead": f"The story opens on {name}",
+            "repeat": f"The story names {name} again and again",
+            "family": f"The story is about the market {name} belongs to, and names it"}.get(s.where, f"The story names {name}")
+
+
+def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
+                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = ()
+                 ) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+    """The event layer's hits with the subjects' own groups and companies added, every hit
+    given its role, taxonomy bundles completed, and the cap applied bundle by bundle. A
+    subject's direction is the event layer's where it gave one, else the story's stance."""
+    hits: dict[str, _Hit] = {}
+    for g in groups:
+        role = "first-order" if g.id in named else "second-order"
+        hits[g.id] = _Hit(g.id, g.score, g.direction, g.evidence, role)
+    stated = {s.entity: s.direction for s in stances
+              if s.entity and s.direction in ("up", "down") and s.strength >= STANCE_MIN_STRENGTH}
+    for g in groups:
+        if g.direction in ("up", "down") or g.id not in stated:
+            stated[g.id] = g.direction
+    for c in companies:
+        cid = f"company:{c.ticker}"
+        if c.direction in ("up", "down") or cid not in stated:
+            stated[cid] = c.direction
+
+    def put(gid: str, score: float, direction: str, line: tuple[str, ...], role: str) -> None:
+        if gid not in kb.entities:
+            return
+        old = hits.get(gid)
+        if old is None:
+            hits[gid] = _Hit(gid, score, direction, line, role)
+            return
+        if role == "subject" or (role == "first-order" and old.role == "second-order"):
+            old.role = role
+        if old.direction not in ("up", "down") and direction in ("up", "down"):
+            old.direction = direction
+        if score > old.score:
+            old.score = score
+            old.evidence = line + tuple(x for x in old.evidence if x not in line)
+
+    about_companies: dict[str, Subject] = {}
+    mentioned: dict[str, Subject] = {}
+    for s in subjects:
+        info = kb.entities[s.entity]
+        score = _score(s)
+        line = (_why(s, info.name),)
+        if s.kind == "company":
+            (about_companies if s.about else mentioned)[s.entity] = s
+            if not s.about:
+                continue
+            direction = stated.get(s.entity, "neutral")
+            if info.industry:
+                put(info.industry, score * INDUSTRY_OF_COMPANY, direction,
+                    line + (f"{info.name} ({info.ticker}) is in {kb.name(info.industry).lower()}",), "first-order")
+            for other in split_list(info.get("secondary_industries")):
+                if other not in named:
+                    continue  # a second segment counts when the story speaks of its industry
+                put(other, score * INDUSTRY_OF_COMPANY * SECONDARY_INDUSTRY, direction,
+                    line + (f"{info.name} ({info.ticker}) also has a large business in {kb.name(other).lower()}",),
+                    "first-order")
+            if info.country and s.where == "title":
+                put(f"country:{info.country}", score * COUNTRY_OF_COMPANY, direction,
+                    line + (f"{info.name} ({info.ticker}) is listed in {kb.name('country:' + info.country)}",),
+                    "first-order")
+        elif s.kind == "commodity":
+            direction = stated.get(s.entity, "neutral")
+            put(s.entity, score, direction, line, "subject")
+            if direction in ("up", "down"):
+                for link in kb.links_by_commodity.get(s.entity, ()):
+                    if link.relation == "producer" and (link.weight >= PRODUCER_LINK_MIN
+                                                       or link.object == info.get("producer_industry")):
+                        put(link.object, score * PRODUCER_OF_COMMODITY * link.weight, direction,
+                            line + (f"{kb.name(link.object)}: {link.why} ({info.name.lower()} {direction})",),
+                            "first-order")
+        elif s.kind in ("country", "industry"):
+            put(s.entity, score, stated.get(s.entity, "neutral"), line, "subject")
+
+    # Sectors follow their industries (same direction, a little less).
+    for h in list(hits.values()):
+        info = kb.entities.get(h.id)
+        if info is not None and info.kind == "industry" and info.sector:
+            put(info.sector, h.score * SECTOR_OF_INDUSTRY, h.direction,
+                (f"{info.name} is in the {kb.name(info.sector)} sector",) + h.evidence[:1], "second-order")
+            sector = hits[info.sector]
+            sector.score = min(sector.score, max(x.score for x in hits.values()
+                                                 if kb.entities[x.id].sector == info.sector
+                                                 and kb.entities[x.id].kind == "industry"))
+    out_groups = _capped(hits, kb)
+
+    company_hits: list[CompanyHit] = []
+    seen: set[str] = set()
+    for c in companies:
+        cid = f"company:{c.ticker}"
+        subject = about_companies.get(cid)
+        if subject is not None:
+            company_hits.append(CompanyHit(c.ticker, c.name, max(c.score, _score(subject)), stated.get(cid, c.direction),
+                                           c.via, c.evidence, "subject", "about"))
+        elif cid in mentioned:
+            company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence,
+                                           "first-order", "mentioned"))
+        elif not c.ticker:
+            # A company the story is about that the KB does not list (the stance stage names it).
+            company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence, "subject", "about"))
+        else:
+            role = "first-order" if cid in named else "second-order"
+            company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence, role,
+                                           "mentioned" if cid in named else "exposed"))
+        seen.add(cid)
+    for cid, s in list(about_companies.items()) + list(mentioned.items()):
+        if cid in seen:
+            continue
+        info = kb.entities[cid]
+        company_hits.append(CompanyHit(info.ticker, info.name, _score(s), stated.get(cid, "neutral") if s.about
+                                       else "neutral", (cid,),
+                                       (_why(s, info.name),), "subject" if s.about else "first-order",
+                                       "about" if s.about else "mentioned"))
+    company_hits.sort(key=lambda h: (-h.score, h.ticker))
+    return out_groups, tuple(company_hits)
+
+
+def _capped(hits: dict[str, _Hit], kb: KB) -> tuple[GroupHit, ...]:
+    """The strongest groups up to MAX_GROUPS, each industry with its sector: a bundle that
+    does not fit whole is left out."""
+    ranked = sorted(hits.values(), key=lambda h: (-h.score, h.id))
+    chosen: dict[str, _Hit] = {}
+    for h in ranked:
+        if h.id in chosen:
+            continue
+        info = kb.entities[h.id]
+        bundle = [h]
+        if info.kind == "industry" and info.sector in hits and info.sector not in chosen:
+            bundle.append(hits[info.sector])
+        if info.kind == "sector":
+            continue  # a sector comes in with one of its industries, or on its own below
+        if len(chosen) + len(bundle) > MAX_GROUPS:
+            continue
+        for x in bundle:
+            chosen[x.id] = x
+    # Sectors the event layer reported without any reported industry (rare) keep their place.
+    for h in ranked:
+        info = kb.entities[h.id]
+        if info.kind == "sector" and h.id not in chosen and len(chosen) < MAX_GROUPS and \
+                not any(kb.entities[x].kind == "industry" and kb.entities[x].sector == h.id for x in hits):
+            chosen[h.id] = h
+    out = []
+    for h in chosen.values():
+        info = kb.entities[h.id]
+        out.append(GroupHit(h.id, info.kind, info.name, round(min(h.score, 1.0), 3), h.direction, h.evidence[:8],
+                            h.role))
+    out.sort(key=lambda g: (-g.score, g.id))
+    return tuple(out)
+
+
+def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], mentions: tuple[Mention, ...],
+                  events: tuple[Event, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
+                  kb: KB, stances: tuple[Stance, ...] = ()) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+    """The stage's computation. A story that is not market news moves nothing: no group,
+    no direction; the listed companies it names are still listed, as "mentioned"."""
+    subjects = select_subjects(body, title_len, entities, mentions, kb)
+    if is_off_market(body) or not (groups or companies or is_market_news(body, events, mentions)):
+        return (), _named_only(subjects, kb)
+    named = frozenset(m.entity for m in mentions)
+    return subject_hits(subjects, groups, companies, named, kb, stances)
+
+
+def _named_only(subjects: tuple[Subject, ...], kb: KB) -> tuple[CompanyHit, ...]:
+    out = []
+    for s in subjects:
+        if s.kind == "company":
+            info = kb.entities[s.entity]
+            out.append(CompanyHit(info.ticker, info.name, SCORE_MENTIONED, "neutral", (s.entity,),
+                                  (f"The story names {info.name}; it is not market news",), "first-order",
+                                  "mentioned"))
+    return tuple(out)

@@ -1,0 +1,222 @@
+"""The subject layer: what a story is about reports its own groups, event or not."""
+import pytest
+
+from stockgroups.analysis.pipeline import analyze
+from stockgroups.analysis.subjects import MAX_GROUPS, is_market_news, select_subjects, subject_hits, Subject
+from stockgroups.model import GroupHit
+
+
+def _groups(text, kb):
+    return {g.id: g for g in analyze(text, kb=kb).groups}
+
+
+def _companies(text, kb):
+    return {c.ticker: c for c in analyze(text, kb=kb).companies}
+
+
+def test_commodity_in_the_headline_is_the_subject_without_any_event(kb_full):
+    text = ("Cocoa arrivals at ports slow in the new season\n\n"
+            "Farmers delivered fewer bags to the ports this month than a year earlier, exporters said, "
+            "and buyers expect the mid-crop to be small.")
+    groups = _groups(text, kb_full)
+    assert groups["commodity:cocoa"].role == "subject"
+
+
+def test_commodity_mentioned_once_in_passing_is_not_the_subject(kb_full):
+    text = ("Retailer opens forty new stores\n\n"
+            "The retailer said it opened forty stores in the quarter and hired two thousand people. "
+            "Managers said sales of toys and clothing were strong. Shipping costs eased in the period "
+            "and the company said it would keep prices steady. Its chief executive noted that oil "
+            "had little effect on its costs this year.")
+    assert "commodity:crude-oil" not in _groups(text, kb_full)
+
+
+def test_commodity_named_again_and_again_is_the_subject(kb_full):
+    text = ("Traders see a tight season ahead\n\n"
+            "Exporters in the region said stocks at the ports were low. "
+            "Growers sold most of their wheat before the rains came, and wheat buyers from abroad were "
+            "asking for more. Dealers said wheat for shipment next month was hard to find.")
+    assert _groups(text, kb_full)["commodity:wheat"].role == "subject"
+
+
+def test_company_in_the_headline_reports_its_industry_sector_and_home_country(kb_full):
+    text = ("Chevron to sell a stake in a Gulf of Mexico platform\n\n"
+            "Chevron, the oil company, said on Tuesday it agreed to sell part of its interest in a platform "
+            "to a private buyer for an undisclosed sum, as part of a plan to trim its portfolio.")
+    analysis = analyze(text, kb=kb_full)
+    companies = {c.ticker: c for c in analysis.companies}
+    groups = {g.id: g for g in analysis.groups}
+    assert companies["CVX"].role == "subject" and companies["CVX"].relevance == "about"
+    assert "industry:integrated-oil-gas" in groups
+    assert "sector:energy" in groups
+    assert "country:US" in groups
+
+
+def test_company_named_in_passing_is_reported_as_mentioned(kb_full):
+    text = ("Chevron to sell a stake in a Gulf of Mexico platform\n\n"
+            "Chevron, the oil company, said on Tuesday it agreed to sell part of its interest in a platform "
+            "to a private buyer for an undisclosed sum, as part of a plan to trim its portfolio. "
+            "The company has been cutting costs for two years and expects to close the sale by the "
+            "end of the year, pending approval by regulators. Bankers said the price was in line with "
+            "recent deals in the region, where several producers have sold assets this year. "
+            "Exxon Mobil sold a similar stake last year.")
+    companies = _companies(text, kb_full)
+    assert companies["XOM"].relevance == "mentioned"
+    assert companies["XOM"].role != "subject"
+    assert companies["CVX"].relevance == "about"
+
+
+def test_every_reported_industry_brings_its_sector(kb_full):
+    text = ("Chipmakers rally as orders recover\n\n"
+            "Shares of chipmakers rose on Monday after two large customers said orders were picking up. "
+            "Nvidia gained and Intel climbed, while airlines were little changed.")
+    groups = _groups(text, kb_full)
+    for gid in groups:
+        info = kb_full.entities[gid]
+        if info.kind == "industry":
+            assert info.sector in groups, gid
+
+
+def test_signed_subject_commodity_brings_its_producing_industry(kb_full):
+    text = ("Copper prices jump to a two-year high\n\n"
+            "Copper prices jumped 4% in London on Tuesday as stocks in exchange warehouses fell.")
+    groups = _groups(text, kb_full)
+    assert groups["commodity:copper"].direction == "up"
+    producer = kb_full.entities["commodity:copper"].get("producer_industry")
+    assert groups[producer].direction == "up"
+    assert kb_full.entities[producer].sector in groups
+
+
+def test_the_cap_never_splits_an_industry_from_its_sector(kb_full):
+    hits = tuple(GroupHit(gid, "industry", gid, 0.9 - i * 0.01, "up", ("x",))
+                 for i, gid in enumerate(g for g, info in kb_full.entities.items() if info.kind == "industry"))
+    groups, _ = subject_hits((), hits, (), frozenset(), kb_full)
+    ids = {g.id for g in groups}
+    assert len(groups) <= MAX_GROUPS
+    for gid in ids:
+        info = kb_full.entities[gid]
+        if info.kind == "industry":
+            assert info.sector in ids
+
+
+def test_hits_reached_through_the_graph_are_second_order(kb_full):
+    hits = (GroupHit("industry:airlines", "industry", "Airlines", 0.6, "down", ("x",)),)
+    groups, _ = subject_hits((), hits, (), frozenset({"commodity:crude-oil"}), kb_full)
+    assert {g.id: g.role for g in groups}["industry:airlines"] == "second-order"
+
+
+def test_hits_named_in_the_story_are_first_order(kb_full):
+    hits = (GroupHit("industry:airlines", "industry", "Airlines", 0.6, "down", ("x",)),)
+    groups, _ = subject_hits((), hits, (), frozenset({"industry:airlines"}), kb_full)
+    assert {g.id: g.role for g in groups}["industry:airlines"] == "first-order"
+
+
+def test_subject_selection_prefers_title_and_lead(kb_full):
+    text = "Gold miners expand\n\nThe gold price rose as miners expanded output; silver was flat."
+    analysis = analyze(text, kb=kb_full)
+    subjects = select_subjects(analysis.body, len(analysis.article.title), analysis.entities, analysis.mentions,
+                               kb_full)
+    where = {s.entity: s.where for s in subjects}
+    assert where.get("commodity:gold") == "lead"
+    assert Subject("x", "company", "mentioned", 0.1).about is False
+
+
+@pytest.mark.parametrize("text", [
+    "Lemon sugar cookies\n\nCream the butter and sugar, add the flour and a teaspoon of vanilla, then bake "
+    "in a preheated oven for twelve minutes. Serve with coffee.",
+    "City beat rivals in the derby\n\nThe striker scored twice and the coach praised the fans after the "
+    "match, which moved the club up the league.",
+    "Forty years on: the winter the canal froze\n\nHistorians recall how the price of coal and oil rose "
+    "when barges could not move, and how markets and factories closed for weeks.",
+])
+def test_market_news_gate_reports_no_group_and_no_direction_for_non_market_stories(kb_full, text):
+    analysis = analyze(text, kb=kb_full)
+    assert analysis.groups == ()
+    assert all(c.direction == "neutral" and c.relevance == "mentioned" for c in analysis.companies)
+
+
+def test_market_news_gate_passes_a_plain_market_report():
+    assert is_market_news("Wheat exports rise\n\nExports of wheat rose 5 pct to 2.1 mln tonnes, traders said.")
+
+
+def test_oil_is_crude_but_palm_oil_is_not(kb_full):
+    crude = analyze("Oil output falls\n\nOil output in the country fell sharply in March.", kb=kb_full)
+    palm = analyze("Palm oil output falls\n\nPalm oil output in the country fell sharply in March.", kb=kb_full)
+    assert any(m.entity == "commodity:crude-oil" for m in crude.mentions)
+    assert not any(m.entity == "commodity:crude-oil" for m in palm.mentions)
+
+
+def test_commodity_word_inside_a_company_name_is_not_the_commodity(kb_full):
+    text = ("Newco Petroleum Corp names new chief\n\n"
+            "Newco Petroleum Corp said its board named a new chief executive.")
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity == "commodity:crude-oil" for m in analysis.mentions)
+
+
+def test_title_case_headline_keeps_ambiguous_commodity(kb_full):
+    text = "Peru Reports Large New Gold Find\n\nThe deposits hold about 100 tonnes of gold, officials said."
+    analysis = analyze(text, kb=kb_full)
+    assert any(m.entity == "commodity:gold" and m.start < len(analysis.article.title) for m in analysis.mentions)
+
+
+def test_one_sense_of_oil_per_story(kb_full):
+    text = ("Buyers take palm oil cargoes\n\nImporters bought palm oil for May shipment, traders said. "
+            "The refined oil in drums was priced higher than the crude in bulk.")
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity == "commodity:crude-oil" for m in analysis.mentions)
+
+
+def test_commodity_word_naming_a_line_of_business_is_not_the_commodity(kb_full):
+    text = "Fund buys a stake\n\nThe fund bought a stake in an oil and gas company based in Calgary."
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity == "commodity:crude-oil" for m in analysis.mentions)
+
+
+def test_ambiguous_word_in_a_title_case_headline_needs_the_body(kb_full):
+    text = "Traders Expect Sharp Drop In Cotton Plantings\n\nFarmers plan to sow less cotton this spring."
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity.startswith("company:") for m in analysis.mentions)
+
+
+def test_company_named_twice_in_passing_is_reported_as_mentioned(kb_full):
+    filler = " ".join(f"Paragraph {i} reports the chain's new stores and hiring plans in detail." for i in range(30))
+    text = (f"Chevron, the oil company, sells a platform\n\nChevron, the oil company, said it sold a platform. {filler} "
+            "Exxon Mobil and Chevron were among the bidders last year. Exxon Mobil declined to comment.")
+    companies = _companies(text, kb_full)
+    assert companies["XOM"].relevance == "mentioned"
+
+
+def test_grain_story_makes_every_grain_it_names_a_subject(kb_full):
+    text = ("Farmers plan smaller plantings this spring\n\n"
+            "Growers in the plains expect to sow less land this year, a survey of farm lenders showed, "
+            "citing weak prices and high costs. Lenders said loans for seed and fertiliser were down. "
+            "Some growers said they would switch part of their land from corn to pasture.")
+    groups = _groups(text, kb_full)
+    assert groups["commodity:corn"].role == "subject"
+
+
+def test_commodity_named_once_outside_its_market_story_is_not_a_subject(kb_full):
+    text = ("Carmaker opens a new plant\n\n"
+            "The carmaker opened a plant in the south that will build small cars for export. "
+            "Managers said the plant would hire staff over two years. Nearby, farmers grow corn.")
+    assert "commodity:corn" not in _groups(text, kb_full)
+
+
+def test_second_segment_industry_counts_when_the_story_speaks_of_it(kb_full):
+    assert "industry:it-services" in kb_full.entities["company:AMZN"].get("secondary_industries")
+    text = ("Amazon.com to build three new data centers\n\n"
+            "Amazon.com said it would spend heavily on new data centers as demand from cloud "
+            "customers grows, competing with other cloud infrastructure providers.")
+    groups = _groups(text, kb_full)
+    assert "industry:it-services" in groups
+    assert groups["sector:information-technology"].score <= groups["industry:it-services"].score
+
+
+def test_company_quoted_as_a_source_is_not_what_the_story_is_about(kb_full):
+    from stockgroups.model import Entity, Mention
+    body = "Brent seen higher\n\nGoldman Sachs analysts said Brent would rise next quarter on tight supply."
+    start = body.index("Goldman")
+    mentions = (Mention("company:GS", start, start + len("Goldman Sachs"), "Goldman Sachs"),)
+    entities = (Entity("company:GS", "company", "Goldman Sachs", 1, 1.0, ("source",)),)
+    subjects = select_subjects(body, len("Brent seen higher"), entities, mentions, kb_full)
+    assert [s.where for s in subjects if s.entity == "company:GS"] in ([], ["mentioned"])
