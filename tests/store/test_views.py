@@ -105,3 +105,15 @@ def test_dashboard_reads_agree_between_sqlite_and_postgresql(web_copy, web_pg):
     assert on_sqlite["stories"] and on_sqlite["group"] and on_sqlite["symbols"]
     for key, value in on_sqlite.items():
         assert on_pg[key] == value, key
+
+
+def test_kind_filter_holds_under_a_language_collation_on_postgresql(web_pg):
+    """en-US sorts ';' before ':', so a plain prefix range would find nothing there."""
+    with open_store(web_pg) as store:
+        views.refresh_index(store)
+        expected = views.list_stories(store, StoryFilter(kind="country"), limit=10)
+        store._execute("CREATE COLLATION en_us_icu (provider = icu, locale = 'en-US')")
+        store._execute("ALTER TABLE article_groups ALTER COLUMN group_id "
+                       "TYPE TEXT COLLATE en_us_icu")
+        assert expected
+        assert views.list_stories(store, StoryFilter(kind="country"), limit=10) == expected
