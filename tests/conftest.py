@@ -215,20 +215,44 @@ WEB_ARTICLES = [  # (published, outlet, title, text): our own words, dated over 
 ]
 
 
+def fill_web_store(store, kb) -> None:
+    """Ingest WEB_ARTICLES into a store of any backend."""
+    from stockgroups.services.ingest import Collector
+
+    items = [(f"https://{outlet}.example/{i}", Article(
+        source=f"https://{outlet}.example/{i}", title=title, text=text,
+        url=f"https://{outlet}.example/{i}", published=published))
+        for i, (published, outlet, title, text) in enumerate(WEB_ARTICLES)]
+    Collector(store, kb).add(items)
+
+
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory, kb_full) -> Path:
     """A store holding WEB_ARTICLES (one pair clustered into one story, one hostile)."""
-    from stockgroups.services.ingest import Collector
     from stockgroups.store.sqlite import Store
 
     path = tmp_path_factory.mktemp("webdb") / "web.db"
     with Store(path) as store:
-        items = [(f"https://{outlet}.example/{i}", Article(
-            source=f"https://{outlet}.example/{i}", title=title, text=text,
-            url=f"https://{outlet}.example/{i}", published=published))
-            for i, (published, outlet, title, text) in enumerate(WEB_ARTICLES)]
-        Collector(store, kb_full).add(items)
+        fill_web_store(store, kb_full)
     return path
+
+
+@pytest.fixture
+def web_pg(pg_url, kb_full) -> str:
+    """The URL of a PostgreSQL store holding WEB_ARTICLES, ingested afresh for the test."""
+    from stockgroups.store.open import open_store
+
+    with open_store(pg_url) as store:
+        fill_web_store(store, kb_full)
+    return pg_url
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def web_store(request) -> str:
+    """WEB_ARTICLES in a store a test may write to, on each backend: a path or a URL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("web_copy"))
+    return request.getfixturevalue("web_pg")
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from stockgroups.services.watchlists import get as get_watchlist
 from stockgroups.sources.http import checked_ip, post_json
 from stockgroups.store import views
 from stockgroups.store import watchlists as table
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore as Store
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from stockgroups.errors import InputError, StockGroupsError
 from stockgroups.model import DIRECTIONS
 from stockgroups.services.ingest import parse_time
 from stockgroups.store import views
-from stockgroups.store.sqlite import Store, StoreError
+from stockgroups.store.base import BaseStore as Store
+from stockgroups.store.base import StoreError
 from stockgroups.store.views import DAY, StoryFilter
 
 GROUP_ID_RE = re.compile(r"^[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9._*-]{0,63}$")

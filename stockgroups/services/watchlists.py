@@ -17,7 +17,7 @@ from stockgroups.errors import InputError
 from stockgroups.services.dashboard import GROUP_ID_RE, NotFound
 from stockgroups.store import views
 from stockgroups.store import watchlists as table
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore as Store
 from stockgroups.store.views import DAY
 
 NAME_RE = re.compile(r"^[\w .,&()-]{1,80}$")

@@ -135,6 +135,17 @@ class BaseStore(ABC):
     def size_bytes(self) -> int | None:
         """The store's size on disk, when the backend can tell."""
 
+    #: appended to a text column compared with < or >= so that a prefix range
+    #: (`col >= 'company:' AND col < 'company;'`) follows byte order on every backend
+    byte_order: str = ""
+
+    def day_number(self, epoch_sql: str) -> str:
+        """SQL for the UTC day number (days since 1970-01-01) of an epoch expression."""
+        return f"CAST(({epoch_sql}) / 86400.0 AS INTEGER)"  # truncates: epochs are >= 0
+
+    def optimize(self) -> None:
+        """Refresh the planner's statistics after a bulk write (a backend's own way)."""
+
     def __enter__(self) -> BaseStore:
         return self
 

@@ -298,6 +298,15 @@ class PostgresStore(BaseStore):
         finally:
             self._in_tx = False
 
+    # The database's collation may sort punctuation out of byte order (en_US ignores it).
+    byte_order = ' COLLATE "C"'
+
+    def day_number(self, epoch_sql: str) -> str:
+        return f"CAST(floor(({epoch_sql}) / 86400.0) AS BIGINT)"  # a CAST alone rounds
+
+    def optimize(self) -> None:
+        self._execute("ANALYZE group_hits, article_events, indexed_analyses")
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return self.conn.execute(_pg(sql), [_clean(p) for p in params] or None)
@@ -323,6 +332,8 @@ class PostgresStore(BaseStore):
         elif state in ("55P03", "40P01"):
             why = (f"the store is locked by another process (waited {self.busy_timeout:g} s); "
                    "nothing was written, try again")
+        elif isinstance(err, self._pg.IntegrityError):
+            why = f"the store refused a write ({text}); nothing of this batch was stored"
         elif isinstance(err, self._pg.OperationalError):
             why = f"lost the connection to the database ({text})"
         else:

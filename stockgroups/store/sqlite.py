@@ -320,6 +320,9 @@ class SQLiteStore(BaseStore):
                 raise self._error(exc) from None
             raise
 
+    def optimize(self) -> None:
+        self._execute("PRAGMA optimize")
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, params)

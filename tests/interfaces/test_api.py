@@ -225,3 +225,23 @@ def test_movers_also_rank_by_strength_of_net_tone(client):
     tones = [abs(m["net_tone"]) for m in movers["week_tone"]]
     assert tones == sorted(tones, reverse=True)
     assert tones[0] >= max(abs(m["net_tone"]) for m in movers["week"])
+
+
+def test_app_over_a_postgresql_store_lists_stories_and_saves_a_watchlist(web_pg, kb_full):
+    from fastapi.testclient import TestClient
+
+    from stockgroups.interfaces.api.app import create_app
+
+    app = create_app(web_pg, api_key=API_KEY, kb=kb_full, background=False, rate_limit=0)
+    with TestClient(app) as pg_client:
+        stories = pg_client.get("/api/stories").json()["stories"]
+        assert len(stories) == 6  # seven articles, two of them one story
+        times = [s["first_seen"] for s in stories]
+        assert times == sorted(times, reverse=True)
+        copper = next(s for s in stories if s["title"].startswith("Copper strike"))
+        assert any(g["id"] == "commodity:copper" for g in copper["groups"])
+        group = pg_client.get("/api/groups/commodity:uranium").json()
+        assert group["stories"]
+        saved = pg_client.post("/api/watchlists", headers=KEY,
+                               json={"name": "pg", "holdings": "CCJ,1"})
+        assert saved.status_code in (200, 201), saved.text

@@ -9,7 +9,9 @@ from localserver import LocalServer, QuietHandler
 
 from stockgroups.errors import FetchError, InputError
 from stockgroups.services import alerts, watchlists
-from stockgroups.store.sqlite import Store
+from stockgroups.store import watchlists as table
+from stockgroups.store.base import StoreError
+from stockgroups.store.open import open_store
 
 HOOK = "https://93.184.215.14/hook"
 
@@ -29,8 +31,8 @@ class Recorder:
         return 200
 
 
-def test_rule_on_existing_stories_alerts_each_story_once(web_copy):
-    with Store(web_copy) as store:
+def test_rule_on_existing_stories_alerts_each_story_once(web_store):
+    with open_store(web_store) as store:
         alerts.create_rule(store, name="uranium", target="commodity:uranium", webhook=HOOK,
                            min_score=0.7, include_existing=True)
         assert alerts.evaluate(store) == 2  # the flood story and the hostile one
@@ -44,28 +46,28 @@ def test_rule_on_existing_stories_alerts_each_story_once(web_copy):
                for c in hook.calls)
 
 
-def test_restart_neither_repeats_nor_loses_alerts(web_copy):
-    with Store(web_copy) as store:
+def test_restart_neither_repeats_nor_loses_alerts(web_store):
+    with open_store(web_store) as store:
         alerts.create_rule(store, name="u", target="CCJ", webhook=HOOK, include_existing=True)
         alerts.evaluate(store)
     hook = Recorder()
-    with Store(web_copy) as store:  # a new process: only the store carries state
+    with open_store(web_store) as store:  # a new process: only the store carries state
         assert alerts.evaluate(store) == 0
         assert alerts.deliver(store, hook).sent == 2
-    with Store(web_copy) as store:
+    with open_store(web_store) as store:
         assert alerts.deliver(store, hook).sent == 0
         assert {a["status"] for a in alerts.alerts(store)} == {"sent"}
     assert len(hook.calls) == 2
 
 
-def test_new_rule_looks_only_at_articles_stored_after_it(web_copy):
-    with Store(web_copy) as store:
+def test_new_rule_looks_only_at_articles_stored_after_it(web_store):
+    with open_store(web_store) as store:
         alerts.create_rule(store, name="u", target="commodity:uranium", webhook=HOOK)
         assert alerts.evaluate(store) == 0
 
 
-def test_watchlist_rule_matches_any_holding_above_the_score(web_copy):
-    with Store(web_copy) as store:
+def test_watchlist_rule_matches_any_holding_above_the_score(web_store):
+    with open_store(web_store) as store:
         wl = watchlists.save(store, "oil", "XOM\nindustry:gold-miners")
         alerts.create_rule(store, name="wl", watchlist_id=wl["id"], webhook=HOOK,
                            min_score=0.3, include_existing=True)
@@ -74,13 +76,24 @@ def test_watchlist_rule_matches_any_holding_above_the_score(web_copy):
     assert matched == {"XOM", "industry:gold-miners"}
 
 
+def test_rule_on_a_watchlist_deleted_meanwhile_is_a_one_line_store_error(web_store):
+    with open_store(web_store) as store:
+        wl = watchlists.save(store, "gone", "CCJ")
+        watchlists.delete(store, wl["id"])
+        with pytest.raises(StoreError, match="refused a write") as err:
+            table.add_rule(store, name="r", watchlist_id=wl["id"], target=None,
+                           min_score=0.5, webhook=HOOK, created="2026-03-16T00:00:00Z",
+                           cursor=0)
+        assert "\n" not in str(err.value) and table.rules(store) == []
+
+
 def test_backoff_doubles_from_two_seconds():
     assert [alerts.backoff(n) for n in (1, 2, 3)] == [2.0, 4.0, 8.0]
 
 
-def test_retries_wait_for_the_backoff_and_give_up_after_max_attempts(web_copy):
+def test_retries_wait_for_the_backoff_and_give_up_after_max_attempts(web_store):
     now = [1000.0]
-    with Store(web_copy) as store:
+    with open_store(web_store) as store:
         alerts.create_rule(store, name="u", target="CCJ", webhook=HOOK, include_existing=True)
         alerts.evaluate(store)
         flaky = Recorder(failures=1)
@@ -104,11 +117,11 @@ def test_retries_wait_for_the_backoff_and_give_up_after_max_attempts(web_copy):
 @pytest.mark.parametrize("webhook", ["http://127.0.0.1:9/x", "http://10.0.0.5/x",
                                      "http://169.254.169.254/latest", "file:///etc/passwd"])
 def test_webhooks_on_private_addresses_are_refused(web_copy, webhook):
-    with Store(web_copy) as store, pytest.raises(InputError, match="webhook"):
+    with open_store(web_copy) as store, pytest.raises(InputError, match="webhook"):
         alerts.create_rule(store, name="x", target="CCJ", webhook=webhook)
 
 
-def test_real_post_reaches_a_loopback_webhook_when_allowed(web_copy):
+def test_real_post_reaches_a_loopback_webhook_when_allowed(web_store):
     received = []
 
     class Hook(QuietHandler):
@@ -121,7 +134,7 @@ def test_real_post_reaches_a_loopback_webhook_when_allowed(web_copy):
 
     server = LocalServer(Hook)
     try:
-        with Store(web_copy) as store:
+        with open_store(web_store) as store:
             alerts.create_rule(store, name="u", target="CCJ", webhook=server.base + "/h",
                                allow_private=True, include_existing=True)
             alerts.evaluate(store)

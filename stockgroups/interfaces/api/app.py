@@ -31,7 +31,8 @@ from stockgroups.interfaces.web import pages
 from stockgroups.services import alerts, dashboard
 from stockgroups.services.dashboard import NotFound
 from stockgroups.store import views
-from stockgroups.store.sqlite import Store, StoreError
+from stockgroups.store.base import StoreError
+from stockgroups.store.open import open_store
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def create_app(db: str | Path, *, api_key: str, kb: Any = None,
     """A FastAPI app over the store at `db`. `kb` (or `kb_loader`, called on first need)
     is the knowledge base for /api/analyze and the story page's highlights."""
     path = str(db)
-    with Store(path) as store:  # migrate and index once before serving
+    with open_store(path) as store:  # migrate and index once before serving
         views.refresh_index(store)
     stop = threading.Event()
 
@@ -144,7 +145,7 @@ def _background(path: str, stop: threading.Event, app: FastAPI) -> None:
     articles is indexed at the next start or with the next new article.)"""
     post = alerts.webhook_poster(allow_private=app.state.allow_private_webhooks)
     seen: tuple[int, int] = (-1, -1)
-    with Store(path) as store:
+    with open_store(path) as store:
         while not stop.wait(BACKGROUND_EVERY_S):
             try:
                 now = (dashboard.generation(store), len(alerts.rules(store)))

@@ -10,11 +10,13 @@ from typing import Any
 
 from fastapi import Request
 
-from stockgroups.store.sqlite import Store
+from stockgroups.store.base import BaseStore as Store
+from stockgroups.store.open import open_store
 
 
 class StorePool:
-    """One Store per thread (sqlite3 connections are not shared across threads)."""
+    """One store connection per thread (neither sqlite3 nor psycopg connections are
+    shared across threads here)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -25,7 +27,7 @@ class StorePool:
     def get(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.path)
+            store = open_store(self.path)
             self._local.store = store
             with self._lock:
                 self._all.append(store)

@@ -8,6 +8,7 @@ import click
 from stockgroups import config as settings
 from stockgroups.errors import StockGroupsError
 from stockgroups.interfaces.cli.store import _open_store, db_option, db_path
+from stockgroups.store.postgres import redact
 
 
 @click.command()
@@ -50,7 +51,7 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
         raise click.ClickException(str(err)) from None
     if created:
         click.echo(f"API key (shown once; kept in {key_path()}): {key}")
-    click.echo(f"serving {db_path(db)} at http://{host}:{port}/ ; Ctrl-C to stop", err=True)
+    click.echo(f"serving {redact(db_path(db))} at http://{host}:{port}/ ; Ctrl-C to stop", err=True)
     logging.basicConfig(level=logging.WARNING)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
