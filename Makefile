@@ -18,6 +18,8 @@ RUN_DB := stockgroups.db
 run: $(STAMP)
 	rm -f $(RUN_DB) $(RUN_DB)-wal $(RUN_DB)-shm
 	$(BIN)/stockgroups ingest samples/ --db $(RUN_DB) --quiet
+	$(BIN)/stockgroups prices import prices_sample/us_daily_2021-06_2022-06.csv --db $(RUN_DB)
+	$(BIN)/stockgroups calibrate --db $(RUN_DB)
 	$(BIN)/stockgroups watchlist save "Sample portfolio" docs/examples/watchlist.csv --db $(RUN_DB)
 	$(BIN)/stockgroups serve --db $(RUN_DB)
 

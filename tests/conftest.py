@@ -50,7 +50,7 @@ def seed_text() -> str:
 
 # -- markets: synthetic price panels with known alpha, beta and planted moves -----------------
 
-SAMPLE_PRICES = Path(__file__).resolve().parents[1] / "samples" / "prices" / \
+SAMPLE_PRICES = Path(__file__).resolve().parents[1] / "prices_sample" / \
     "us_daily_2021-06_2022-06.csv"
 
 
@@ -106,6 +106,8 @@ def priced_store(tmp_path):
     with Store(path) as store:
         import_prices(store, [str(SAMPLE_PRICES)])
     return str(path)
+
+
 STORE_BACKENDS = ("sqlite", "postgresql")
 
 

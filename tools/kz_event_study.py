@@ -20,7 +20,7 @@ from stockgroups.sources.router import iter_articles
 from stockgroups.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-PRICES = ROOT / "samples" / "prices" / "us_daily_2021-06_2022-06.csv"
+PRICES = ROOT / "prices_sample" / "us_daily_2021-06_2022-06.csv"
 STORY = ROOT / "eval" / "articles" / "kz_unrest_fuel_protests.txt"
 CHART = ROOT / "docs" / "kz_unrest_car.png"
 GROUPS = {"uranium miners": ["CCJ", "UEC", "DNN", "NXE", "UUUU"],

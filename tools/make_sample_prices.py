@@ -1,16 +1,16 @@
-"""Make samples/prices/ from the team's shared price history (re-runnable).
+"""Make prices_sample/ from the team's shared price history (re-runnable).
 
 Source: ../shared/data/prices/us_watchlist_daily.csv.gz, daily closes, volume and market
 cap rebuilt from the nightly history of the public NASDAQ stock screener listing
 (rreichel3/US-Stock-Symbols). Kept: the Kazakhstan worked example's tickers, four more
 of the companies a story on Kazakhstan moves, and the market proxy, 2021-06-01 .. 2022-06-30. Two fixes of the vendor's calendar, both written
-in samples/prices/README.md:
+in prices_sample/README.md:
   * a row dated on a weekend is the previous Friday's close (the Friday row then repeats
     Thursday's): the weekend value moves to Friday;
   * 2022-05-30 (Memorial Day, markets closed) carries every ticker's previous close again:
     dropped.
 
-    python tools/make_sample_prices.py [--shared ../shared] [--out samples/prices/...csv]
+    python tools/make_sample_prices.py [--shared ../shared] [--out prices_sample/...csv]
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path,
-                        default=ROOT / "samples" / "prices" / "us_daily_2021-06_2022-06.csv")
+                        default=ROOT / "prices_sample" / "us_daily_2021-06_2022-06.csv")
     args = parser.parse_args()
     rows: dict[tuple[str, str], tuple[str, str, str]] = {}
     with gzip.open(args.shared / "data" / "prices" / "us_watchlist_daily.csv.gz", "rt") as f:

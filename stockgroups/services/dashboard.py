@@ -15,6 +15,7 @@ from stockgroups.analysis.link import find_mentions
 from stockgroups.errors import InputError, StockGroupsError
 from stockgroups.model import DIRECTIONS
 from stockgroups.services.ingest import parse_time
+from stockgroups.services.study import with_track_record
 from stockgroups.store import views
 from stockgroups.store.base import BaseStore as Store
 from stockgroups.store.base import StoreError
@@ -155,13 +156,15 @@ def story(store: Store, story_id: int, kb: Any) -> dict[str, Any]:
     record["text"] = text
     record["entities"] = list(entities.values())
     record["events"] = analysis.get("events", [])
-    record["groups"] = [{**g, "role": _group_role(g, entities)}
+    # The analysis says each hit's role (subject, first-order, second-order); older stored
+    # analyses do not, and get the dashboard's reading of it.
+    record["groups"] = [{**g, "role": g.get("role") or _group_role(g, entities)}
                         for g in analysis.get("groups", [])]
-    record["companies"] = [{**c, "role": _company_role(c, entities)}
+    record["companies"] = [{**c, "role": c.get("role") or _company_role(c, entities)}
                            for c in analysis.get("companies", [])]
     record["kb_version"] = analysis.get("kb_version")
     record["graph"] = exposure_graph(record)
-    return record
+    return with_track_record(store, story_id, record)
 
 
 def _group_role(g: dict[str, Any], entities: dict[str, dict[str, Any]]) -> str:

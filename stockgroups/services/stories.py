@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from stockgroups.services.study import with_track_record
 from stockgroups.errors import InputError
 from stockgroups.sources.watch import parse_duration
 from stockgroups.store import export as writers
@@ -61,11 +62,12 @@ def list_stories(store: BaseStore, filters: StoryFilter) -> list[dict[str, Any]]
 
 def show_story(store: BaseStore, story_id: int) -> dict[str, Any]:
     """One story: sources (outlet, time, url), the original's clean text, groups with
-    their evidence chains, companies, events."""
+    their evidence chains, companies, events; each signal with its track record and,
+    where the store has prices, its realised move."""
     story = store.story_detail(story_id)
     if story is None:
         raise StoryNotFound(f"no story #{story_id} in {store.location}")
-    return story
+    return with_track_record(store, story_id, story)
 
 
 def search_articles(store: BaseStore, query: str, limit: int = 20) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 from stockgroups.errors import StockGroupsError
 from stockgroups.markets.study import Study, StudyParams, run_study
 from stockgroups.sources.prices import PriceRow, download_yfinance, read_price_files
+from stockgroups.services.track_record import Calibrator, table_for
 from stockgroups.store import prices as price_store
 from stockgroups.store.signals import story_signals
 from stockgroups.store.base import BaseStore as Store
@@ -162,3 +163,25 @@ def download_prices(store: Store, tickers: Sequence[str], start: str,
     """Download daily closes (yfinance extra, online) and store them like an import."""
     return store_prices(store, download_yfinance(tickers, parse_date(start),
                                                  parse_date(end) if end else None))
+
+
+REALISED_WINDOW = (0, 1)  # the reaction a reader checks first: the day of the story and the next
+
+
+def with_track_record(store: Store, story_id: int, record: dict[str, Any]) -> dict[str, Any]:
+    """A stored story's record (show, the dashboard) with each signal's track record
+    (`calibration`) and, where the store has prices, its realised CAR[0,+1] (`realised`)."""
+    Calibrator(table_for(store)).annotate(record)
+    try:
+        study = study_story(store, story_id, params=StudyParams(window=REALISED_WINDOW))
+    except StockGroupsError:
+        return record  # no prices, or no listed company: the calibration alone
+    found = {(p["kind"] == "company", str(p["id"])): p for p in study["predictions"]}
+    for is_company, items, key in ((False, record.get("groups", []), "id"),
+                                   (True, record.get("companies", []), "ticker")):
+        for item in items:
+            p = found.get((is_company, str(item.get(key))))
+            if p and p["car"] is not None:
+                item["realised"] = {"car": p["car"], "hit": p["hit"], "window": list(REALISED_WINDOW),
+                                    "day0": study.get("day0")}
+    return record

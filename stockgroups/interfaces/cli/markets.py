@@ -61,7 +61,7 @@ def prices_import(files: tuple[str, ...], db: str | None) -> None:
 
     \b
     Example:
-        stockgroups prices import samples/prices/us_daily_2021-06_2022-06.csv
+        stockgroups prices import prices_sample/us_daily_2021-06_2022-06.csv
     """
     from stockgroups.services.study import import_prices
     from stockgroups.sources.prices import PricesError
