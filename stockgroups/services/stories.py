@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from stockgroups.services.study import with_track_record
 from stockgroups.errors import InputError
 from stockgroups.sources.watch import parse_duration
 from stockgroups.store import export as writers
@@ -67,6 +66,10 @@ def show_story(store: BaseStore, story_id: int) -> dict[str, Any]:
     story = store.story_detail(story_id)
     if story is None:
         raise StoryNotFound(f"no story #{story_id} in {store.location}")
+    # The event study needs scipy (0.7 s to import): loaded when a story is shown, not at
+    # every command's start-up.
+    from stockgroups.services.study import with_track_record
+
     return with_track_record(store, story_id, story)
 
 
