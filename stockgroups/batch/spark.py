@@ -34,6 +34,7 @@ from stockgroups.errors import StockGroupsError
 from stockgroups.kb.load import KB, load_kb
 from stockgroups.config import Settings
 from stockgroups.services.batch import ERROR_COLUMNS, analyze_records, batch_router, output_fields
+from stockgroups.sources.router import walk
 
 DEFAULT_MASTER = "local[*]"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -97,23 +98,6 @@ def session(master: str | None = None, app_name: str = "stockgroups-batch") -> S
             .getOrCreate())
 
 
-def _local_files(spec: str) -> list[str]:
-    """Files under a local folder as `analyze` lists them: sorted, hidden ones and non-files skipped."""
-    out = []
-    for root, dirs, files in os.walk(spec):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            if not name.startswith(".") and os.path.isfile(path):
-                out.append(path)
-    return out
-
-
-def _read_file(path: str) -> tuple[str, str, bytes]:
-    with open(path, "rb") as fh:
-        return path, "file", fh.read()
-
-
 def records(spark: SparkSession, inputs: list[str]) -> DataFrame:
     """Every input as (source, kind, payload) rows, labelled the way `analyze` labels them."""
     sc = spark.sparkContext
@@ -132,7 +116,7 @@ def records(spark: SparkSession, inputs: list[str]) -> DataFrame:
             rows = df.select(F.to_json(F.struct(*df.columns)).alias("j")).rdd.zipWithIndex()
             parts.append(rows.map(lambda ri, s=spec: (f"{s}[{ri[1]}]", "record", ri[0][0].encode("utf-8"))))
         elif local and os.path.isdir(spec):
-            found = _local_files(spec)
+            found = [path for path, special in walk(spec) if special is None]
             if not found:
                 raise BatchError(f"{spec}: folder has no input files")
             files.extend(found)
@@ -142,7 +126,8 @@ def records(spark: SparkSession, inputs: list[str]) -> DataFrame:
             parts.append(sc.binaryFiles(spec).map(lambda kv: (kv[0], "file", bytes(kv[1]))))
     if files:
         slices = max(1, min(len(files), sc.defaultParallelism * 4))
-        parts.append(sc.parallelize(files, slices).map(_read_file))
+        # executors read each path through the router, with its size cap and one-line errors
+        parts.append(sc.parallelize(files, slices).map(lambda path: (path, "path", b"")))
     if not parts:
         raise BatchError("no inputs given")
     rdd = parts[0] if len(parts) == 1 else sc.union(parts)

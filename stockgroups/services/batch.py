@@ -1,7 +1,8 @@
 """The batch use case without the engine: input records -> one output row per article.
 
 A record is (source, kind, payload): kind "line" is one JSON Lines line, "file" the bytes of one
-file (text, HTML, JSON, gzip), "record" a JSON object (a Parquet row). Every article becomes the
+file (text, HTML, JSON, gzip), "record" a JSON object (a Parquet row), "path" a local file's
+path (read by the router, with its size cap). Every article becomes the
 same `to_dict()` that `analyze --format json` prints, its nested fields as JSON strings so that a
 columnar file (Parquet, a Spark row) holds it; a bad article becomes an error row with the reason.
 The Spark job (stockgroups.batch.spark) only moves these records around.
@@ -24,7 +25,7 @@ from stockgroups.sources.router import Router
 from stockgroups.services.track_record import Calibrator, shipped_table
 from stockgroups.sources.formats.jsonl import iter_json
 
-KINDS = ("line", "file", "record")
+KINDS = ("line", "file", "record", "path")
 ERROR_COLUMNS = ("source", "error")
 # Parquet-friendly types of the top-level fields of Analysis.to_dict(): nested values are JSON text.
 _SCALARS = (str, int, float, bool, type(None))
@@ -50,6 +51,8 @@ def articles_of(source: str, kind: str, payload: bytes | str,
             yield source, router.with_language(item) if isinstance(item, Article) else item
     elif kind == "file":
         yield from router.from_bytes(data, source)
+    elif kind == "path":  # a local file, read where the record is processed
+        yield from router.items([source])
     else:
         raise ValueError(f"unknown record kind {kind!r}")
 

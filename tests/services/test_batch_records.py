@@ -50,3 +50,14 @@ def test_output_fields_type_every_top_level_field(kb_small):
     assert fields["source"] == "string" and fields["groups"] == "string"
     assert set(fields.values()) <= {"string", "double", "boolean"}
 
+
+
+def test_a_path_record_is_read_by_the_router_with_its_size_cap(tmp_path):
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text("Copper climbs\n\nCopper prices rose in London.\n", encoding="utf-8")
+    big.write_text("Big\n\n" + "word " * 400, encoding="utf-8")
+    router = batch_router(Settings(max_bytes=1000))
+    [(label, article)] = list(articles_of(str(small), "path", b"", router))
+    assert label == str(small) and isinstance(article, Article) and article.title == "Copper climbs"
+    [(label, err)] = list(articles_of(str(big), "path", b"", router))
+    assert isinstance(err, StockGroupsError) and "limit" in str(err)

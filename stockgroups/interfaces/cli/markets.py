@@ -13,18 +13,9 @@ from typing import Any
 
 import click
 
-from stockgroups.errors import StockGroupsError
-from stockgroups.interfaces.cli.store import db_option
+from stockgroups.interfaces.cli.store import _library_errors, db_option
 
 DEFAULT_MARKET_TEXT = "AAPL,MSFT,AMZN,GOOGL,NVDA,TSLA,JPM,GS"
-
-
-@contextmanager
-def _library_errors() -> Iterator[None]:
-    try:
-        yield
-    except StockGroupsError as err:
-        raise click.ClickException(str(err)) from None
 
 
 @contextmanager
