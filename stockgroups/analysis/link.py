@@ -65,6 +65,14 @@ NAME_ENDINGS = frozenset({
     "partners", "enterprises", "bhd", "berhad", "ag", "sa", "nv", "asa", "ab", "oyj", "trust",
     "royalty", "royalties", "fields", "goldfields", "petroleum", "energy", "oil", "gas", "explorations",
 })
+# Words that end the name of a body speaking for a commodity's market ("International Coffee
+# Organization", "Canadian Wheat Board", "Coffee, Sugar and Cocoa Exchange"): the commodity in
+# such a name is what the body is about, unlike a company's name ("Woodside Petroleum Ltd").
+MARKET_BODY_ENDINGS = frozenset({
+    "organization", "organisation", "council", "board", "agreement", "association", "exchange",
+    "institute", "federation", "committee", "authority", "commission", "bureau", "conference",
+    "growers", "producers", "exporters", "importers", "pact", "accord",
+})
 # Words a capitalised commodity word may follow and still be the commodity ("The", "Brazilian").
 NAME_STARTERS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "with", "as", "at", "by"})
 # Nouns after a commodity word that make it a company's line of business, with the words
@@ -196,6 +204,8 @@ def _in_name(body: str, start: int, end: int, title_end: int) -> bool:
         return True  # "Getty Petroleum <GTY>": the wire prints the ticker after the name
     after = [w for w in re.findall(r"[A-Za-z][\w&'.]*", body[end:end + 60]) if w.lower() not in NAME_JOINERS]
     for word in after[:NAME_LOOKAHEAD]:
+        if word.lower().rstrip(".") in MARKET_BODY_ENDINGS:
+            return False
         if word.lower().rstrip(".") in NAME_ENDINGS:
             return True
         if not word[0].isupper():
@@ -253,7 +263,8 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
         if own and info is not None and own.group(1) == info.ticker.split(".")[0]:
             score += CONFIRMED
     nxt = re.match(r"[ \t]+([A-Z][\w'’]*)", body[end:end + 40]) if end > title_end else None
-    if nxt and nxt.group(1).lower().strip("'’s") not in CORPORATE_SUFFIXES:
+    if nxt and nxt.group(1).lower().strip("'’s") not in CORPORATE_SUFFIXES and not (
+            kind == "commodity" and nxt.group(1).lower() in MARKET_BODY_ENDINGS):
         score += CAPITALISED_NEXT
     return score
 

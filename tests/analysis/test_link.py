@@ -68,3 +68,23 @@ def test_unknown_exchange_ticker_is_ignored(kb_small):
 def test_short_aliases_are_exact_case(kb_small):
     assert "country:US" not in ids("let us go", kb_small)
     assert "country:US" in ids("the U.S. said", kb_small)
+
+
+@pytest.mark.parametrize("text", [
+    "Delegates of the International Coffee Organization met in London to discuss quotas.",
+    "The Canadian Wheat Board raised its export estimate for the season.",
+])
+def test_a_commodity_in_the_name_of_its_market_body_is_the_commodity(kb_full, text):
+    assert {"commodity:coffee", "commodity:wheat"} & set(ids(text, kb_full))
+
+
+def test_a_commodity_in_a_company_name_is_not_the_commodity(kb_full):
+    assert "commodity:crude-oil" not in ids("Shares of Harbour Petroleum Ltd rose after the annual meeting.", kb_full)
+
+
+@pytest.mark.parametrize("text", [
+    "The central bank said its gold and foreign exchange reserves rose in March.",
+    "Output of crude rubber fell to 40,000 tonnes.",
+])
+def test_reserve_assets_and_other_crude_materials_are_not_the_commodity(kb_full, text):
+    assert not {"commodity:gold", "commodity:crude-oil"} & set(ids(text, kb_full))

@@ -41,11 +41,21 @@ def test_a_rally_at_one_statehouse_is_local_and_moves_no_national_supply(kb_smal
     assert "country:US" not in groups
 
 
-def test_the_same_protest_nationwide_reaches_national_output(kb_small):
-    title, text = "Protests sweep the country", "Protesters filled streets nationwide, from Atlanta to every state capital in the United States."
+def test_the_same_protest_nationwide_reaches_the_national_output_the_story_names(kb_small):
+    title = "Protests sweep the country"
+    text = ("Protesters filled streets nationwide, from Atlanta to every state capital in the United States. "
+            "Bitcoin miners said power cuts had idled some of their rigs.")
     assert reach(kb_small, title, text, UNREST).scope == "country"
     groups, _ = exposures(kb_small, title, text, [UNREST])
     assert groups["commodity:bitcoin"].direction == "down"
+
+
+def test_mild_nationwide_unrest_leaves_the_commodities_the_story_never_names_a_grave_one_reaches_them(kb_small):
+    title, text = "Protests sweep the country", "Protesters filled streets nationwide, from Atlanta to every state capital in the United States."
+    mild = Event("civil-unrest", "Civil unrest", 0.4, ("protesters",))
+    assert reach(kb_small, title, text, mild).scope == "country"
+    assert "commodity:bitcoin" not in exposures(kb_small, title, text, [mild])[0]  # a march is no threat to output
+    assert exposures(kb_small, title, text, [UNREST])[0]["commodity:bitcoin"].direction == "down"
 
 
 def test_an_event_placed_nowhere_moves_nothing(kb_small):
