@@ -77,8 +77,10 @@ GATE_MIN_OFF = 2  # off-market words needed before they can silence the event la
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "“”‘’–—…"})
 # A headline that frames the story as a look back ("Fifty years on", "20 years after",
 # "the anniversary of") marks a history piece, whatever markets it recalls.
-RETROSPECTIVE = re.compile(r"\b(?:\w+|\d+)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b",
-                           re.IGNORECASE)
+# The count must be a number: "Up 2 Pct From Year Ago" is a comparison, not a look back.
+RETROSPECTIVE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

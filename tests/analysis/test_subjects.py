@@ -139,6 +139,11 @@ def test_market_news_gate_passes_a_plain_market_report():
     assert is_market_news("Wheat exports rise\n\nExports of wheat rose 5 pct to 2.1 mln tonnes, traders said.")
 
 
+def test_a_comparison_with_a_year_ago_is_not_a_look_back():
+    assert is_market_news("Fuel Demand Up 3 Pct From Year Ago\n\nDemand for fuel rose 3 pct to 9.1 mln barrels a "
+                          "day from a year earlier, the agency said.")
+
+
 def test_oil_is_crude_but_palm_oil_is_not(kb_full):
     crude = analyze("Oil output falls\n\nOil output in the country fell sharply in March.", kb=kb_full)
     palm = analyze("Palm oil output falls\n\nPalm oil output in the country fell sharply in March.", kb=kb_full)
