@@ -51,6 +51,16 @@ INDEX_AFTER = re.compile(r"^(?:'s)?(?:\s+(?!(?:in|of|on|to|for|from|the|a|an|and
                          r"\s+(?:index|indices|indexes|gauge|composite|benchmark)\b",
                          re.IGNORECASE)
 ATTRIBUTION_WINDOW = 40  # characters looked at either side of a name
+# An exchange operator's name used for its market: the venue of a listing ("in its Nasdaq
+# debut", "listed on the Nasdaq") or the market's own move ("Nasdaq soars 7%"). The mention is
+# the market, not the company (role "market"), unless the company itself is meant ("Nasdaq Inc").
+MARKET_OPERATOR_INDUSTRIES = frozenset({"industry:exchanges-market-data"})
+VENUE_BEFORE = re.compile(r"\b(?:on|onto|to|from)\s+(?:the\s+)?$", re.IGNORECASE)
+VENUE_AFTER = re.compile(
+    r"^(?:[- ](?:listed|debut|listing|ipo|composite|100)\b|\s+(?:rose|rises|fell|falls|gained|gains|lost|loses|jumped|"
+    r"jumps|surged|surges|soared|soars|slid|slides|dropped|drops|climbed|climbs|sank|sinks|tumbled|tumbles|rallied|"
+    r"rallies|added|adds|edged|edges|ended|ends|closed|closes|finished|slumped|slumps|plunged|plunges)\b)",
+    re.IGNORECASE)
 
 
 def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: KB) -> tuple[Entity, ...]:
@@ -77,7 +87,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
             w *= LEAD_WEIGHT
         if info.demonyms and m.surface in info.demonyms:
             w *= DEMONYM_WEIGHT
-        quoted_as = attribution(body, m) if info.kind in ATTRIBUTED_KINDS else ""
+        quoted_as = attribution(body, m, info.industry) if info.kind in ATTRIBUTED_KINDS else ""
         if quoted_as:
             w *= ATTRIBUTION_WEIGHT
             roles[m.entity].add(quoted_as)
@@ -116,16 +126,21 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
 
 
 ATTRIBUTED_KINDS = frozenset({"company", "org"})
+# Roles of a name that stands for something else: a source, an index, an exchange's market.
+ATTRIBUTED_ROLES = frozenset({"source", "index", "market"})
 
 
-def attribution(body: str, m: Mention) -> str:
-    """'index' when the name is an index's, 'source' when it is quoted as a source, else ''."""
+def attribution(body: str, m: Mention, industry: str = "") -> str:
+    """'index' when the name is an index's, 'source' when it is quoted as a source, 'market'
+    when an exchange operator (of `industry`) is named for its market, else ''."""
     after = body[m.end:m.end + ATTRIBUTION_WINDOW]
     if INDEX_AFTER.match(after):
         return "index"
     before = body[max(0, m.start - ATTRIBUTION_WINDOW):m.start]
     if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
         return "source"
+    if industry in MARKET_OPERATOR_INDUSTRIES and (VENUE_BEFORE.search(before) or VENUE_AFTER.match(after)):
+        return "market"
     return ""
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
 
 from stockgroups.kb.load import split_list
+from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -45,7 +46,6 @@ COMPANY_REPEAT = 3
 # subject (one name in a long list deep in the story is left out).
 MENTIONED_MIN_RELEVANCE = 0.1
 MENTIONED_MIN_COUNT = 2
-ATTRIBUTED_ROLES = frozenset({"source", "index"})  # roles the relevance stage gives such mentions
 # A country is the story's subject when named in the headline or lead and at least this
 # central among the story's entities.
 COUNTRY_MIN_RELEVANCE = 0.5

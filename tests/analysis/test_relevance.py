@@ -73,3 +73,20 @@ def test_an_index_named_for_its_provider_does_not_move_the_provider(kb_full):
     named = {c.ticker: c for c in a.companies}
     assert "MSCI" not in named or (named["MSCI"].relevance == "mentioned" and named["MSCI"].direction == "neutral")
     assert "index" in {r for e in a.entities if e.id == "company:MSCI" for r in e.roles}
+
+
+@pytest.mark.parametrize("text", [
+    "Chipmaker Kestrel jumps 20% in Nasdaq debut\n\nShares of Kestrel Semiconductor rose 20% on their first day "
+    "of trading after the company raised $1.2 billion.",
+    "Nasdaq soars 4% as yields fall\n\nTechnology shares led a broad rally on Wall Street after bond yields fell.",
+])
+def test_an_exchange_named_for_its_market_does_not_move_the_operator(kb_full, text):
+    a = analyze(text, kb_full)
+    assert "market" in {r for e in a.entities if e.id == "company:NDAQ" for r in e.roles}
+    assert not any(g.id == "industry:exchanges-market-data" for g in a.groups)
+
+
+def test_the_exchange_operator_itself_is_still_the_company(kb_full):
+    a = analyze("Nasdaq Inc profit beats estimates\n\nNasdaq Inc reported quarterly profit above forecasts as "
+                "trading revenue grew.", kb_full)
+    assert any(c.ticker == "NDAQ" and c.relevance == "about" for c in a.companies)

@@ -48,7 +48,7 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
                if (info := kb.entities.get(m.entity)) and (
                    info.kind in STATED_KINDS or info.kind == "country"
                    or (info.kind == "place" and info.get("kind") == "index"))
-               and not (info.kind == "company" and attribution(story.body, m))]
+               and not (info.kind == "company" and attribution(story.body, m, info.industry))]
     if not movable:
         return
     ends = [m.end for m in movable]
