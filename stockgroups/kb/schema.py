@@ -131,7 +131,7 @@ FILES: tuple[FileSchema, ...] = (
         _id("sector"), Column("name", "text", True), ALIASES, SOURCE, AS_OF), kind="sector"),
     FileSchema("industries", "every `industry:` of the taxonomy with its sector", (
         _id("industry"), Column("name", "text", True), Column("sector", "ref", True, doc="a sector id"),
-        ALIASES, SOURCE, AS_OF), kind="industry"),
+        ALIASES, AMBIGUOUS, SOURCE, AS_OF), kind="industry"),
     FileSchema("countries", "every ISO 3166-1 country; demonyms are aliases too", (
         Column("id", "id", True, doc="`country:KZ`"), Column("code", "iso2", True), Column("iso3", "text", optional=True),
         Column("name", "text", True), ALIASES, Column("demonyms", "list"), Column("capital", "text", optional=True),

@@ -88,3 +88,9 @@ def test_a_commodity_in_a_company_name_is_not_the_commodity(kb_full):
 ])
 def test_reserve_assets_and_other_crude_materials_are_not_the_commodity(kb_full, text):
     assert not {"commodity:gold", "commodity:crude-oil"} & set(ids(text, kb_full))
+
+
+def test_payments_made_are_not_the_payments_industry(kb_full):
+    assert "industry:payments" not in ids("The developer told banks it cannot make interest payments due this week.",
+                                          kb_full)
+    assert "industry:payments" in ids("Payments stocks rose as card volumes at merchants beat forecasts.", kb_full)
