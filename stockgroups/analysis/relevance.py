@@ -63,6 +63,29 @@ VENUE_AFTER = re.compile(
     re.IGNORECASE)
 
 
+# How the headline or lead first names a country can say it is not the story's subject: as the
+# author of a measure aimed elsewhere ("US sanctions Russia's Rosneft", "sweeping US export
+# curbs on China": role "actor") or to locate one region of it ("the US Midwest", "the US Gulf
+# Coast": role "locative"). The expose stage judges actors of events on its own.
+COUNTRY_ACTOR_AFTER = re.compile(
+    r"^(?:'s)?[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:sanctions?|sanctioned|curbs?|tariffs?|export[ \t]+(?:controls?|bans?|rules)|"
+    r"embargo|blacklist\w*|restrictions?|restricts|imposes|imposed|slaps|slapped|bans|banned)\b", re.IGNORECASE)
+COUNTRY_REGION_AFTER = re.compile(
+    r"^(?:'s)?[ \t]+(?:midwest|mid-west|corn belt|farm belt|sun belt|rust belt|gulf coast|gulf of mexico|east coast|"
+    r"west coast|northeast|northwest|southeast|southwest|great plains|plains|heartland)\b", re.IGNORECASE)
+COUNTRY_USAGE_WINDOW = 60
+
+
+def country_usage(body: str, m: Mention) -> str:
+    """'actor' or 'locative' when a country's name is used as above, else ''."""
+    after = body[m.end:m.end + COUNTRY_USAGE_WINDOW]
+    if COUNTRY_ACTOR_AFTER.match(after):
+        return "actor"
+    if COUNTRY_REGION_AFTER.match(after):
+        return "locative"
+    return ""
+
+
 def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: KB) -> tuple[Entity, ...]:
     """Entities sorted by relevance (0..1, relative to the story's main subject)."""
     mentions = list(mentions)
@@ -75,6 +98,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
     roles: dict[str, set[str]] = defaultdict(set)
     institutional: dict[str, float] = defaultdict(float)
     passing: dict[int, bool] = {}  # sentence index -> is it a sentence of thanks, travel...
+    first_named: set[str] = set()  # countries whose first headline or lead mention was read
     for i, m in enumerate(mentions):
         info = kb.entities.get(m.entity)
         if info is None:
@@ -87,6 +111,10 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
             w *= LEAD_WEIGHT
         if info.demonyms and m.surface in info.demonyms:
             w *= DEMONYM_WEIGHT
+        if info.kind == "country" and m.entity not in first_named and m.start < title_len + LEAD_CHARS:
+            first_named.add(m.entity)
+            if usage := country_usage(body, m):
+                roles[m.entity].add(usage)
         quoted_as = attribution(body, m, info.industry) if info.kind in ATTRIBUTED_KINDS else ""
         if quoted_as:
             w *= ATTRIBUTION_WEIGHT

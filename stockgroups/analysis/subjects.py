@@ -50,6 +50,9 @@ MENTIONED_MIN_COUNT = 2
 # central among the story's entities.
 COUNTRY_MIN_RELEVANCE = 0.5
 SUBJECT_MAX_COUNTRIES = 2
+# A country acting through its institutions, as the author of a measure aimed elsewhere, or
+# named to locate one of its regions is not what the story is about.
+NOT_SUBJECT = frozenset({"institutional", "actor", "locative"})
 # An industry the story names in the headline or lead (or this often) is its subject.
 INDUSTRY_REPEAT = 3
 # Scores of subject hits: the headline weighs most, then the lead, then repetition.
@@ -217,7 +220,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
             if where in ("title", "lead") or body_n >= INDUSTRY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
         elif e.kind == "country" and countries < SUBJECT_MAX_COUNTRIES:
-            if where in ("title", "lead") and e.relevance >= COUNTRY_MIN_RELEVANCE and "institutional" not in e.roles:
+            if where in ("title", "lead") and e.relevance >= COUNTRY_MIN_RELEVANCE and NOT_SUBJECT.isdisjoint(e.roles):
                 out.append(Subject(e.id, e.kind, where, e.relevance))
                 countries += 1
     return tuple(out)
