@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
 
 from stockgroups.kb.load import split_list
+from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
 from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ PRODUCER_LINK_MIN = 0.5
 # A stance this firm (0..1) signs a subject the event layer left without a direction
 # (the stance stage's own bar for a subject's stated direction).
 STANCE_MIN_STRENGTH = 0.45
+# A company's news this immaterial (0..1, from the money at stake) moves the company alone,
+# not its industry, sector or home market.
+MATERIAL_MIN = 0.5
 # The cap on groups (as the expose stage's); bundles are kept whole or dropped whole.
 MAX_GROUPS = 15
 # Market-news gate: at least this many market words, and more than the off-market ones
@@ -247,11 +251,13 @@ def _why(s: Subject, name: str) -> str:
 
 
 def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
-                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = ()
+                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = (), material: float = 1.0
                  ) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The event layer's hits with the subjects' own groups and companies added, every hit
     given its role, taxonomy bundles completed, and the cap applied bundle by bundle. A
-    subject's direction is the event layer's where it gave one, else the story's stance."""
+    subject's direction is the event layer's where it gave one, else the story's stance.
+    `material` (0..1) scales a subject company's own score; below MATERIAL_MIN the news is
+    too small to move its industry, sector or home market."""
     hits: dict[str, _Hit] = {}
     for g in groups:
         role = "first-order" if g.id in named else "second-order"
@@ -289,7 +295,7 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         line = (_why(s, info.name),)
         if s.kind == "company":
             (about_companies if s.about else mentioned)[s.entity] = s
-            if not s.about:
+            if not s.about or material < MATERIAL_MIN:
                 continue
             direction = stated.get(s.entity, "neutral")
             if info.industry:
@@ -336,7 +342,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         cid = f"company:{c.ticker}"
         subject = about_companies.get(cid)
         if subject is not None:
-            company_hits.append(CompanyHit(c.ticker, c.name, max(c.score, _score(subject)), stated.get(cid, c.direction),
+            company_hits.append(CompanyHit(c.ticker, c.name, round(max(c.score, _score(subject)) * material, 3),
+                                           stated.get(cid, c.direction),
                                            c.via, c.evidence, "subject", "about"))
         elif cid in mentioned:
             company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence,
@@ -353,7 +360,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         if cid in seen:
             continue
         info = kb.entities[cid]
-        company_hits.append(CompanyHit(info.ticker, info.name, _score(s), stated.get(cid, "neutral") if s.about
+        company_hits.append(CompanyHit(info.ticker, info.name, _score(s) * (material if s.about else 1.0),
+                                       stated.get(cid, "neutral") if s.about
                                        else "neutral", (cid,),
                                        (_why(s, info.name),), "subject" if s.about else "first-order",
                                        "about" if s.about else "mentioned"))
@@ -394,6 +402,17 @@ def _capped(hits: dict[str, _Hit], kb: KB) -> tuple[GroupHit, ...]:
     return tuple(out)
 
 
+def materiality(body: str, lead_stop: int, events: tuple[Event, ...], kb: KB) -> float:
+    """How much a story's company news matters to the company, from the money it states: a
+    story whose only events are money matters (a fine, a penalty, a settlement) and whose
+    headline or lead names the sum is as material as that sum (a $50,000 fine for a late
+    filing is not a $3 billion penalty); any other story counts in full."""
+    if not events or any(kb.event_categories.get(e.type, ("", ""))[0] not in MONEY_CATEGORIES for e in events):
+        return 1.0
+    amount = largest_amount(body[:lead_stop])
+    return 1.0 if amount is None else money_factor(amount)
+
+
 def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], mentions: tuple[Mention, ...],
                   events: tuple[Event, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
                   kb: KB, stances: tuple[Stance, ...] = ()) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
@@ -403,7 +422,8 @@ def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], menti
     if is_off_market(body) or not (groups or companies or is_market_news(body, events, mentions)):
         return (), _named_only(subjects, kb)
     named = frozenset(m.entity for m in mentions)
-    return subject_hits(subjects, groups, companies, named, kb, stances)
+    weight = materiality(body, lead_end(body, title_len + 2 if title_len else 0), events, kb)
+    return subject_hits(subjects, groups, companies, named, kb, stances, weight)
 
 
 def _named_only(subjects: tuple[Subject, ...], kb: KB) -> tuple[CompanyHit, ...]:

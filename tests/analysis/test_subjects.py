@@ -225,3 +225,15 @@ def test_company_quoted_as_a_source_is_not_what_the_story_is_about(kb_full):
     entities = (Entity("company:GS", "company", "Goldman Sachs", 1, 1.0, ("source",)),)
     subjects = select_subjects(body, len("Brent seen higher"), entities, mentions, kb_full)
     assert [s.where for s in subjects if s.entity == "company:GS"] in ([], ["mentioned"])
+
+
+def test_a_small_fine_leaves_the_bank_s_industry_and_market_a_large_one_moves_them(kb_full):
+    small = analyze("Regulator fines Wells Fargo $50,000 over late filings\n\nA state regulator fined Wells Fargo "
+                    "$50,000 on Tuesday for filing two reports late.", kb=kb_full)
+    large = analyze("Regulator fines Wells Fargo $3 billion over fake accounts\n\nA regulator fined Wells Fargo "
+                    "$3 billion on Tuesday over millions of fake accounts.", kb=kb_full)
+    assert not {"industry:banks", "sector:financials", "country:US"} & {g.id for g in small.groups}
+    assert "industry:banks" in {g.id for g in large.groups}
+    small_wfc = next(c for c in small.companies if c.ticker == "WFC")
+    large_wfc = next(c for c in large.companies if c.ticker == "WFC")
+    assert small_wfc.relevance == "about" and small_wfc.score < large_wfc.score / 2
