@@ -39,6 +39,9 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+(?=[A-Z0-9\"“])")
 # A commodity named this often in the body is the story's topic even when the headline and
 # the lead do not name it (a crop report that opens with the region, not the crop).
 COMMODITY_REPEAT = 3
+# In a story headlined on a company, a commodity named only in the lead must be named this
+# often to be a subject (once is the company's line of business).
+LEAD_AFTER_COMPANY_REPEAT = 2
 # A company is what the story is about when the headline or lead names it, or when it is
 # the most central company and named this often.
 COMPANY_REPEAT = 3
@@ -202,12 +205,21 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     companies = [e for e in entities if e.kind == "company" and e.mentions]
     top_company = companies[0].id if companies else ""
     countries = 0
+    # What the headline is about: a commodity named only in the lead of a story headlined on
+    # another commodity or on a company is context (a substitute, the company's trade) unless
+    # the story comes back to it.
+    in_title = {m.entity for m in mentions if m.start < title_end}
+    title_companies = any(x.startswith("company:") for x in in_title)
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
             continue
         where, body_n = _where(found, title_end, lead_stop)
         if e.kind == "commodity":
+            if where == "lead" and body_n < COMMODITY_REPEAT and (
+                    any(x.startswith("commodity:") and x != e.id for x in in_title)
+                    or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
+                where = "body"
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif e.id in (framed := _framed(body, lead_stop) if framed is None else framed):

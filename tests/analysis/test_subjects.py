@@ -237,3 +237,13 @@ def test_a_small_fine_leaves_the_bank_s_industry_and_market_a_large_one_moves_th
     small_wfc = next(c for c in small.companies if c.ticker == "WFC")
     large_wfc = next(c for c in large.companies if c.ticker == "WFC")
     assert small_wfc.relevance == "about" and small_wfc.score < large_wfc.score / 2
+
+
+def test_a_commodity_named_once_in_the_lead_of_a_story_headlined_on_another_is_context(kb_full):
+    text = ("Coffee futures fall to a four-year low\n\nArabica coffee futures fell 3% on Tuesday as rain eased "
+            "worries over the Brazilian crop, while sugar was steady. Traders said coffee stocks in "
+            "warehouses rose for a third week.")
+    analysis = analyze(text, kb=kb_full)
+    subjects = {s.entity for s in select_subjects(analysis.body, len(analysis.article.title), analysis.entities,
+                                                  analysis.mentions, kb_full)}
+    assert "commodity:coffee" in subjects and "commodity:sugar" not in subjects
