@@ -281,6 +281,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         start, end = last - length + 1, last  # the padded space stands just before the word
         if end < size and (lower[end].isalnum() or lower[end] == "_"):
             continue  # the word goes on: "Russia" in "Russian"
+        if start >= 4 and lower.startswith("non-", start - 4):
+            continue  # "non-oil exports", "non-US banks": everything but the entity
         found.append((start, -end, cands))
     # Leftmost-longest among the matches that end on a word boundary: "US Midwest" keeps
     # "US" when the longer key "US.MI" stops inside "Midwest".

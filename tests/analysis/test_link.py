@@ -94,3 +94,8 @@ def test_payments_made_are_not_the_payments_industry(kb_full):
     assert "industry:payments" not in ids("The developer told banks it cannot make interest payments due this week.",
                                           kb_full)
     assert "industry:payments" in ids("Payments stocks rose as card volumes at merchants beat forecasts.", kb_full)
+
+
+def test_non_prefixed_name_is_everything_but_the_entity(kb_full):
+    assert "commodity:crude-oil" not in ids("Non-oil exports rose 4% in March while the trade gap narrowed.", kb_full)
+    assert "commodity:crude-oil" in ids("Oil exports rose 4% in March while the trade gap narrowed.", kb_full)
