@@ -73,6 +73,12 @@ MARKET_BODY_ENDINGS = frozenset({
     "institute", "federation", "committee", "authority", "commission", "bureau", "conference",
     "growers", "producers", "exporters", "importers", "pact", "accord",
 })
+# "X stocks" given in physical units are inventories of the commodity X (see _inventories).
+INVENTORY_WORDS = frozenset({"stocks", "stockpiles", "inventories"})
+PHYSICAL_QUANTITY = re.compile(
+    r"\d[\d,.]*\s*(?:mln\s+|million\s+|billion\s+|bln\s+)?(?:short\s+|long\s+|metric\s+)?"
+    r"(?:tonnes|tons|barrels|bushels|bags|ounces|bales|lbs|pounds|cubic)\b", re.IGNORECASE)
+INVENTORY_WINDOW = 120
 # Words a capitalised commodity word may follow and still be the commodity ("The", "Brazilian").
 NAME_STARTERS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "with", "as", "at", "by"})
 # Nouns after a commodity word that make it a company's line of business, with the words
@@ -345,6 +351,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         # Drop", "Target Date") is the entity only when the body names the entity too.
         in_body = {m.entity for m in mentions if m.start >= title_end}
         mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
+    if any(m.entity.startswith("industry:") for m in mentions):
+        mentions = _inventories(body, mentions, matcher)
     tickers = find_tickers(body, kb)
     if tickers:
         spans = [(t.start, t.end) for t in tickers]
@@ -352,6 +360,27 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         mentions.extend(tickers)
         mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _inventories(body: str, mentions: list[Mention], matcher: AliasMatcher) -> list[Mention]:
+    """"Copper stocks" are a commodity's inventories, not copper miners' shares, when the
+    story gives them in physical units ("copper stocks held by refiners fell to 109,200 short
+    tons"); one sense per story, so the headline's "Copper Stocks Fall" reads the same."""
+    senses: dict[str, str] = {}
+    for m in mentions:
+        if not m.entity.startswith("industry:"):
+            continue
+        head, _, tail = m.surface.lower().rpartition(" ")
+        if tail not in INVENTORY_WORDS or not head:
+            continue
+        found = matcher.automaton.get(" " + _fold(head), None)
+        commodity = next((c.entity for c in found[1] if c.commodity), "") if found else ""
+        if commodity and PHYSICAL_QUANTITY.search(body, m.end, m.end + INVENTORY_WINDOW):
+            senses[m.surface.lower()] = commodity
+    if not senses:
+        return mentions
+    return [Mention(senses[m.surface.lower()], m.start, m.end, m.surface)
+            if m.entity.startswith("industry:") and m.surface.lower() in senses else m for m in mentions]
 
 
 def _case_ok(alias: str, surface: str) -> bool:

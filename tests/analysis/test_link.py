@@ -99,3 +99,10 @@ def test_payments_made_are_not_the_payments_industry(kb_full):
 def test_non_prefixed_name_is_everything_but_the_entity(kb_full):
     assert "commodity:crude-oil" not in ids("Non-oil exports rose 4% in March while the trade gap narrowed.", kb_full)
     assert "commodity:crude-oil" in ids("Oil exports rose 4% in March while the trade gap narrowed.", kb_full)
+
+
+def test_commodity_stocks_given_in_tonnes_are_inventories_not_miners_shares(kb_full):
+    inventory = ids("Copper stocks fall\n\nCopper stocks held by refiners fell to 109,200 short tons in January.", kb_full)
+    equities = ids("Copper stocks rally\n\nCopper stocks rose 4% as the metal hit a two-year high.", kb_full)
+    assert inventory.count("commodity:copper") == 2 and "industry:copper-miners" not in inventory
+    assert "industry:copper-miners" in equities
