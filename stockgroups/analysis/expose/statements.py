@@ -32,10 +32,27 @@ MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bo
                           r"valuations?|market)\b", re.IGNORECASE)
 
 
+# The words of WORD (runs of a-z) as bytes: every other byte, UTF-8 ones included, a space.
+_LETTERS_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+_MOVE_ALL_BYTES = frozenset(w.encode("ascii") for w in MOVE_ALL)
+# Every match of MOVE_PHRASES contains one of these: a body without them is not scanned.
+_MOVE_PHRASE_HINTS = ("record ", "all-time high", "added ", "lost ", "shed ")
+
+
 def moves_said(body: str) -> tuple[frozenset[str], bool]:
     """The move words the body uses, and whether it has a move phrase ("record high")."""
     lower = body.lower()
-    return frozenset(MOVE_ALL.intersection(WORD.findall(lower))), MOVE_PHRASES.search(lower) is not None
+    # WORD.findall by a byte table and a split: the same words, ten times faster.
+    words = lower.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split()
+    said = frozenset(w.decode("ascii") for w in _MOVE_ALL_BYTES.intersection(words))
+    return said, bool(_move_phrases(lower))
+
+
+def _move_phrases(lower: str) -> list[tuple[int, bool]]:
+    """(offset, rising) of every MOVE_PHRASES match in the lower-cased body."""
+    if not any(hint in lower for hint in _MOVE_PHRASE_HINTS):
+        return []
+    return [(p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower)]
 
 
 def stated_moves(story: Story, ledger: Ledger) -> None:
@@ -58,7 +75,7 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
     if story.said:  # most stories state no move at all
         rx = re.compile(r"\b(?:" + "|".join(sorted(story.said)) + r")\b")
         verbs = [(w.start(), w.group() in MOVE_UP) for w in rx.finditer(lower)]
-    verbs += [(p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower)]
+    verbs += _move_phrases(lower)
     verbs.sort()
     for at, rising in verbs:
         k = bisect.bisect_right(ends, at) - 1  # the last name ending before the verb
