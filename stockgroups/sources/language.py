@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # The languages the knowledge base's aliases, cues and event rules are written in.
 KB_LANGUAGES = ("en",)
@@ -103,13 +104,13 @@ def detect_language(text: str) -> str | None:
         return script
     # Split on spaces only: function words stand mid-sentence, rarely beside punctuation,
     # and a regular-expression tokenizer would cost more than the rest of detection.
-    words = [w for w in sample.lower().split() if w.isalpha()]
-    if len(words) < MIN_WORDS:
+    words = Counter(filter(str.isalpha, sample.lower().split()))  # word -> how often
+    if words.total() < MIN_WORDS:
         return None
     scores = dict.fromkeys(FUNCTION_WORDS, 0)
-    for word in words:
-        for lang in WORD_LANGUAGES.get(word, ()):
-            scores[lang] += 1
+    for word in WORD_LANGUAGES.keys() & words.keys():  # only the function words present
+        for lang in WORD_LANGUAGES[word]:
+            scores[lang] += words[word]
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0] != "en"))
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_FUNCTION_WORDS or top < MIN_LEAD * second:
