@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -139,12 +140,14 @@ def build_matcher(kb: KB) -> AliasMatcher:
         padded = " " + _fold(key)  # a leading space: matches can only start at a word start
         existing = automaton.get(padded, None)
         merged = tuple(cands) if existing is None else existing[1] + tuple(cands)
-        automaton.add_word(padded, (len(padded), merged))
+        # The last item: does any candidate need its case checked (most do not)?
+        automaton.add_word(padded, (len(padded), merged, any(c.exact for c in merged)))
     automaton.make_automaton()
     return AliasMatcher(automaton, kb)
 
 
 _NON_WORD = re.compile(r"[\W_]")
+_START_LONGEST = itemgetter(0, 1)  # (start, -end): leftmost first, then longest
 _TICKERISH = re.compile(r"[A-Z0-9.\-]{1,8}")
 # "Apple (AAPL)": a name followed by its own ticker in brackets is the company.
 _OWN_TICKER = re.compile(r"[ \t]*\((?:[A-Za-z]+:[ \t]*)?([A-Z][A-Z0-9.\-]{0,9})\)")
@@ -165,6 +168,11 @@ def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
     """Does a phrase meaning something else overlap this mention ("palm oil" over "oil" or
     "oil output")? `folded` is the lower-cased body with every non-word character a space
     (line breaks inside a phrase do not hide it)."""
+    # Any overlapping phrase lies within the longest phrase's length either side: when none
+    # of them occurs there at all (the usual case), one regex search says so.
+    reach = _longest(cand.excluded)
+    if _any_of(cand.excluded).search(folded, max(0, start - reach), end + reach) is None:
+        return False
     for phrase in cand.excluded:
         at = folded.find(phrase, max(0, start - len(phrase)), end + len(phrase))
         while at >= 0:
@@ -175,6 +183,16 @@ def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
                 return True
             at = folded.find(phrase, at + 1, end + len(phrase))
     return False
+
+
+@lru_cache(maxsize=1024)
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in phrases))
+
+
+@lru_cache(maxsize=1024)
+def _longest(phrases: tuple[str, ...]) -> int:
+    return max(map(len, phrases))
 
 
 def _business_line(lower: str, end: int) -> bool:
@@ -277,21 +295,24 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
     raw: list[tuple[int, int, tuple[Candidate, ...]]] = []
     size = len(lower)
     found = []
-    for last, (length, cands) in matcher.automaton.iter(folded):
+    for last, (length, cands, exact) in matcher.automaton.iter(folded):
         start, end = last - length + 1, last  # the padded space stands just before the word
         if end < size and (lower[end].isalnum() or lower[end] == "_"):
             continue  # the word goes on: "Russia" in "Russian"
-        found.append((start, -end, cands))
+        found.append((start, -end, cands, exact))
     # Leftmost-longest among the matches that end on a word boundary: "US Midwest" keeps
     # "US" when the longer key "US.MI" stops inside "Midwest".
-    found.sort(key=lambda x: (x[0], x[1]))
+    found.sort(key=_START_LONGEST)
     taken_to = -1
-    for start, neg_end, cands in found:
+    for start, neg_end, cands, exact in found:
         end = -neg_end
         if start < taken_to:
             continue
-        surface = body[start:end]
-        kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
+        if not exact:
+            kept = cands
+        else:
+            surface = body[start:end]
+            kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
         if kept:
             raw.append((start, end, kept))
             taken_to = end
@@ -313,7 +334,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         # One sense per story: once "palm oil" or "crude palm oil" shows the story's sense of
         # "oil", a bare "oil" or "crude" elsewhere in it ("refined oil in drums") is that sense too.
         raw = [(start, end, kept) for start, end, cands in kept_raw
-               if (kept := tuple(c for c in cands if not (c.entity in other_sense and " " not in c.alias)))]
+               if (kept := tuple(c for c in cands if not (c.entity in other_sense and " " not in c.alias)))] \
+            if other_sense else kept_raw
     sure = {c.entity for _, _, cands in raw for c in cands if not c.ambiguous and len(cands) == 1}
     sure_companies = [(s, e) for s, e, cands in raw
                       if len(cands) == 1 and not cands[0].ambiguous and cands[0].entity.startswith("company:")]

@@ -129,9 +129,26 @@ def _framed(body: str, lead_stop: int) -> frozenset[str]:
 def _counts(body: str) -> tuple[int, int]:
     """(market words, off-market words): how many different words of each list the story uses
     (variety, not repetition: one word said ten times is still one sign), once per story."""
-    market, off = gate_words()
-    words = set(body.lower().translate(_PUNCTUATION).split())
+    lower = body.lower()
+    if lower.isascii():  # most stories: the same words by a byte table, several times faster
+        market, off = _gate_bytes()
+        words = set(lower.encode("ascii").translate(_PUNCTUATION_BYTES).split())
+    else:
+        market, off = gate_words()
+        words = set(lower.translate(_PUNCTUATION).split())
     return len(market.intersection(words)), len(off.intersection(words))
+
+
+# _PUNCTUATION as a byte table for ASCII text; the separators str.split() knows beyond ASCII
+# white space (\x1c-\x1f) become spaces too, so bytes.split() cuts the same words.
+_PUNCTUATION_BYTES = bytes(0x20 if chr(c) in string.punctuation or 0x1C <= c <= 0x1F else c
+                           for c in range(256))
+
+
+@lru_cache(maxsize=1)
+def _gate_bytes() -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """gate_words() as bytes (the words are ASCII; one that is not can match no ASCII story)."""
+    return tuple(frozenset(w.encode("utf-8") for w in words) for words in gate_words())  # type: ignore[return-value]
 
 
 def is_off_market(body: str) -> bool:
