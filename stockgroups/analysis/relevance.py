@@ -31,6 +31,10 @@ PASSING_CUES = re.compile(  # the look-ahead on first letters only makes the sca
     r"holiday|vacation|tourists?|itinerary)\b",
     re.IGNORECASE,
 )
+# The fixed start of every PASSING_CUES alternative: an ASCII story holding none of them (most
+# stories) has no sentence of thanks or travel, and no sentence is searched.
+PASSING_STEMS = ("thank", "congratulat", "condolence", "grateful", "sympath", "visit", "holiday", "vacation",
+                 "tourist", "itinerary")
 LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|&|/|;)\s*$")
 ROLLUP_KINDS = ("place", "person", "org")
 # Institutions that act on others (a Treasury imposing sanctions, a regulator fining): a
@@ -65,6 +69,8 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
     roles: dict[str, set[str]] = defaultdict(set)
     institutional: dict[str, float] = defaultdict(float)
     passing: dict[int, bool] = {}  # sentence index -> is it a sentence of thanks, travel...
+    lower = body.lower() if body.isascii() else ""
+    may_pass = not lower or any(stem in lower for stem in PASSING_STEMS)  # else none is searched
     for i, m in enumerate(mentions):
         info = kb.entities.get(m.entity)
         if info is None:
@@ -86,7 +92,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
             roles[m.entity].add("listed")
         i_sentence = sentences.index(m.start)
         if i_sentence not in passing:
-            passing[i_sentence] = PASSING_CUES.search(sentences.text(i_sentence)) is not None
+            passing[i_sentence] = may_pass and PASSING_CUES.search(sentences.text(i_sentence)) is not None
         if passing[i_sentence]:
             w *= PASSING_WEIGHT
             roles[m.entity].add("passing")
