@@ -264,6 +264,50 @@ def _count(cues: frozenset[str], window: str) -> int:
     return len(rx.findall(window)) if rx else 0
 
 
+def _cue_counts(sets: tuple[frozenset[str], ...], window: str) -> list[int]:
+    """_count of each cue set over the window, all sets read in one automaton pass: the
+    occurrences on word boundaries, and per set, from the left, the longest at each free
+    position (what the regex's leftmost alternation, longest cue first, counts)."""
+    automaton = _cues_automaton(sets)
+    if automaton is None:
+        return [_count(cues, window) for cues in sets]
+    size = len(window)
+    spans: list[list[tuple[int, int]]] = [[] for _ in sets]
+    for last, (length, members) in automaton.iter(window):
+        start, end = last - length + 1, last + 1
+        if start > 0 and (window[start - 1].isalnum() or window[start - 1] == "_"):
+            continue
+        if end < size and (window[end].isalnum() or window[end] == "_"):
+            continue
+        for k in members:
+            spans[k].append((start, -end))
+    counts = []
+    for found in spans:
+        n, free = 0, 0
+        for start, neg_end in sorted(found):
+            if start >= free:
+                n, free = n + 1, -neg_end
+        counts.append(n)
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def _cues_automaton(sets: tuple[frozenset[str], ...]) -> ahocorasick.Automaton | None:
+    """Every cue of the sets -> (length, indexes of the sets holding it); None when a set
+    holds an empty cue (left to the regex) or no set holds any."""
+    members: dict[str, list[int]] = {}
+    for k, cues in enumerate(sets):
+        for cue in cues:
+            members.setdefault(cue, []).append(k)
+    if not members or "" in members:
+        return None
+    automaton = ahocorasick.Automaton()
+    for cue, ks in members.items():
+        automaton.add_word(cue, (len(cue), tuple(ks)))
+    automaton.make_automaton()
+    return automaton
+
+
 def context_support(entity: str, lower: str, body: str, start: int, end: int, kb: KB,
                     confirmed: bool, title_end: int = 0) -> int:
     """How strongly the words around an ambiguous mention say it is this entity."""
@@ -271,9 +315,10 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
     own_pos, own_neg = kb.contexts.get(entity, (frozenset(), frozenset()))
     kind_pos, kind_neg = kb.contexts.get(f"{kind}:*", (frozenset(), frozenset()))
     window = lower[max(0, start - CONTEXT_WINDOW): end + CONTEXT_WINDOW]
-    score = OWN_CUE * _count(own_pos, window)
-    score += KIND_CUE * min(_count(kind_pos, window), KIND_CUE_CAP)
-    score += NEG_CUE * (_count(own_neg, window) + _count(kind_neg, window))
+    n_own_pos, n_kind_pos, n_own_neg, n_kind_neg = _cue_counts((own_pos, kind_pos, own_neg, kind_neg), window)
+    score = OWN_CUE * n_own_pos
+    score += KIND_CUE * min(n_kind_pos, KIND_CUE_CAP)
+    score += NEG_CUE * (n_own_neg + n_kind_neg)
     if confirmed:
         score += CONFIRMED
     if kind == "company":
