@@ -3,9 +3,33 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 DIRECTIONS = ("up", "down", "mixed", "neutral")
+_T = TypeVar("_T")
+
+
+def quick_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen dataclass an __init__ that stores its fields straight into the instance's
+    dict instead of through object.__setattr__: the same record (still frozen, equal, hashable,
+    picklable), built about twice as fast. For records the analysis makes by the hundred per
+    article. Only for plain fields: no default factory, no __post_init__, no slots."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__ or any(
+            not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields):
+        raise TypeError(f"quick_init: {cls.__name__} has fields it cannot set directly")
+    defaults = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
+    params = ", ".join(f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}"
+                       for f in fields)
+    lines = "".join(f"\n    _state[{f.name!r}] = {f.name}" for f in fields)
+    namespace = dict(defaults)
+    exec(f"def __init__(self, {params}):\n    _state = self.__dict__{lines}\n", namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {f.name: f.type for f in fields} | {"return": None}
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
 # How a hit relates to the story: its own subject (the company, commodity, country or
 # industry the story is about), first-order (named in the story and moved by it), or
 # second-order (reached through the knowledge graph: producers, peers, suppliers, sectors).
@@ -29,6 +53,7 @@ class Article:
     language: str | None = None  # ISO 639-1 code the story is written in, None if unsure
 
 
+@quick_init
 @dataclass(frozen=True)
 class Mention:
     """One place in the text where an alias of a KB entity was found and accepted."""
@@ -39,6 +64,7 @@ class Mention:
     surface: str  # the text as written
 
 
+@quick_init
 @dataclass(frozen=True)
 class Entity:
     """An entity the story names, with how central it is to the story."""
@@ -51,6 +77,7 @@ class Entity:
     roles: tuple[str, ...] = ()  # e.g. ("listed",), ("thanked",)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Event:
     """An event type the story reports, how severe, and where it happens."""
@@ -63,6 +90,7 @@ class Event:
     at: tuple[int, ...] = ()  # body offsets where its cues start (word-bounded, as the event stage matched them)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Stance:
     """What the story says about one entity: which way, how firmly, and the words that decided it."""
@@ -74,6 +102,7 @@ class Stance:
     corporate: bool = False  # the deciding words speak of a firm's figures or dealings (profit, orders...)
 
 
+@quick_init
 @dataclass(frozen=True)
 class GroupHit:
     """A stock group the story moves, which way, how strongly, and why."""
@@ -87,6 +116,7 @@ class GroupHit:
     role: str = "second-order"  # one of HIT_ROLES
 
 
+@quick_init
 @dataclass(frozen=True)
 class CompanyHit:
     ticker: str
@@ -156,8 +186,34 @@ class Analysis:
 
 
 def replace(obj: Any, **changes: Any) -> Any:
-    """dataclasses.replace, re-exported so stages import one thing."""
-    return dataclasses.replace(obj, **changes)
+    """dataclasses.replace, re-exported so stages import one thing.
+
+    For a plain dataclass (every field set by __init__, no __post_init__) the copy is made
+    field by field without calling __init__ again: the same object, several times faster,
+    and the pipeline makes one per stage per article."""
+    names = _PLAIN_FIELDS.get(type(obj))
+    if names is None:
+        names = _PLAIN_FIELDS[type(obj)] = _plain_fields(type(obj))
+    if not names or not names.issuperset(changes):
+        return dataclasses.replace(obj, **changes)
+    new = object.__new__(type(obj))
+    state = new.__dict__
+    state.update(obj.__dict__)
+    state.update(changes)
+    return new
+
+
+# Per dataclass: the names of its fields when replace() may copy it directly, else empty.
+_PLAIN_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _plain_fields(cls: type) -> frozenset[str]:
+    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        return frozenset()
+    fields = dataclasses.fields(cls)
+    if not all(f.init for f in fields):
+        return frozenset()
+    return frozenset(f.name for f in fields)
 
 
 __all__ = [
@@ -173,5 +229,6 @@ __all__ = [
     "Mention",
     "Stance",
     "field",
+    "quick_init",
     "replace",
 ]

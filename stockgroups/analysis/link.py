@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -53,7 +54,9 @@ EXCHANGE_SUFFIX = {
 }
 TICKER_RE = re.compile(
     r"\((?P<ex>[A-Za-z][A-Za-z0-9 ]{0,14}?)\s*:\s*(?P<sym>[A-Z0-9][A-Z0-9.\-]{0,9})\)"
-    r"|(?<![\w$])\$(?P<cash>[A-Z][A-Z0-9.]{0,7})\b"
+    # The look-behind stands after the "$" so the pattern starts with a literal: the regex
+    # engine then skips straight to the next "(" or "$" (4x faster over a story).
+    r"|\$(?<![\w$]\$)(?P<cash>[A-Z][A-Z0-9.]{0,7})\b"
 )
 
 
@@ -151,12 +154,14 @@ def build_matcher(kb: KB) -> AliasMatcher:
         padded = " " + _fold(key)  # a leading space: matches can only start at a word start
         existing = automaton.get(padded, None)
         merged = tuple(cands) if existing is None else existing[1] + tuple(cands)
-        automaton.add_word(padded, (len(padded), merged))
+        # The last item: does any candidate need its case checked (most do not)?
+        automaton.add_word(padded, (len(padded), merged, any(c.exact for c in merged)))
     automaton.make_automaton()
     return AliasMatcher(automaton, kb)
 
 
 _NON_WORD = re.compile(r"[\W_]")
+_START_LONGEST = itemgetter(0, 1)  # (start, -end): leftmost first, then longest
 _TICKERISH = re.compile(r"[A-Z0-9.\-]{1,8}")
 # "Apple (AAPL)": a name followed by its own ticker in brackets is the company.
 _OWN_TICKER = re.compile(r"[ \t]*\((?:[A-Za-z]+:[ \t]*)?([A-Z][A-Z0-9.\-]{0,9})\)")
@@ -177,6 +182,11 @@ def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
     """Does a phrase meaning something else overlap this mention ("palm oil" over "oil" or
     "oil output")? `folded` is the lower-cased body with every non-word character a space
     (line breaks inside a phrase do not hide it)."""
+    # Any overlapping phrase lies within the longest phrase's length either side: when none
+    # of them occurs there at all (the usual case), one regex search says so.
+    reach = _longest(cand.excluded)
+    if _any_of(cand.excluded).search(folded, max(0, start - reach), end + reach) is None:
+        return False
     for phrase in cand.excluded:
         at = folded.find(phrase, max(0, start - len(phrase)), end + len(phrase))
         while at >= 0:
@@ -187,6 +197,16 @@ def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
                 return True
             at = folded.find(phrase, at + 1, end + len(phrase))
     return False
+
+
+@lru_cache(maxsize=1024)
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in phrases))
+
+
+@lru_cache(maxsize=1024)
+def _longest(phrases: tuple[str, ...]) -> int:
+    return max(map(len, phrases))
 
 
 def _business_line(lower: str, end: int) -> bool:
@@ -228,7 +248,13 @@ def _in_name(body: str, start: int, end: int, title_end: int) -> bool:
 
 def _fold(text: str) -> str:
     """Every non-word character as a space, same length: "U.S.," -> "u s  " for matching."""
+    if text.isascii():  # most stories: a byte table does it at memory speed
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
     return _NON_WORD.sub(" ", text)
+
+
+# _NON_WORD over the ASCII range as a byte table: letters and digits kept, all else a space.
+_ASCII_FOLD = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + bytes(range(128, 256))
 
 
 def _lower_same_length(text: str) -> str:
@@ -243,12 +269,59 @@ def _cue_regex(cues: frozenset[str]) -> re.Pattern[str] | None:
     if not cues:
         return None
     alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # The look-ahead on the cues' first characters lets the engine skip to candidates
+    # instead of trying the look-behind at every position (same matches, several times faster).
+    first = f"(?=[{''.join(sorted({re.escape(c[0]) for c in cues}))}])" if all(cues) else ""
+    return re.compile(rf"{first}(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _count(cues: frozenset[str], window: str) -> int:
     rx = _cue_regex(cues)
     return len(rx.findall(window)) if rx else 0
+
+
+def _cue_counts(sets: tuple[frozenset[str], ...], window: str) -> list[int]:
+    """_count of each cue set over the window, all sets read in one automaton pass: the
+    occurrences on word boundaries, and per set, from the left, the longest at each free
+    position (what the regex's leftmost alternation, longest cue first, counts)."""
+    automaton = _cues_automaton(sets)
+    if automaton is None:
+        return [_count(cues, window) for cues in sets]
+    size = len(window)
+    spans: list[list[tuple[int, int]]] = [[] for _ in sets]
+    for last, (length, members) in automaton.iter(window):
+        start, end = last - length + 1, last + 1
+        if start > 0 and (window[start - 1].isalnum() or window[start - 1] == "_"):
+            continue
+        if end < size and (window[end].isalnum() or window[end] == "_"):
+            continue
+        for k in members:
+            spans[k].append((start, -end))
+    counts = []
+    for found in spans:
+        n, free = 0, 0
+        for start, neg_end in sorted(found):
+            if start >= free:
+                n, free = n + 1, -neg_end
+        counts.append(n)
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def _cues_automaton(sets: tuple[frozenset[str], ...]) -> ahocorasick.Automaton | None:
+    """Every cue of the sets -> (length, indexes of the sets holding it); None when a set
+    holds an empty cue (left to the regex) or no set holds any."""
+    members: dict[str, list[int]] = {}
+    for k, cues in enumerate(sets):
+        for cue in cues:
+            members.setdefault(cue, []).append(k)
+    if not members or "" in members:
+        return None
+    automaton = ahocorasick.Automaton()
+    for cue, ks in members.items():
+        automaton.add_word(cue, (len(cue), tuple(ks)))
+    automaton.make_automaton()
+    return automaton
 
 
 def context_support(entity: str, lower: str, body: str, start: int, end: int, kb: KB,
@@ -258,9 +331,10 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
     own_pos, own_neg = kb.contexts.get(entity, (frozenset(), frozenset()))
     kind_pos, kind_neg = kb.contexts.get(f"{kind}:*", (frozenset(), frozenset()))
     window = lower[max(0, start - CONTEXT_WINDOW): end + CONTEXT_WINDOW]
-    score = OWN_CUE * _count(own_pos, window)
-    score += KIND_CUE * min(_count(kind_pos, window), KIND_CUE_CAP)
-    score += NEG_CUE * (_count(own_neg, window) + _count(kind_neg, window))
+    n_own_pos, n_kind_pos, n_own_neg, n_kind_neg = _cue_counts((own_pos, kind_pos, own_neg, kind_neg), window)
+    score = OWN_CUE * n_own_pos
+    score += KIND_CUE * min(n_kind_pos, KIND_CUE_CAP)
+    score += NEG_CUE * (n_own_neg + n_kind_neg)
     if confirmed:
         score += CONFIRMED
     if kind == "company":
@@ -283,23 +357,26 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
     raw: list[tuple[int, int, tuple[Candidate, ...]]] = []
     size = len(lower)
     found = []
-    for last, (length, cands) in matcher.automaton.iter(folded):
+    for last, (length, cands, exact) in matcher.automaton.iter(folded):
         start, end = last - length + 1, last  # the padded space stands just before the word
         if end < size and (lower[end].isalnum() or lower[end] == "_"):
             continue  # the word goes on: "Russia" in "Russian"
         if start >= 4 and lower.startswith("non-", start - 4):
             continue  # "non-oil exports", "non-US banks": everything but the entity
-        found.append((start, -end, cands))
+        found.append((start, -end, cands, exact))
     # Leftmost-longest among the matches that end on a word boundary: "US Midwest" keeps
     # "US" when the longer key "US.MI" stops inside "Midwest".
-    found.sort(key=lambda x: (x[0], x[1]))
+    found.sort(key=_START_LONGEST)
     taken_to = -1
-    for start, neg_end, cands in found:
+    for start, neg_end, cands, exact in found:
         end = -neg_end
         if start < taken_to:
             continue
-        surface = body[start:end]
-        kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
+        if not exact:
+            kept = cands
+        else:
+            surface = body[start:end]
+            kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
         if kept:
             raw.append((start, end, kept))
             taken_to = end
@@ -321,7 +398,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         # One sense per story: once "palm oil" or "crude palm oil" shows the story's sense of
         # "oil", a bare "oil" or "crude" elsewhere in it ("refined oil in drums") is that sense too.
         raw = [(start, end, kept) for start, end, cands in kept_raw
-               if (kept := tuple(c for c in cands if not (c.entity in other_sense and " " not in c.alias)))]
+               if (kept := tuple(c for c in cands if not (c.entity in other_sense and " " not in c.alias)))] \
+            if other_sense else kept_raw
     sure = {c.entity for _, _, cands in raw for c in cands if not c.ambiguous and len(cands) == 1}
     sure_companies = [(s, e) for s, e, cands in raw
                       if len(cands) == 1 and not cands[0].ambiguous and cands[0].entity.startswith("company:")]

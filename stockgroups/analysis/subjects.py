@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import ahocorasick
+
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
 
 from stockgroups.kb.load import split_list
@@ -141,9 +143,34 @@ def _framed(body: str, lead_stop: int) -> frozenset[str]:
 def _counts(body: str) -> tuple[int, int]:
     """(market words, off-market words): how many different words of each list the story uses
     (variety, not repetition: one word said ten times is still one sign), once per story."""
+    lower = body.lower()
+    if lower.isascii():  # most stories: the gate words found whole in one automaton pass
+        automaton = _gate_automaton()
+        if not len(automaton):
+            return 0, 0  # no gate word can be a word of the story
+        spaced = lower.encode("ascii").translate(_SEPARATORS_BYTES).decode("ascii")
+        found = {hit for _, hit in automaton.iter(f" {spaced} ")}
+        return sum(1 for _, in_market, _ in found if in_market), sum(1 for _, _, in_off in found if in_off)
     market, off = gate_words()
-    words = set(body.lower().translate(_PUNCTUATION).split())
+    words = set(lower.translate(_PUNCTUATION).split())
     return len(market.intersection(words)), len(off.intersection(words))
+
+
+# For ASCII text: punctuation and every separator str.split() knows (\t\n\r\x0b\x0c and
+# \x1c-\x1f) as a plain space, so a word of the split is a run between spaces.
+_SEPARATORS_BYTES = bytes(0x20 if chr(c) in string.punctuation or chr(c).isspace() else c for c in range(256))
+
+
+@lru_cache(maxsize=1)
+def _gate_automaton() -> ahocorasick.Automaton:
+    """Every gate word that can be a word of the split, as " word ": (word, market?, off?)."""
+    market, off = gate_words()
+    automaton = ahocorasick.Automaton()
+    for word in market | off:
+        if word.translate(_PUNCTUATION).split() == [word]:  # others never equal a word of the split
+            automaton.add_word(f" {word} ", (word, word in market, word in off))
+    automaton.make_automaton()
+    return automaton
 
 
 def is_off_market(body: str) -> bool:

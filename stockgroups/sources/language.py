@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from itertools import islice
+
+import ahocorasick
 
 # The languages the knowledge base's aliases, cues and event rules are written in.
 KB_LANGUAGES = ("en",)
@@ -67,6 +71,17 @@ for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words:
         WORD_LANGUAGES[_word] = (*WORD_LANGUAGES.get(_word, ()), _lang)
 
+# For ASCII text: the words of str.split() one at a time (enough are read to pass MIN_WORDS),
+# every separator it knows as a plain space, and the ASCII function words as " word " keys,
+# so an automaton pass counts each whole-word occurrence as the split would.
+_WORD = re.compile(r"\S+")
+_SPACES_BYTES = bytes(0x20 if chr(c).isspace() else c for c in range(256))
+_ASCII_FUNCTION_WORDS = ahocorasick.Automaton()
+for _word, _langs in WORD_LANGUAGES.items():
+    if _word.isascii():
+        _ASCII_FUNCTION_WORDS.add_word(f" {_word} ", _langs)
+_ASCII_FUNCTION_WORDS.make_automaton()
+
 # Non-Latin scripts: the Unicode name prefix of their letters, and the language named.
 SCRIPTS = (
     ("CYRILLIC", "ru"), ("GREEK", "el"), ("ARABIC", "ar"), ("HEBREW", "he"),
@@ -103,13 +118,24 @@ def detect_language(text: str) -> str | None:
         return script
     # Split on spaces only: function words stand mid-sentence, rarely beside punctuation,
     # and a regular-expression tokenizer would cost more than the rest of detection.
-    words = [w for w in sample.lower().split() if w.isalpha()]
-    if len(words) < MIN_WORDS:
-        return None
-    scores = dict.fromkeys(FUNCTION_WORDS, 0)
-    for word in words:
-        for lang in WORD_LANGUAGES.get(word, ()):
-            scores[lang] += 1
+    lower = sample.lower()
+    if lower.isascii():  # most text: no string per word, function words found by one automaton pass
+        words = (m.group() for m in _WORD.finditer(lower))
+        if sum(1 for _ in islice(filter(str.isalpha, words), MIN_WORDS)) < MIN_WORDS:
+            return None
+        scores = dict.fromkeys(FUNCTION_WORDS, 0)
+        spaced = lower.encode("ascii").translate(_SPACES_BYTES).decode("ascii")
+        for _, langs in _ASCII_FUNCTION_WORDS.iter(f" {spaced} "):
+            for lang in langs:
+                scores[lang] += 1
+    else:
+        words = Counter(filter(str.isalpha, lower.split()))  # word -> how often
+        if words.total() < MIN_WORDS:
+            return None
+        scores = dict.fromkeys(FUNCTION_WORDS, 0)
+        for word in WORD_LANGUAGES.keys() & words.keys():  # only the function words present
+            for lang in WORD_LANGUAGES[word]:
+                scores[lang] += words[word]
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0] != "en"))
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_FUNCTION_WORDS or top < MIN_LEAD * second:

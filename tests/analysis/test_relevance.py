@@ -1,5 +1,7 @@
+import re
+
 from stockgroups.analysis.link import find_mentions
-from stockgroups.analysis.relevance import score_entities
+from stockgroups.analysis.relevance import PASSING_CUES, PASSING_STEMS, score_entities
 
 
 def entities(title, text, kb):
@@ -108,3 +110,38 @@ def test_a_country_whose_economy_the_story_is_about_is_still_the_subject(kb_full
     a = analyze("US economy grows 3% as consumers spend\n\nThe US economy grew at a 3% annual rate in the third "
                 "quarter, the Commerce Department said, as consumer spending rose.", kb_full)
     assert any(g.id == "country:US" and g.role == "subject" for g in a.groups)
+
+
+def _literal_starts(pattern: re.Pattern[str]) -> list[str]:
+    """The fixed text each alternative of a `(?=...)\\b(a|b|...)\\b` pattern starts with."""
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+    group = next(arg for op, arg in sre_parse.parse(pattern.pattern, pattern.flags).data
+                 if op == sre_parse.SUBPATTERN)
+    (op, (_, branches)), = group[3].data
+    assert op == sre_parse.BRANCH
+    starts = []
+    for branch in branches:
+        text = ""
+        for item_op, value in branch.data if hasattr(branch, "data") else branch:
+            if item_op != sre_parse.LITERAL:
+                break
+            text += chr(value)
+        starts.append(text)
+    return starts
+
+
+def test_every_passing_cue_starts_with_a_passing_stem():
+    # The stems gate the search: a cue no stem starts would never be looked for.
+    starts = _literal_starts(PASSING_CUES)
+    assert starts and all(any(s.startswith(stem) for stem in PASSING_STEMS) for s in starts), starts
+
+
+@pytest.mark.parametrize("sentence", ["We thank the people of Kazakhstan.", "Tourists visited Kazakhstan.",
+                                      "Kazakhstan sent CONDOLENCES on Monday."])
+def test_sentence_of_thanks_or_travel_is_passing_with_and_without_capitals(kb_small, sentence):
+    body = "Note\n\n" + sentence
+    found = score_entities(body, 4, find_mentions(body, kb_small), kb_small)
+    assert any("passing" in e.roles for e in found)

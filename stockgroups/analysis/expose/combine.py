@@ -169,16 +169,25 @@ def add_members(story: Story, ledger: Ledger, groups: tuple[GroupHit, ...]) -> N
     if not story.subject_countries:
         return
     country = story.subject_countries[0]
-    listed = set(kb.companies_by_country.get(country.id, ()))
     for g in groups:
         if g.kind != "industry" or g.direction not in ("up", "down"):
             continue
-        members = [c for c in kb.companies_by_industry.get(g.id, ()) if c in listed]
-        for company in members[:COUNTRY_INDUSTRY_MEMBERS]:
+        for company in _listed_members(kb, g.id, country.id):
             info = kb.entities[company]
             ledger.add_company(company, g.score * COUNTRY_COMPANY_DAMP, g.direction,
                                g.evidence[:2] + (f"{info.name} ({info.ticker}) is a {g.name.lower()} company in {country.name}",),
                                g.id)
+
+
+def _listed_members(kb: KB, industry: str, country: str) -> list[str]:
+    """The first COUNTRY_INDUSTRY_MEMBERS companies of an industry listed in a country, in
+    the KB's order: KB facts only, so worked out once per KB."""
+    cache: dict = kb.derived.setdefault("expose.listed_members", {})  # type: ignore[assignment]
+    key = (industry, country)
+    if key not in cache:
+        listed = set(kb.companies_by_country.get(country, ()))
+        cache[key] = [c for c in kb.companies_by_industry.get(industry, ()) if c in listed][:COUNTRY_INDUSTRY_MEMBERS]
+    return cache[key]
 
 
 def company_hits(ledger: Ledger) -> tuple[CompanyHit, ...]:

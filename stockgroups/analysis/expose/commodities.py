@@ -17,7 +17,7 @@ from stockgroups.model import Event
 
 if TYPE_CHECKING:
     from stockgroups.analysis.expose.story import Story
-    from stockgroups.kb.load import Effect
+    from stockgroups.kb.load import KB, Effect
 
 # A commodity the story merely names ties it to a local event only if it is this central.
 NAMED_TIE_MIN_RELEVANCE = 0.3
@@ -87,11 +87,7 @@ def produced(story: Story, country: str, scope: str, stated: float = 0.0, severe
     """Commodities the event touches in the country: share, the fact, and what ties it in
     (`stated`: the share of world output the story says is at stake; `severe`: the event is
     grave enough to threaten national output the story does not name)."""
-    kb = story.kb
-    best: dict[str, Produced] = {}
-    for fact in kb.producers_by_country.get(country, []):
-        if fact.weight > (best[fact.object].share if fact.object in best else 0.0):
-            best[fact.object] = Produced(fact.weight, fact, None)
+    best = _largest_shares(story.kb, country)
     tied = ties(story, country)
     # Only the story's main country loses output across the board; a second country
     # (Washington reacting to an attack on Saudi oil) only for what the story ties to it.
@@ -116,6 +112,19 @@ def produced(story: Story, country: str, scope: str, stated: float = 0.0, severe
                 (tie and (share >= TIED_SHARE_MIN or fact is None)):
             out[commodity] = Produced(share, fact, tie)
     return out
+
+
+def _largest_shares(kb: KB, country: str) -> dict[str, Produced]:
+    """Each commodity the country produces, at its largest share: KB facts only, so worked
+    out once per KB (read-only to callers)."""
+    cache: dict = kb.derived.setdefault("expose.largest_shares", {})  # type: ignore[assignment]
+    if country not in cache:
+        best: dict[str, Produced] = {}
+        for fact in kb.producers_by_country.get(country, []):
+            if fact.weight > (best[fact.object].share if fact.object in best else 0.0):
+                best[fact.object] = Produced(fact.weight, fact, None)
+        cache[country] = best
+    return cache[country]
 
 
 def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from stockgroups.model import quick_init
+
 if TYPE_CHECKING:
     from stockgroups.kb.load import Fact
 
 
+@quick_init
 @dataclass(frozen=True)
 class Contribution:
     """One reason a group or company moves: how much, which way, and the chain of facts."""
@@ -19,6 +22,7 @@ class Contribution:
     hop: int = 2  # 1: the story's own subject or a stated move; 2: reached through the graph
 
 
+@quick_init
 @dataclass(frozen=True)
 class CompanyContribution:
     """A contribution to a company, with the group or entity that brought it in."""
@@ -27,6 +31,7 @@ class CompanyContribution:
     via: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class Combined:
     """Contributions to one target, combined: noisy-or score, voted direction, chain."""
@@ -37,6 +42,7 @@ class Combined:
     hop: int = 2  # the most direct hop among the contributions
 
 
+@quick_init
 @dataclass(frozen=True)
 class Tie:
     """The story ties a commodity to a country: the line saying how, the site's own share
@@ -47,6 +53,7 @@ class Tie:
     relevance: float
 
 
+@quick_init
 @dataclass(frozen=True)
 class Produced:
     """A commodity an event touches in one country: the share at stake, the KB fact behind
@@ -57,6 +64,7 @@ class Produced:
     tie: Tie | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class CommodityMove:
     """A commodity an event moves, and the country whose output is at stake ("" if none)."""
@@ -68,6 +76,7 @@ class CommodityMove:
     country: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class ProducerHit:
     """A producing company moved through one commodity (kept once, at its strongest)."""

@@ -26,7 +26,7 @@ from stockgroups.kb import schema
 from stockgroups.model import Event
 
 if TYPE_CHECKING:
-    from stockgroups.kb.load import Effect
+    from stockgroups.kb.load import KB, Effect
 
 SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself
 INDEX_HEAVYWEIGHT = 0.15  # a company this big a share of its home index moves the country
@@ -204,21 +204,33 @@ def consumer_industries(story: Story, ledger: Ledger, ev: Event, eff: Effect) ->
 def _producer_companies(story: Story, ledger: Ledger, commodity: str, industry: str, score: float,
                         direction: str, chain: tuple[str, ...], country: str) -> None:
     """Companies that produce the commodity: those outside the country follow it."""
-    kb = story.kb
     code = country.split(":")[1] if country else ""
-    producers = {f.subject: f for f in kb.exposures_by_object.get(commodity, ())
-                 if f.relation == "produces" and kb.entities[f.subject].kind == "company"}
-    members = list(producers) + [c for c in kb.companies_by_industry.get(industry, []) if c not in producers]
-    for company in members[: COMPANIES_PER_GROUP * 2]:
-        info = kb.entities[company]
-        if code and (info.country == code):
+    for company, home, weight, line, via in _producer_members(story.kb, commodity, industry):
+        if code and (home == code):
             continue  # local producers are handled by their own role
-        fact = producers.get(company)
-        weight = 0.7 + 0.3 * share_factor(fact.weight) if fact else 0.6
-        line = f"{info.name} ({info.ticker}): " + (fact.why if fact else f"{kb.name(industry)} company")
-        via = info.industry if info.industry == industry or not fact else commodity
         if score * weight > 0:
             ledger.add_producer(commodity, company, ProducerHit(score * weight, direction, chain + (line,), via))
+
+
+def _producer_members(kb: KB, commodity: str, industry: str) -> list[tuple[str, str, float, str, str]]:
+    """(company, its country, weight, line, via) of the companies producing a commodity, its
+    own producers first, then the industry's: KB facts only, so worked out once per KB."""
+    cache: dict = kb.derived.setdefault("expose.producer_members", {})  # type: ignore[assignment]
+    key = (commodity, industry)
+    if key not in cache:
+        producers = {f.subject: f for f in kb.exposures_by_object.get(commodity, ())
+                     if f.relation == "produces" and kb.entities[f.subject].kind == "company"}
+        members = list(producers) + [c for c in kb.companies_by_industry.get(industry, []) if c not in producers]
+        rows = []
+        for company in members[: COMPANIES_PER_GROUP * 2]:
+            info = kb.entities[company]
+            fact = producers.get(company)
+            weight = 0.7 + 0.3 * share_factor(fact.weight) if fact else 0.6
+            line = f"{info.name} ({info.ticker}): " + (fact.why if fact else f"{kb.name(industry)} company")
+            via = info.industry if info.industry == industry or not fact else commodity
+            rows.append((company, info.country, weight, line, via))
+        cache[key] = rows
+    return cache[key]
 
 
 def local_producers(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> None:
@@ -229,24 +241,9 @@ def local_producers(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
     for move in basis:
         if not move.country:
             continue
-        code = move.country.split(":")[1]
-        producers = {f.subject: f for f in kb.exposures_by_object.get(move.commodity, ())
-                     if f.relation == "produces"}
-        industry = kb.entities[move.commodity].get("producer_industry")
-        # Only the country's own companies: the industry may have hundreds elsewhere.
-        home = set(kb.companies_by_country.get(move.country, ()))
-        members = (set(producers) | set(kb.companies_by_industry.get(industry, []))) & home
-        for company in sorted(members):
-            info = kb.entities.get(company)
-            if info is None or info.kind != "company":
-                continue
-            fact = producers.get(company)
-            line = f"{info.name} ({info.ticker}) produces {kb.name(move.commodity).lower()} in {kb.name(move.country)}"
-            if fact:
-                line += f": {fact.why}"
-            if info.country == code:
-                ledger.add_company(company, move.score * eff.weight * LOCAL_PRODUCER_DAMP, eff.direction,
-                                   move.chain + (line, eff.why), move.country)
+        for company, line in _home_producers(kb, move.commodity, move.country):
+            ledger.add_company(company, move.score * eff.weight * LOCAL_PRODUCER_DAMP, eff.direction,
+                               move.chain + (line, eff.why), move.country)
     # Foreign companies with operations where the event happens: output at risk there,
     # though a producer of a commodity the story sends up gains on price ("mixed"). A
     # country-wide event (or one placed nowhere more precise) puts operations anywhere in the
@@ -267,6 +264,34 @@ def local_producers(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
                                (story.event_line(ev, c.name), f"{info.name} ({info.ticker}): {fact.why}",
                                 "Operations in the country are at risk" + ("; its product's price rises" if gains else "")),
                                c.id)
+
+
+def _home_producers(kb: KB, commodity: str, country: str) -> list[tuple[str, str]]:
+    """(company, line) of a country's own producers of a commodity, by id: KB facts only, so
+    worked out once per KB."""
+    cache: dict = kb.derived.setdefault("expose.home_producers", {})  # type: ignore[assignment]
+    key = (commodity, country)
+    if key not in cache:
+        code = country.split(":")[1]
+        producers = {f.subject: f for f in kb.exposures_by_object.get(commodity, ())
+                     if f.relation == "produces"}
+        industry = kb.entities[commodity].get("producer_industry")
+        # Only the country's own companies: the industry may have hundreds elsewhere.
+        home = set(kb.companies_by_country.get(country, ()))
+        members = (set(producers) | set(kb.companies_by_industry.get(industry, []))) & home
+        rows = []
+        for company in sorted(members):
+            info = kb.entities.get(company)
+            if info is None or info.kind != "company":
+                continue
+            fact = producers.get(company)
+            line = f"{info.name} ({info.ticker}) produces {kb.name(commodity).lower()} in {kb.name(country)}"
+            if fact:
+                line += f": {fact.why}"
+            if info.country == code:
+                rows.append((company, line))
+        cache[key] = rows
+    return cache[key]
 
 
 def _gains_from(story: Story, company: str, rising: set[str]) -> bool:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
+
+import ahocorasick
+
 from stockgroups.analysis.expose.combine import MIXED_MINORITY, Ledger, combine
 from stockgroups.analysis.expose.records import Contribution
 from stockgroups.analysis.expose.roles import CONSUMER_DAMP, CONSUMER_MIN_BASIS, FLIP, PRODUCER_DAMP, heavyweight
@@ -32,10 +36,36 @@ MARKET_WORDS = re.compile(r"\b(shares?|stocks?|equities|index|prices?|futures|bo
                           r"valuations?|market)\b", re.IGNORECASE)
 
 
+# The words of WORD (runs of a-z): every other byte, UTF-8 ones included, a space; then the
+# move words found whole (" rose ") in one automaton pass. The same pass looks for the words
+# every MOVE_PHRASES match holds whole (the "time" of "all-time high", the "added" of
+# "added 5"...): a body with none of them is not scanned for phrases.
+_LETTERS_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+_PHRASE_HINT = ""  # the automaton value of a hint word
+_MOVE_WORDS = ahocorasick.Automaton()
+for _word in ("record", "time", "added", "lost", "shed"):
+    _MOVE_WORDS.add_word(f" {_word} ", _PHRASE_HINT)
+for _word in MOVE_ALL:
+    _MOVE_WORDS.add_word(f" {_word} ", _word)
+_MOVE_WORDS.make_automaton()
+
+
 def moves_said(body: str) -> tuple[frozenset[str], bool]:
     """The move words the body uses, and whether it has a move phrase ("record high")."""
-    lower = body.lower()
-    return frozenset(MOVE_ALL.intersection(WORD.findall(lower))), MOVE_PHRASES.search(lower) is not None
+    said, phrases = _said(body.lower())
+    return said, bool(phrases)
+
+
+@lru_cache(maxsize=8)
+def _said(lower: str) -> tuple[frozenset[str], tuple[tuple[int, bool], ...]]:
+    """The move words among WORD.findall(lower) (without making a string per word), and
+    (offset, rising) of every MOVE_PHRASES match; once per story."""
+    letters = lower.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).decode("ascii")
+    found = {word for _, word in _MOVE_WORDS.iter(f" {letters} ")}
+    if _PHRASE_HINT not in found:
+        return frozenset(found), ()
+    found.discard(_PHRASE_HINT)
+    return frozenset(found), tuple((p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower))
 
 
 def stated_moves(story: Story, ledger: Ledger) -> None:
@@ -58,7 +88,7 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
     if story.said:  # most stories state no move at all
         rx = re.compile(r"\b(?:" + "|".join(sorted(story.said)) + r")\b")
         verbs = [(w.start(), w.group() in MOVE_UP) for w in rx.finditer(lower)]
-    verbs += [(p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower)]
+    verbs += _said(lower)[1]
     verbs.sort()
     for at, rising in verbs:
         k = bisect.bisect_right(ends, at) - 1  # the last name ending before the verb
