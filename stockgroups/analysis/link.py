@@ -110,6 +110,9 @@ class Candidate:
     # entity's negative context cues that contain the alias.
     excluded: tuple[str, ...] = ()
     commodity: bool = False
+    # A company name that capitalises more than its first word ("US Steel", "Royal Bank"): written
+    # with one of those words in lower case beside a capital ("US steel makers"), it is a phrase.
+    cased: bool = False
 
 
 @dataclass
@@ -147,15 +150,18 @@ def build_matcher(kb: KB) -> AliasMatcher:
             if phrases:
                 words = set(_fold(key).split())
                 excluded = tuple(sorted(f for n, f, fw in phrases if n != key and words & fw))
+            words = alias.split()
+            cased = info.kind == "company" and not exact and len(words) > 1 and \
+                any(w[:1].isupper() for w in words[1:]) and alias != alias.upper()
             table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous, excluded,
-                                                       info.kind == "commodity"))
+                                                       info.kind == "commodity", cased))
     automaton = ahocorasick.Automaton()
     for key, cands in table.items():
         padded = " " + _fold(key)  # a leading space: matches can only start at a word start
         existing = automaton.get(padded, None)
         merged = tuple(cands) if existing is None else existing[1] + tuple(cands)
         # The last item: does any candidate need its case checked (most do not)?
-        automaton.add_word(padded, (len(padded), merged, any(c.exact for c in merged)))
+        automaton.add_word(padded, (len(padded), merged, any(c.exact or c.cased for c in merged)))
     automaton.make_automaton()
     return AliasMatcher(automaton, kb)
 
@@ -376,7 +382,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
             kept = cands
         else:
             surface = body[start:end]
-            kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
+            kept = tuple(c for c in cands if (not c.exact or _case_ok(c.alias, surface))
+                         and not (c.cased and _lowered_name(c.alias, surface)))
         if kept:
             raw.append((start, end, kept))
             taken_to = end
@@ -459,6 +466,14 @@ def _inventories(body: str, mentions: list[Mention], matcher: AliasMatcher) -> l
         return mentions
     return [Mention(senses[m.surface.lower()], m.start, m.end, m.surface)
             if m.entity.startswith("industry:") and m.surface.lower() in senses else m for m in mentions]
+
+
+def _lowered_name(alias: str, surface: str) -> bool:
+    """Is a word the name capitalises written in lower case beside a capital ("US steel")?"""
+    words = surface.split()
+    if len(words) != len(alias.split()) or not any(w[:1].isupper() for w in words):
+        return False
+    return any(a[:1].isupper() and w[:1].islower() for a, w in zip(alias.split(), words))
 
 
 def _case_ok(alias: str, surface: str) -> bool:

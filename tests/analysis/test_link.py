@@ -106,3 +106,8 @@ def test_commodity_stocks_given_in_tonnes_are_inventories_not_miners_shares(kb_f
     equities = ids("Copper stocks rally\n\nCopper stocks rose 4% as the metal hit a two-year high.", kb_full)
     assert inventory.count("commodity:copper") == 2 and "industry:copper-miners" not in inventory
     assert "industry:copper-miners" in equities
+
+
+def test_a_capitalised_name_written_with_a_lower_case_word_is_a_phrase(kb_full):
+    assert "company:X" not in ids("US steel makers surged after the tariff announcement.", kb_full)
+    assert "company:X" in ids("US Steel said on Monday it would restart a blast furnace.", kb_full)
