@@ -41,6 +41,7 @@ MARKET_SCALED_CATEGORIES = ("macro", "disaster")
 WORLD_GDP_USD_BN = 105_400.0
 ECONOMY_FULL_SHARE = 0.15
 ECONOMY_MIN_WEIGHT = 0.1
+REGIONAL_COMMODITIES = frozenset({"commodity:electricity"})
 MARKET_FULL_COMPANIES = 150
 MARKET_MIN_WEIGHT = 0.35
 # Second-order damping: producers track the commodity closely, consumers less so.
@@ -79,13 +80,22 @@ def fixed_group(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> None:
         if weight < 1.0:
             chain.append(f"{where} is a small part of the listed {kb.name(eff.target).lower()} universe")
         reach *= weight
-    if story.category(ev) == "macro" and eff.target.startswith("commodity:") and subject.startswith("country:"):
+    if _demand_scaled(story, ev, eff) and subject.startswith("country:"):
         weight, share = economy_weight(kb, subject)
         if weight < 1.0:
             chain.append(f"{where} makes about {share * 100:.1f}% of world output: its "
-                         f"{ev.name.lower()} moves world {kb.name(eff.target).lower()} demand that much less")
+                         f"{ev.name.lower()} moves world {kb.name(eff.target).lower()} demand less")
         reach *= weight
     ledger.add(eff.target, story.strength(ev) * eff.weight * reach, _direction(ev, eff), chain)
+
+
+def _demand_scaled(story: Story, ev: Event, eff: Effect) -> bool:
+    """A world commodity moved through one country's demand (a rate move, a recession, a cold
+    snap's heating demand, an epidemic's travel) moves by that country's weight in the world
+    economy. Supply shocks go through producer shares instead; power is priced regionally."""
+    category = story.category(ev)
+    return eff.target.startswith("commodity:") and eff.direction != "shock" and (
+        category == "macro" or (category == "disaster" and eff.target not in REGIONAL_COMMODITIES))
 
 
 def economy_weight(kb: KB, country: str) -> tuple[float, float]:

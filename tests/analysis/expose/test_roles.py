@@ -200,3 +200,17 @@ def test_economy_weight_is_full_for_the_largest_economies_and_floored_for_the_re
     assert roles.economy_weight(kb_full, "country:CN")[0] == 1.0
     assert 0.2 < roles.economy_weight(kb_full, "country:GB")[0] < 0.6
     assert roles.economy_weight(kb_full, "country:IS")[0] == roles.ECONOMY_MIN_WEIGHT
+
+
+COLD = Event("cold-snap", "Freeze / cold snap", 0.6, ("cold snap",), "up")
+
+
+def test_a_cold_snap_moves_world_gas_by_the_economy_but_local_power_in_full(kb_full):
+    def moved(country: str, target: str) -> float:
+        ledger = play(kb_full, target, f"Cold snap grips {country}",
+                      f"A cold snap gripped {country} on Monday, sending heating demand to a record.", COLD)
+        return group(ledger, target).score
+
+    gas = moved("the United States", "commodity:natural-gas") / moved("Turkey", "commodity:natural-gas")
+    power = moved("the United States", "commodity:electricity") / moved("Turkey", "commodity:electricity")
+    assert gas > 3 * power  # the economy's weight (about 1 against 0.27) applies to gas only
