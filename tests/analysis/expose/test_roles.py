@@ -211,6 +211,6 @@ def test_a_cold_snap_moves_world_gas_by_the_economy_but_local_power_in_full(kb_f
                       f"A cold snap gripped {country} on Monday, sending heating demand to a record.", COLD)
         return group(ledger, target).score
 
-    gas = moved("the United States", "commodity:natural-gas") / moved("Turkey", "commodity:natural-gas")
-    power = moved("the United States", "commodity:electricity") / moved("Turkey", "commodity:electricity")
-    assert gas > 3 * power  # the economy's weight (about 1 against 0.27) applies to gas only
+    gas = moved("the United States", "commodity:natural-gas") / moved("Spain", "commodity:natural-gas")
+    power = moved("the United States", "commodity:electricity") / moved("Spain", "commodity:electricity")
+    assert gas > 2 * power  # the economy's weight (1 against about 0.3) applies to gas only
