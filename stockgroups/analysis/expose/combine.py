@@ -54,10 +54,11 @@ class Ledger:
         if score > 0 and target in self.kb.entities:
             self.groups[target].append(Contribution(target, score, direction, tuple(chain), hop))
 
-    def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str) -> None:
+    def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str,
+                    stated: bool = False) -> None:
         if score > 0 and company in self.kb.entities:
             self.companies[company].append(
-                CompanyContribution(Contribution(company, score, direction, tuple(chain)), via))
+                CompanyContribution(Contribution(company, score, direction, tuple(chain)), via, stated))
 
     def add_producer(self, commodity: str, company: str, hit: ProducerHit) -> None:
         """One hit per company and commodity, however many producer industries lead to it."""
@@ -201,6 +202,12 @@ def company_hits(ledger: Ledger) -> tuple[CompanyHit, ...]:
         c = combine([x.contribution for x in items], MIXED_MINORITY, mixed_counts=True)
         if c.score < COMPANY_MIN_SCORE:
             continue
+        said = [x.contribution for x in items if x.stated]
+        if said and len(said) < len(items):
+            # What the story says the company's shares did outranks what the graph infers
+            # ("Micron's shares rose" in a quake story that hits chipmakers).
+            c = Combined(c.score, combine(said, MIXED_MINORITY).direction, said[0].chain[:1] +
+                         tuple(x for x in c.chain if x != said[0].chain[0])[:7], c.hop)
         info = kb.entities[cid]
         via = tuple(dict.fromkeys(x.via for x in items))
         hits.append(CompanyHit(info.ticker, info.name, round(min(c.score, 1.0), 3), c.direction, via, c.chain))

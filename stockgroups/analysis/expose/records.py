@@ -29,6 +29,7 @@ class CompanyContribution:
 
     contribution: Contribution
     via: str
+    stated: bool = False  # the story states this company's own move ("Micron's shares rose")
 
 
 @quick_init
