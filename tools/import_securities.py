@@ -106,7 +106,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Telecommunications Services": "industry:telecom-services",
     "Wireless Telecommunication Services": "industry:telecom-services",
     "Entertainment": "rule:entertainment",
-    "Interactive Media & Services": "industry:interactive-media",
+    "Interactive Media & Services": "rule:interactive",
     "Media": "industry:media-entertainment",
     "Auto Components": "industry:auto-parts",
     "Automobiles": "industry:automobiles",
@@ -122,7 +122,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Beverages": "industry:beverages",
     "Food & Staples Retailing": "rule:staples-retail",
     "Food Products": "rule:food",
-    "Household Products": "industry:household-personal-products",
+    "Household Products": "rule:household",
     "Personal Products": "industry:household-personal-products",
     "Tobacco": "industry:tobacco",
     "Energy Equipment & Services": "industry:oil-gas-equipment-services",
@@ -135,11 +135,11 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Insurance": "industry:insurance",
     "Thrifts & Mortgage Finance": "industry:banks",
     "Biotechnology": "industry:biotechnology",
-    "Health Care Equipment & Supplies": "industry:medical-devices",
+    "Health Care Equipment & Supplies": "rule:health-equipment",
     "Health Care Providers & Services": "industry:health-care-services",
     "Health Care Technology": "industry:health-care-services",
     "Life Sciences Tools & Services": "industry:life-sciences-tools",
-    "Pharmaceuticals": "industry:pharmaceuticals",
+    "Pharmaceuticals": "rule:pharma",
     "Aerospace & Defense": "industry:aerospace-defense",
     "Air Freight & Logistics": "industry:air-freight-logistics",
     "Airlines": "industry:airlines",
@@ -239,7 +239,9 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Major Banks": "industry:banks", "Banks": "industry:banks", "Savings Institutions": "industry:banks",
     "Finance: Consumer Services": "industry:consumer-finance",
     "Finance Companies": "industry:consumer-finance",
-    "Investment Bankers/Brokers/Service": "rule:capital-markets",
+    # Brokers and investment banks, as GICS "Investment Banking & Brokerage" in import_sp500.py
+    # (the rows carry the name only, so the capital-markets rule has no cue to go on).
+    "Investment Bankers/Brokers/Service": "industry:banks",
     "Investment Managers": "industry:asset-management",
     "Finance/Investors Services": "rule:capital-markets",
     "Diversified Financial Services": "industry:asset-management",
@@ -291,13 +293,38 @@ US_INDUSTRY_MAP: dict[str, str] = {
 
 # Keyword rules: (regex on the lower-case name + summary, industry), first match wins,
 # the last entry the default. Summaries describe the main business in their first lines.
+# Cues wrapped in lead() count only in the name and the summary's opening words: later
+# in a summary they name customers, channels or side lines ("sells chips used in
+# smartphones", "products sold through grocery retailers").
+LEAD_CHARS = 200
+
+
+def lead(pattern: str) -> str:
+    return rf"^.{{0,{LEAD_CHARS}}}?(?:{pattern})"
+
+
+# Source labels that hold retailers beside makers (FinanceDatabase files supermarkets and
+# department stores under "Household Durables" and "Household Products", and food makers
+# under "Food & Staples Retailing"): a retail business named up front is a retailer.
+GROCERY_RETAIL = (r"supermarket|hypermarket|grocer|convenience stores?|food retail|retail\w* (?:and distribution )?of food|"
+                  r"cash and carry|foodservice|food service|wholesale")
+GENERAL_RETAIL = r"department stores?|general merchandise|dollar stores|discount stores|shopping (?:malls?|cent)|merchandise stores"
+OTHER_RETAIL = r"\bretail|\bstores\b|\bshops\b"
 RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    # Judged by the cue named first (EARLIEST_CUE_RULES): "refines and markets petroleum
+    # products ... also explores" is a refiner, "explores for and produces crude oil ...
+    # pipeline transportation segment" a producer. The default is a producer: the
+    # labels this rule serves (FinanceDatabase "Oil, Gas & Consumable Fuels", NASDAQ "Oil &
+    # Gas Production", whose US rows carry the name only) are producers first.
     "oil-gas": ((r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
-                (r"pipeline|midstream|gathering and processing|regasification|\blng\b|tanker", "industry:oil-gas-midstream"),
-                (r"\brefin", "industry:oil-gas-refining-marketing"),
-                (r"integrated|upstream.{0,80}downstream", "industry:integrated-oil-gas"),
-                (r"explor|produc|crude|natural gas|oil", "industry:oil-gas-exploration-production"),
-                (r"", "industry:oil-gas-refining-marketing")),
+                (r"integrated chemical|synthetic fib", "industry:chemicals"),
+                (r"pipeline|midstream|gathering|regasification|\blng\b|tanker|transmission|transports? (?:oil|crude|natural gas)|infrastructure|logistics", "industry:oil-gas-midstream"),
+                (r"drilling rigs?|drilling contractor|contract drilling|oilfield service|petroleum engineering", "industry:oil-gas-equipment-services"),
+                (r"\brefin|petrochemical|lubricat|fuels? distribution|distribution of fuels?|fuels and marketing|\blpg\b|liquefied petroleum gas", "industry:oil-gas-refining-marketing"),
+                (r"\butilit", "industry:gas-utilities"),
+                (r"integrated (?:oil|energy|petroleum)|upstream.{0,80}downstream", "industry:integrated-oil-gas"),
+                (r"explor|develops,? and produces|production of (?:crude|oil|natural gas|hydrocarbons)|oil and gas (?:production|company)|royalt|upstream", "industry:oil-gas-exploration-production"),
+                (r"", "industry:oil-gas-exploration-production")),
     "metals": ((r"\bsteel", "industry:steel"), (r"\balumin", "industry:aluminum"),
                (r"\blithium\b", "industry:lithium-battery-materials"),
                (r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
@@ -311,29 +338,73 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "software": ((r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
                  (r"\bvideo games?\b|\bgames? (?:developer|publisher)", "industry:video-games"),
                  (r"", "industry:software")),
-    "electronics": ((r"\bsmartphones?\b|consumer electronics|personal computers", "industry:technology-hardware"),
+    # A maker of phones or computers, not a supplier whose parts go into them.
+    "electronics": ((lead(r"(?:smartphones?|mobile phones?|personal computers?|consumer electronics) (?:maker|manufacturer|brand)|(?:designs|makes|manufactures|sells|produces)(?:(?! for | used in |component|parts)[^.]){0,50}(?:smartphones|smart mobile|mobile phones|personal computers|notebook computers|televisions)"), "industry:technology-hardware"),
                     (r"", "industry:electronic-components")),
     "entertainment": ((r"\bgames?\b|\bgaming\b", "industry:video-games"), (r"", "industry:media-entertainment")),
-    # The source files many internet platforms under telecom services.
-    "telecom": ((r"search engine|internet portal|social (?:media|network)|e-commerce|online (?:platform|marketplace)|messaging app", "industry:interactive-media"),
+    # The source files game publishers under interactive media: judged by the cue named first.
+    "interactive": ((r"\bgames?\b|gaming applications|digital entertainment|entertainment company", "industry:video-games"),
+                    (r"online entertainment|platform|video (?:services|sharing)|social|search|portal", "industry:interactive-media"),
+                    (r"\bsoftware\b", "industry:software"),
+                    (r"", "industry:interactive-media")),
+    # The source files many internet platforms under telecom services; judged by the cue
+    # named first, so a carrier that also runs an online shop stays a carrier.
+    "telecom": ((r"search engine|portals?\b|social (?:media|network)|e-commerce|\bonline\b|digital (?:\w+ )?marketplace|messaging app|messenger|websites", "industry:interactive-media"),
+                (r"advertising|marketing (?:solutions|services|communications)|publish|newspaper|broadcast|media (?:company|group)", "industry:media-entertainment"),
+                (r"education", "industry:specialty-retail"),  # as "Diversified Consumer Services"
+                (r"telecom|mobile (?:network|operator|telecommunications|services)|broadband|fixed.line|wireless|carrier|cable|video services", "industry:telecom-services"),
                 (r"", "industry:telecom-services")),
-    "leisure": ((r"\bcasinos?\b|\bgaming\b|lottery|betting", "industry:casinos-gaming"),
-                (r"restaurant|\bcafes?\b|fast food|coffee shop|pizza", "industry:restaurants"),
-                (r"\bhotels?\b|resorts?|cruise|travel", "industry:hotels-resorts-cruise-lines"),
+    # Judged by the cue named first: "operates hotels and restaurants" is a hotel group;
+    # a casino in the opening words (a lead() cue matches at the start) makes a casino group.
+    "leisure": ((lead(r"\bcasinos?\b|\bgaming\b|gambling|lotter|betting|wagering|integrated resorts?"), "industry:casinos-gaming"),
+                (r"\bcasinos?\b|\bgaming\b|gambling|lotter|betting|wagering", "industry:casinos-gaming"),
+                (r"restaurant|\bcafes?\b|fast food|coffee shop|pizza|\bpubs?\b|catering|food service|foodservice", "industry:restaurants"),
+                (r"\bhotels?\b|resorts?|cruise|travel|theme parks?|amusement parks?", "industry:hotels-resorts-cruise-lines"),
+                (r"football club|soccer club|sports club", "industry:media-entertainment"),
                 (r"", "industry:leisure-products")),
-    "durables": ((r"homebuild|house ?build|residential (?:property|construction|homes)|detached houses", "industry:homebuilders"),
+    "durables": ((lead(GROCERY_RETAIL), "industry:food-staples-retail"),
+                 (lead(GENERAL_RETAIL), "industry:broadline-retail"),
+                 (lead(OTHER_RETAIL), "industry:specialty-retail"),
+                 (r"homebuild|house ?build|residential (?:property|construction|homes)|detached houses", "industry:homebuilders"),
                  (r"electronics|televisions|audio|cameras", "industry:technology-hardware"),
                  (r"", "industry:leisure-products")),
-    "staples-retail": ((r"", "industry:food-staples-retail"),),
+    "household": ((lead(r"cosmetic|personal care|beauty|skin ?care|hair|hygiene|household|toiletr|oral care|grooming|laundry|tissue|shaver|baby"), "industry:household-personal-products"),
+                  (lead(GROCERY_RETAIL), "industry:food-staples-retail"),
+                  (lead(GENERAL_RETAIL + "|" + OTHER_RETAIL), "industry:broadline-retail"),
+                  (lead(r"education"), "industry:specialty-retail"),  # as "Diversified Consumer Services"
+                  (lead(r"\bfeed|seeds?\b|farming|aquaculture|salmon|seafood|livestock|\bhogs?\b|poultry|agribusiness|agricultur|\bgrain|mushroom|fish"), "industry:agricultural-products"),
+                  (r"", "industry:household-personal-products")),
+    "staples-retail": ((lead(GROCERY_RETAIL + "|" + OTHER_RETAIL + r"|drug retail|food distribution|distribution (?:and services )?company"), "industry:food-staples-retail"),
+                       (lead(r"animal feed|feed products|shrimp feed|aquafeed|sugar (?:manufactur|mill|produc)|sugarcane|oilseed|soybean crusher|fish farming|salmon|agribusiness|plantation|palm oil"), "industry:agricultural-products"),
+                       (r"", "industry:food-products")),
     "food": ((r"agricultur|palm oil|plantation|grain|oilseed|sugar|farming|crop", "industry:agricultural-products"),
              (r"", "industry:food-products")),
-    "capital-markets": ((r"stock exchange|exchange operator|operates (?:a|the) .{0,30}exchange|clearing house", "industry:exchanges-market-data"),
+    # Drugstore chains are filed with drug makers by the source.
+    "pharma": ((lead(r"drug ?stores?|pharmacies|pharmacy chain|e-commerce pharmacy|retail sale of medicines|retailing and dispensing|health and beauty retailer"), "industry:food-staples-retail"),
+               (r"", "industry:pharmaceuticals")),
+    # Hospital groups, care homes and clinics are filed with device makers by the source.
+    "health-equipment": ((lead(r"(?:operates|owns)\b.{0,40}\bhospitals|hospital group|eye hospital|healthcare services|health care services|medical services|healthcare delivery|care services|dialysis care|senior living|long.term care|residential care|healthcare facilities"), "industry:health-care-services"),
+                         (r"", "industry:medical-devices")),
+    # Brokers go with banks, as GICS "Investment Banking & Brokerage" does in import_sp500.py.
+    "capital-markets": ((lead(r"stock exchange|exchanges? (?:operator|organization|company|group)|(?:operates|owns)\b.{0,30}\bexchanges?\b|securities exchange|integrated exchange|market infrastructure|clearing house|ratings, data"), "industry:exchanges-market-data"),
                         (r"bitcoin|crypto|digital asset", "industry:crypto-digital-assets"),
+                        (lead(r"securities (?:company|broker|brokerage|business|firm)|\bsecurities co\b|security company|brokerage|broker-dealer|broking|investment banking"), "industry:banks"),
                         (r"", "industry:asset-management")),
-    "road-rail": ((r"\brail", "industry:railroads"), (r"", "industry:trucking")),
-    "power": ((r"renewable|solar|wind|hydro|clean energy|green energy", "industry:renewable-power"),
+    # Judged by the cue named first: a railway that also maintains rolling stock is a
+    # railway; bus groups go with ground transport, as "Passenger Ground Transportation"
+    # does in import_sp500.py; fixed links (tunnels) with transport infrastructure.
+    "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
+                  (r"\brail", "industry:railroads"),
+                  (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
+                  (r"infrastructure|tunnels?\b", "industry:construction-engineering"),
+                  (r"", "industry:trucking")),
+    # Judged by the cue named first: a utility that also runs hydro dams is a utility.
+    "power": ((r"renewable|solar|\bwind\b|hydropower|hydroelectric|\bhydro\b|clean energy|green energy", "industry:renewable-power"),
+              (r"thermal|\bcoal|nuclear|gas-fired|electric power (?:business|company)|electric utility|electricity (?:supply|distribution|retail)|power plants", "industry:electric-utilities"),
               (r"", "industry:electric-utilities")),
 }
+# Rule sets decided by the cue that appears first in the text rather than by rule order.
+EARLIEST_CUE_RULES = frozenset({"oil-gas", "telecom", "leisure", "power", "road-rail", "interactive"})
 RULES_COMPILED = {k: tuple((re.compile(rx), ind) for rx, ind in v) for k, v in RULES.items()}
 
 # Companies whose source label is plainly wrong for how markets see them.
@@ -356,6 +427,77 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "COALINDIA.NS": "industry:coal",  # Coal India: labelled steel; the world's largest coal miner
     "HAR.JO": "industry:gold-miners",  # Harmony Gold: labelled uranium (a by-product)
     "A1G.AX": "industry:gold-miners",  # African Gold: a gold explorer, labelled lithium
+    # Corrected by hand before the mapping audit, kept through every re-run (GICS as
+    # published by MSCI and S&P).
+    "RDDT": "industry:interactive-media",  # Reddit: Interactive Media & Services
+    "9984.T": "industry:telecom-services",  # SoftBank Group: Wireless Telecommunication Services
+    "ENR.DE": "industry:electrical-equipment",  # Siemens Energy: Heavy Electrical Equipment
+    "ONGC.NS": "industry:oil-gas-exploration-production",  # ONGC
+    # The mapping audit (2026): large companies whose source label or missing summary
+    # leaves the rules no cue; GICS sub-industry in the comment.
+    "HP": "industry:oil-gas-equipment-services",  # Helmerich & Payne: Oil & Gas Drilling
+    "PTEN": "industry:oil-gas-equipment-services",  # Patterson-UTI: Oil & Gas Drilling
+    "NE": "industry:oil-gas-equipment-services",  # Noble Corp: Oil & Gas Drilling
+    "SWX": "industry:gas-utilities",  # Southwest Gas: Gas Utilities
+    "PARR": "industry:oil-gas-refining-marketing",  # Par Pacific: Oil & Gas Refining & Marketing
+    "RAIZ4.SA": "industry:oil-gas-refining-marketing",  # Raizen: Oil & Gas Refining & Marketing
+    "VBBR3.SA": "industry:oil-gas-refining-marketing",  # Vibra Energia: Oil & Gas Refining & Marketing
+    "5020.T": "industry:oil-gas-refining-marketing",  # ENEOS: Oil & Gas Refining & Marketing
+    "ORG.AX": "industry:electric-utilities",  # Origin Energy: Electric Utilities
+    "8015.T": "industry:industrial-conglomerates",  # Toyota Tsusho: the seventh sogo shosha
+    "VEDL.NS": "industry:diversified-metals-mining",  # Vedanta: Diversified Metals & Mining
+    "DKNG": "industry:casinos-gaming",  # DraftKings: Casinos & Gaming
+    "RSI": "industry:casinos-gaming",  # Rush Street Interactive: Casinos & Gaming
+    "CHDN": "industry:casinos-gaming",  # Churchill Downs: Casinos & Gaming
+    "WMG": "industry:media-entertainment",  # Warner Music: Movies & Entertainment
+    "MSGS": "industry:media-entertainment",  # Madison Square Garden Sports: Movies & Entertainment
+    "BATRA": "industry:media-entertainment",  # Atlanta Braves: Movies & Entertainment
+    "MSGE": "industry:media-entertainment",  # MSG Entertainment: Movies & Entertainment
+    "SPHR": "industry:media-entertainment",  # Sphere Entertainment: Movies & Entertainment
+    "LLYVK": "industry:media-entertainment",  # Liberty Live (Live Nation): Movies & Entertainment
+    "SRAIL.SW": "industry:machinery",  # Stadler Rail: Construction Machinery & Heavy Transportation Equipment
+    "ALL.AX": "industry:casinos-gaming",  # Aristocrat Leisure: Casinos & Gaming
+    "PINS": "industry:interactive-media",  # Pinterest: Interactive Media & Services
+    "SNAP": "industry:interactive-media",  # Snap: Interactive Media & Services
+    "MTCH": "industry:interactive-media",  # Match Group: Interactive Media & Services
+    "CARG": "industry:interactive-media",  # CarGurus: Interactive Media & Services
+    "ZG": "industry:real-estate-development",  # Zillow: Real Estate Services
+    "ETSY": "industry:broadline-retail",  # Etsy: Broadline Retail
+    "LYFT": "industry:trucking",  # Lyft: Passenger Ground Transportation (as Uber in import_sp500.py)
+    "FOUR": "industry:payments",  # Shift4: Transaction & Payment Processing Services
+    "WEX": "industry:payments",  # WEX: Transaction & Payment Processing Services
+    "PAY": "industry:payments",  # Paymentus: Transaction & Payment Processing Services
+    "RELY": "industry:payments",  # Remitly: Transaction & Payment Processing Services
+    "EEFT": "industry:payments",  # Euronet: Transaction & Payment Processing Services
+    "BFH": "industry:consumer-finance",  # Bread Financial: Consumer Finance
+    "MKTX": "industry:exchanges-market-data",  # MarketAxess: Financial Exchanges & Data
+    "TW": "industry:exchanges-market-data",  # Tradeweb: Financial Exchanges & Data
+    "MIAX": "industry:exchanges-market-data",  # Miami International: Financial Exchanges & Data
+    "SEIC": "industry:asset-management",  # SEI Investments: Asset Management & Custody Banks
+    "WT": "industry:asset-management",  # WisdomTree: Asset Management & Custody Banks
+    "MOH": "industry:health-care-services",  # Molina: Managed Health Care
+    "OSCR": "industry:health-care-services",  # Oscar Health: Managed Health Care
+    "ALHC": "industry:health-care-services",  # Alignment Healthcare: Managed Health Care
+    "ACHC": "industry:health-care-services",  # Acadia Healthcare: Health Care Facilities
+    "RDNT": "industry:health-care-services",  # RadNet: Health Care Services
+    "ILMN": "industry:life-sciences-tools",  # Illumina: Life Sciences Tools & Services
+    "ENPH": "industry:renewable-power",  # Enphase: as its override in import_sp500.py
+    "ONTO": "industry:semiconductor-equipment",  # Onto Innovation: Semiconductor Materials & Equipment
+    "ACLS": "industry:semiconductor-equipment",  # Axcelis: Semiconductor Materials & Equipment
+    "VECO": "industry:semiconductor-equipment",  # Veeco: Semiconductor Materials & Equipment
+    "ACMR": "industry:semiconductor-equipment",  # ACM Research: Semiconductor Materials & Equipment
+    "FORM": "industry:semiconductor-equipment",  # FormFactor: Semiconductor Materials & Equipment
+    "UCTT": "industry:semiconductor-equipment",  # Ultra Clean: Semiconductor Materials & Equipment
+    "BE": "industry:electrical-equipment",  # Bloom Energy: Heavy Electrical Equipment
+    "OC": "industry:building-products",  # Owens Corning: Building Products
+    "BWXT": "industry:aerospace-defense",  # BWX Technologies: Aerospace & Defense
+    "CW": "industry:aerospace-defense",  # Curtiss-Wright: Aerospace & Defense
+    "WWD": "industry:aerospace-defense",  # Woodward: Aerospace & Defense
+    "SPCX": "industry:aerospace-defense",  # Space Exploration Technologies (SpaceX)
+    # Security software: the taxonomy's cybersecurity industry, as CRWD, PANW and FTNT in
+    # import_sp500.py (GICS files them under software).
+    "OKTA": "industry:cybersecurity", "QLYS": "industry:cybersecurity", "TENB": "industry:cybersecurity",
+    "VRNS": "industry:cybersecurity", "SAIL": "industry:cybersecurity", "NTSK": "industry:cybersecurity",
 }
 
 # Legal-form words: removed to get the name readers use.
@@ -581,19 +723,28 @@ def is_primary_candidate(listing: Listing) -> bool:
 def map_industry(label: str, text: str, table: dict[str, str]) -> str:
     """Taxonomy industry for a source label, refined by keyword rules on the company's
     name and summary; "" when the label is missing or not in the table."""
+    return industry_rule(label, text, table)[0]
+
+
+def industry_rule(label: str, text: str, table: dict[str, str]) -> tuple[str, str]:
+    """(industry, the rule that gave it) for a source label and a company's text: the
+    rule is "table", "<rule set>#<index>" or "" when unmapped (the audit groups by it)."""
     target = table.get((label or "").strip(), "")
     if not target.startswith("rule:"):
-        return target
+        return target, "table" if target else ""
+    name = target[5:]
     low = text.lower()
-    for rx, industry in RULES_COMPILED[target[5:]]:
-        m = rx.search(low)
-        if m and industry == "rule:first-metal":
-            # Precious and base metals often appear together: the first one named is the
-            # main business ("explores for gold and silver" is a gold miner).
-            return FIRST_METAL[re.search(r"\b(gold|silver|copper)\b", low).group(1)]
-        if m:
-            return industry
-    return ""
+    rules = RULES_COMPILED[name]
+    hits = [(m.start(), i) for i, (rx, _) in enumerate(rules[:-1]) if (m := rx.search(low))]
+    if not hits:
+        return rules[-1][1], f"{name}#{len(rules) - 1}"
+    _, i = min(hits) if name in EARLIEST_CUE_RULES else min(hits, key=lambda h: h[1])
+    industry = rules[i][1]
+    if industry == "rule:first-metal":
+        # Precious and base metals often appear together: the first one named is the
+        # main business ("explores for gold and silver" is a gold miner).
+        industry = FIRST_METAL[re.search(r"\b(gold|silver|copper)\b", low).group(1)]
+    return industry, f"{name}#{i}"
 
 
 FIRST_METAL = {"gold": "industry:gold-miners", "silver": "industry:silver-miners",
@@ -945,7 +1096,8 @@ def us_companies(rows: list[dict[str, str]]) -> list[Company]:
         key = name_key(r["name"])
         if key in seen:  # second share class
             continue
-        industry = map_industry(r.get("industry", "").strip(), r["name"], US_INDUSTRY_MAP)
+        industry = TICKER_INDUSTRY_OVERRIDES.get(sym) or map_industry(r.get("industry", "").strip(), r["name"],
+                                                                       US_INDUSTRY_MAP)
         if not industry:
             continue
         seen.add(key)
@@ -1011,6 +1163,59 @@ def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | 
         })
     rows.sort(key=lambda r: r["id"])
     return rows
+
+
+# ---------------------------------------------------------------- re-mapping
+
+# Appended to the source of a row whose industry --remap changed.
+REMAP_NOTE = "industry corrected by the 2026 mapping audit"
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """What the industry of one imported company was mapped from."""
+    label: str
+    text: str
+    table: dict[str, str]
+
+
+def source_rows(non_us: Path, us: Path) -> dict[str, SourceRow]:
+    """Primary ticker -> its source label and text, chosen as build_rows chooses them."""
+    out: dict[str, SourceRow] = {}
+    for group in dedupe_listings(read_non_us(non_us)):
+        primary = next((lst for lst in group if is_primary_candidate(lst)), None)
+        if primary is not None:
+            label = next((lst.industry for lst in group if lst.industry), "")
+            out[primary.symbol] = SourceRow(label, f"{primary.name} {primary.summary}", FD_INDUSTRY_MAP)
+    for r in read_us(us):
+        sym = r["symbol"].strip().replace("/", ".").upper()
+        out.setdefault(sym, SourceRow(r.get("industry", "").strip(), r["name"], US_INDUSTRY_MAP))
+    return out
+
+
+def mapped_industry(ticker: str, src: SourceRow) -> tuple[str, str]:
+    """(industry, rule) for a company: its override, else its label through the tables."""
+    if ticker in TICKER_INDUSTRY_OVERRIDES:
+        return TICKER_INDUSTRY_OVERRIDES[ticker], "override"
+    return industry_rule(src.label, src.text, src.table)
+
+
+def remap_rows(rows: list[dict[str, str]], sources: dict[str, SourceRow]) -> int:
+    """Re-apply the industry tables to rows already written, in place; every other column
+    (names, aliases, the selection itself) stays. Rows the tables cannot place (manual
+    additions, unmapped labels) keep their industry. Returns how many rows changed."""
+    changed = 0
+    for row in rows:
+        src = sources.get(row["ticker"])
+        if src is None:
+            continue
+        industry, _ = mapped_industry(row["ticker"], src)
+        if industry and industry != row["industry"]:
+            row["industry"] = industry
+            if REMAP_NOTE not in row["source"]:
+                row["source"] = f"{row['source']}; {REMAP_NOTE}"
+            changed += 1
+    return changed
 
 
 PEOPLE_OUT = DATA / "people_ceos.csv"
@@ -1081,8 +1286,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--people", action="store_true",
                     help=f"also write the CEOs of imported companies to {PEOPLE_OUT.name}")
+    ap.add_argument("--remap", action="store_true",
+                    help="only re-apply the industry tables to the rows already in --out")
     args = ap.parse_args(argv)
-    rows = build_rows(args.non_us, args.us, DATA)
+    if args.remap:
+        with args.out.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        changed = remap_rows(rows, source_rows(args.non_us, args.us))
+        log.info("re-mapped %d of %d companies in %s", changed, len(rows), args.out)
+    else:
+        rows = build_rows(args.non_us, args.us, DATA)
     with args.out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()

@@ -1,0 +1,136 @@
+"""The industry rules of tools/import_securities.py on hand-written company descriptions:
+each case is one misfiling pattern the 2026 mapping audit found, so a rule that regresses
+fails here (no case names a real company)."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+
+import import_securities as imp  # noqa: E402
+
+# Words that push a cue past the opening words a lead() rule looks at.
+FILLER = "The company was founded long ago and serves customers in many countries. " * 4
+
+
+@pytest.mark.parametrize("label,text,want", [
+    # Food makers filed under "Food & Staples Retailing"
+    ("Food & Staples Retailing", "Acme Foods produces and sells instant noodles and snacks.", "industry:food-products"),
+    ("Food & Staples Retailing", "Acme operates supermarkets and convenience stores.", "industry:food-staples-retail"),
+    ("Food & Staples Retailing", "Acme Agri makes animal feed for poultry and pigs.", "industry:agricultural-products"),
+    ("Food & Staples Retailing", "Acme makes sauces. " + FILLER + "It sells through supermarkets.",
+     "industry:food-products"),
+    # Retailers filed under "Household Durables" / "Household Products"
+    ("Household Durables", "Acme operates department stores and shopping malls.", "industry:broadline-retail"),
+    ("Household Durables", "Acme operates hypermarkets that also sell electronics.", "industry:food-staples-retail"),
+    ("Household Durables", "Acme makes kitchen appliances and furniture.", "industry:leisure-products"),
+    ("Household Products", "Acme farms salmon in fjords.", "industry:agricultural-products"),
+    ("Household Products", "Acme makes cosmetics and skin care products.", "industry:household-personal-products"),
+    ("Household Products", "Acme runs a chain of dollar stores.", "industry:broadline-retail"),
+    # Drugstore chains under "Pharmaceuticals", hospital groups under device makers
+    ("Pharmaceuticals", "Acme operates drugstores and dispensing pharmacies.", "industry:food-staples-retail"),
+    ("Pharmaceuticals", "Acme develops and markets generic drugs.", "industry:pharmaceuticals"),
+    ("Health Care Equipment & Supplies", "Acme operates a network of private hospitals.",
+     "industry:health-care-services"),
+    ("Health Care Equipment & Supplies", "Acme makes catheters and sells them to hospitals.",
+     "industry:medical-devices"),
+    # Capital markets: brokers go with banks, exchanges with exchanges, the rest asset managers
+    ("Capital Markets", "Acme Securities Co. provides brokerage and investment banking services.", "industry:banks"),
+    ("Capital Markets", "Acme operates the national stock exchange and a clearing house.",
+     "industry:exchanges-market-data"),
+    ("Capital Markets", "Acme manages mutual funds for savers.", "industry:asset-management"),
+    # Oil and gas: the business named first decides; no cue means a producer
+    ("Oil, Gas & Consumable Fuels", "Acme refines crude oil and markets fuels; it also explores for gas.",
+     "industry:oil-gas-refining-marketing"),
+    ("Oil, Gas & Consumable Fuels", "Acme explores for and produces crude oil; a pipeline carries it to port.",
+     "industry:oil-gas-exploration-production"),
+    ("Oil, Gas & Consumable Fuels", "Acme provides offshore drilling rigs to oil companies.",
+     "industry:oil-gas-equipment-services"),
+    ("Oil, Gas & Consumable Fuels", "Acme Energy", "industry:oil-gas-exploration-production"),
+    # Telecom label: carriers stay carriers, agencies and portals leave
+    ("Diversified Telecommunication Services", "Acme provides mobile services and broadband, and an e-commerce site.",
+     "industry:telecom-services"),
+    ("Diversified Telecommunication Services", "Acme is an advertising agency group.", "industry:media-entertainment"),
+    ("Diversified Telecommunication Services", "Acme operates online property portals.", "industry:interactive-media"),
+    # Game publishers under "Interactive Media & Services"
+    ("Interactive Media & Services", "Acme develops and publishes mobile games.", "industry:video-games"),
+    ("Interactive Media & Services", "Acme runs a social platform with short videos.", "industry:interactive-media"),
+    # Leisure: first-named business, a casino in the opening words wins
+    ("Hotels, Restaurants & Leisure", "Acme operates hotels with restaurants.", "industry:hotels-resorts-cruise-lines"),
+    ("Hotels, Restaurants & Leisure", "Acme operates restaurants and a few hotels.", "industry:restaurants"),
+    ("Hotels, Restaurants & Leisure", "Acme operates integrated resorts with hotels and casinos.",
+     "industry:casinos-gaming"),
+    # Power producers: a utility that also runs hydro dams is a utility
+    ("Independent Power and Renewable Electricity Producers",
+     "Acme generates electricity from coal and gas plants and some hydro dams.", "industry:electric-utilities"),
+    ("Independent Power and Renewable Electricity Producers", "Acme develops wind and solar farms.",
+     "industry:renewable-power"),
+    ("Independent Power and Renewable Electricity Producers", "Acme sells hydrocarbons and hydrogen.",
+     "industry:electric-utilities"),  # 'hydro' inside other words is no cue
+    # Electronics: a supplier to phone makers is no phone maker
+    ("Electronic Equipment, Instruments & Components", "Acme makes capacitors used in smartphones.",
+     "industry:electronic-components"),
+    ("Electronic Equipment, Instruments & Components", "Acme designs and sells smartphones.",
+     "industry:technology-hardware"),
+    # Road & rail
+    ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
+    ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
+    ("Road & Rail", "Acme runs city buses and some rail lines.", "industry:trucking"),
+])
+def test_audited_mapping_rules(label, text, want):
+    assert imp.map_industry(label, text, imp.FD_INDUSTRY_MAP) == want
+
+
+@pytest.mark.parametrize("label,name,want", [
+    ("Oil & Gas Production", "Acme Resources Inc.", "industry:oil-gas-exploration-production"),
+    ("Oil & Gas Production", "Acme Midstream LP", "industry:oil-gas-midstream"),
+    ("Investment Bankers/Brokers/Service", "Acme Financial Corp.", "industry:banks"),
+])
+def test_us_labels_read_from_the_name_only(label, name, want):
+    assert imp.map_industry(label, name, imp.US_INDUSTRY_MAP) == want
+
+
+def test_earliest_cue_rules_exist_and_lead_cues_are_bounded():
+    assert imp.EARLIEST_CUE_RULES <= set(imp.RULES)
+    late = "x" * (imp.LEAD_CHARS + 10) + " supermarket"
+    assert not re.search(imp.lead("supermarket"), late)
+    assert re.search(imp.lead("supermarket"), "acme runs a supermarket")
+
+
+def test_industry_rule_names_the_rule_that_decided():
+    assert imp.industry_rule("Banks", "", imp.FD_INDUSTRY_MAP) == ("industry:banks", "table")
+    assert imp.industry_rule("Pharmaceuticals", "Acme operates drugstores.", imp.FD_INDUSTRY_MAP) == (
+        "industry:food-staples-retail", "pharma#0")
+    assert imp.industry_rule("No Such Label", "text", imp.FD_INDUSTRY_MAP) == ("", "")
+
+
+def _row(ticker: str, industry: str) -> dict[str, str]:
+    return {"id": f"company:{ticker}", "ticker": ticker, "name": ticker, "aliases": "", "industry": industry,
+            "country": "JP", "exchange": "TSE", "ambiguous": "", "source": "listing", "as_of": "2025"}
+
+
+def test_remap_changes_only_misfiled_rows_and_notes_them_once():
+    fd = imp.FD_INDUSTRY_MAP
+    sources = {
+        "1.T": imp.SourceRow("Food & Staples Retailing", "Acme Foods makes instant noodles.", fd),
+        "2.T": imp.SourceRow("Banks", "Acme Bank takes deposits.", fd),
+    }
+    rows = [_row("1.T", "industry:food-staples-retail"), _row("2.T", "industry:banks"),
+            _row("3.T", "industry:insurance")]  # no source row: a manual addition
+    assert imp.remap_rows(rows, sources) == 1
+    assert rows[0]["industry"] == "industry:food-products"
+    assert rows[0]["source"] == f"listing; {imp.REMAP_NOTE}"
+    assert rows[1] == _row("2.T", "industry:banks") and rows[2] == _row("3.T", "industry:insurance")
+    assert imp.remap_rows(rows, sources) == 0  # a second run changes nothing
+
+
+def test_remap_prefers_the_override_table():
+    ticker = next(t for t, i in imp.TICKER_INDUSTRY_OVERRIDES.items() if i != "industry:banks")
+    rows = [_row(ticker, "industry:banks")]
+    sources = {ticker: imp.SourceRow("Banks", "", imp.FD_INDUSTRY_MAP)}
+    imp.remap_rows(rows, sources)
+    assert rows[0]["industry"] == imp.TICKER_INDUSTRY_OVERRIDES[ticker]
