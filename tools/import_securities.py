@@ -110,7 +110,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Media": "industry:media-entertainment",
     "Auto Components": "industry:auto-parts",
     "Automobiles": "industry:automobiles",
-    "Distributors": "industry:specialty-retail",
+    "Distributors": "rule:distributors",
     "Hotels, Restaurants & Leisure": "rule:leisure",
     "Household Durables": "rule:durables",
     "Internet & Direct Marketing Retail": "industry:broadline-retail",
@@ -134,36 +134,36 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Diversified Financial Services": "industry:asset-management",
     "Insurance": "industry:insurance",
     "Thrifts & Mortgage Finance": "industry:banks",
-    "Biotechnology": "industry:biotechnology",
+    "Biotechnology": "rule:biotech",
     "Health Care Equipment & Supplies": "rule:health-equipment",
     "Health Care Providers & Services": "industry:health-care-services",
     "Health Care Technology": "industry:health-care-services",
     "Life Sciences Tools & Services": "industry:life-sciences-tools",
     "Pharmaceuticals": "rule:pharma",
     "Aerospace & Defense": "industry:aerospace-defense",
-    "Air Freight & Logistics": "industry:air-freight-logistics",
+    "Air Freight & Logistics": "rule:air-freight",
     "Airlines": "industry:airlines",
-    "Building Products": "industry:building-products",
-    "Commercial Services & Supplies": "industry:industrial-conglomerates",
+    "Building Products": "rule:building",
+    "Commercial Services & Supplies": "rule:commercial",
     "Conglomerates": "industry:industrial-conglomerates",
     "Industrial Conglomerates": "industry:industrial-conglomerates",
-    "Construction & Engineering": "industry:construction-engineering",
+    "Construction & Engineering": "rule:construction",
     "Electrical Equipment": "industry:electrical-equipment",
-    "Machinery": "industry:machinery",
-    "Marine": "industry:marine-shipping",
-    "Professional Services": "industry:it-services",
+    "Machinery": "rule:machinery",
+    "Marine": "rule:marine",
+    "Professional Services": "rule:professional",
     "Railroads": "industry:railroads",
     "Road & Rail": "rule:road-rail",
     "Trading Companies & Distributors": "industry:machinery",
-    "Transportation Infrastructure": "industry:construction-engineering",
+    "Transportation Infrastructure": "rule:transport-infrastructure",
     "Communications Equipment": "industry:communications-equipment",
     "Electronic Equipment, Instruments & Components": "rule:electronics",
-    "IT Services": "industry:it-services",
+    "IT Services": "rule:it-services",
     "Semiconductors & Semiconductor Equipment": "rule:semis",
     "Software": "rule:software",
-    "Technology Hardware, Storage & Peripherals": "industry:technology-hardware",
+    "Technology Hardware, Storage & Peripherals": "rule:hardware",
     "Chemicals": "rule:chemicals",
-    "Construction Materials": "industry:construction-materials",
+    "Construction Materials": "rule:construction-materials",
     "Containers & Packaging": "industry:containers-packaging",
     "Metals & Mining": "rule:metals",
     "Paper & Forest Products": "industry:paper-forest-products",
@@ -335,7 +335,8 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
                   (r"", "industry:chemicals")),
     "semis": ((r"semiconductor (?:production |manufacturing |wafer )?equipment|lithography|wafer processing equipment|test equipment", "industry:semiconductor-equipment"),
               (r"", "industry:semiconductors")),
-    "software": ((r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
+    "software": ((lead(r"payments?\b|buy now,? pay later"), "industry:payments"),
+                 (r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
                  (r"\bvideo games?\b|\bgames? (?:developer|publisher)", "industry:video-games"),
                  (r"", "industry:software")),
     # A maker of phones or computers, not a supplier whose parts go into them.
@@ -393,6 +394,65 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
     # Judged by the cue named first: a railway that also maintains rolling stock is a
     # railway; bus groups go with ground transport, as "Passenger Ground Transportation"
     # does in import_sp500.py; fixed links (tunnels) with transport infrastructure.
+    # Makers of electrical gear (motors, turbines, grid equipment, fuel cells) and of chip-making
+    # tools are filed under machinery by the source; GICS files them apart.
+    "machinery": ((lead(r"semiconductor"), "industry:semiconductor-equipment"),
+                  (lead(r"(?<!mechanical and )electrical (?:equipment|products|components|and digital|infrastructure|systems)|"
+                        r"electricals|\belectric motors?|sells motors|energy and automation|wind (?:power|turbines?)|"
+                        r"\bturbines|fuel cells?|hydrogen|switchgear|transformers|insulators|substation|power grids?|"
+                        r"power (?:transmission|distribution|intelligence)"), "industry:electrical-equipment"),
+                  (r"", "industry:machinery")),
+    # FinanceDatabase's "Distributors" holds packaging makers and port operators.
+    "distributors": ((lead(r"packag|containers|cartons|bottles|jars|paperboard|corrugated|casings|plastic (?:films|products)"), "industry:containers-packaging"),
+                     (lead(r"\bports?\b|terminals"), "industry:construction-engineering"),
+                     (r"", "industry:specialty-retail")),
+    # Crop-protection and fertilizer makers filed with cement.
+    "construction-materials": ((lead(r"fertili[sz]|crop (?:protection|solutions|nutrition)|agrochemical|pesticide|insecticide|herbicide|agricultural (?:materials|chemicals)"), "industry:fertilizers-agricultural-chemicals"),
+                               (lead(r"cyber ?security"), "industry:cybersecurity"),
+                               (r"", "industry:construction-materials")),
+    # Housebuilders filed with contractors.
+    "construction": ((lead(r"homebuild|house ?build|housebuild|residential developer|residential-led|builds?(?: and (?:sells|delivers))? (?:\w+ )?homes|sells housing|(?:sells|rents) condominiums|detached houses|residential (?:homes|houses)"), "industry:homebuilders"),
+                     (r"", "industry:construction-engineering")),
+    # Waste, parcel and trucking firms filed with toll roads and airports.
+    "transport-infrastructure": ((lead(r"waste|recycl|environmental (?:services|solutions)"), "industry:industrial-conglomerates"),
+                                 (lead(r"truckload|trucking|less-than-truckload"), "industry:trucking"),
+                                 (lead(r"parcel|courier|delivery services|logistics services"), "industry:air-freight-logistics"),
+                                 (r"", "industry:construction-engineering")),
+    # Airports (transport infrastructure, as the label above), airlines and shipping lines
+    # filed with freight forwarders.
+    "air-freight": ((lead(r"\bairports?\b"), "industry:construction-engineering"),
+                    (lead(r"airline|passenger (?:and cargo )?air"), "industry:airlines"),
+                    (lead(r"shipping|ro-ro"), "industry:marine-shipping"),
+                    (r"", "industry:air-freight-logistics")),
+    "marine": ((lead(r"\bports?\b|terminals|harbou?r"), "industry:construction-engineering"),
+               (lead(r"shipbuilding"), "industry:machinery"),
+               (r"", "industry:marine-shipping")),
+    # Security guards, door makers, caterers and facility services filed with consultants.
+    "professional": ((lead(r"video surveillance"), "industry:electronic-components"),
+                     (lead(r"\blocks\b|door opening|doors|access (?:solutions|control)|entrance"), "industry:building-products"),
+                     (lead(r"security (?:services|solutions)|private security|guarding|cash (?:handling|management|logistics)|alarm"), "industry:industrial-conglomerates"),
+                     (lead(r"pest control|hygiene|facility services|facilities services|workwear|linen|pallets|public services"), "industry:industrial-conglomerates"),
+                     (lead(r"catering|food services|on-site services"), "industry:restaurants"),
+                     (r"", "industry:it-services")),
+    # Camera and copier makers and car-rental firms filed with office services.
+    "commercial": ((lead(r"imaging|photograph|copiers|printers|multifunction|office equipment|document solutions"), "industry:technology-hardware"),
+                   (lead(r"car rental|rent a car|vehicle rental|rental of (?:cars|vehicles)|mobility services"), "industry:trucking"),
+                   (lead(OTHER_RETAIL), "industry:specialty-retail"),
+                   (r"", "industry:industrial-conglomerates")),
+    # Tool, bearing and machine-tool makers filed with building products.
+    "building": ((lead(r"machine tools|bearings|power tools|cutting tools|tool materials|linear motion|ball screws|mold bases|machining|industrial supplies"), "industry:machinery"),
+                 (r"", "industry:building-products")),
+    "it-services": ((lead(r"payments?\b"), "industry:payments"),
+                    (r"", "industry:it-services")),
+    # Solar makers go with renewable power, as ENPH and FSLR in import_sp500.py.
+    "hardware": ((lead(r"\bsolar\b|photovoltaic|polysilicon"), "industry:renewable-power"),
+                 (lead(r"video surveillance|video-centered"), "industry:electronic-components"),
+                 (r"", "industry:technology-hardware")),
+    # Contract researchers and manufacturers, labs and test makers filed with drug developers.
+    "biotech": ((lead(r"contract (?:research|development|manufacturing)|\bcdmo\b|\bcro\b|drug discovery and development services|research and development services|outsourc|analytical services"), "industry:life-sciences-tools"),
+                (lead(r"diagnostic (?:testing|laboratory|services)|clinical laborator|patholog|laboratory (?:testing|medicine|services)|medical laborator"), "industry:health-care-services"),
+                (lead(r"medical technology|diagnostic (?:instruments|systems|solutions|reagents|tests)|in vitro diagnostic"), "industry:medical-devices"),
+                (r"", "industry:biotechnology")),
     "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
                   (r"\brail", "industry:railroads"),
                   (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
@@ -455,6 +515,8 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "MSGE": "industry:media-entertainment",  # MSG Entertainment: Movies & Entertainment
     "SPHR": "industry:media-entertainment",  # Sphere Entertainment: Movies & Entertainment
     "LLYVK": "industry:media-entertainment",  # Liberty Live (Live Nation): Movies & Entertainment
+    "UMI.BR": "industry:chemicals",  # Umicore: Specialty Chemicals
+    "VIE.PA": "industry:electric-utilities",  # Veolia: Multi-Utilities (mapped as the label table maps them)
     "SRAIL.SW": "industry:machinery",  # Stadler Rail: Construction Machinery & Heavy Transportation Equipment
     "ALL.AX": "industry:casinos-gaming",  # Aristocrat Leisure: Casinos & Gaming
     "PINS": "industry:interactive-media",  # Pinterest: Interactive Media & Services

@@ -80,6 +80,47 @@ FILLER = "The company was founded long ago and serves customers in many countrie
     ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
     ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
     ("Road & Rail", "Acme runs city buses and some rail lines.", "industry:trucking"),
+    # Machinery: electrical gear makers leave, machine makers stay
+    ("Machinery", "Acme makes switchgear and transformers for power grids.", "industry:electrical-equipment"),
+    ("Machinery", "Acme makes mechanical and electrical equipment such as lifts.", "industry:machinery"),
+    ("Machinery", "Acme makes machine tools and robots.", "industry:machinery"),
+    # Packaging makers under "Distributors", crop chemicals under construction materials
+    ("Distributors", "Acme makes glass bottles and jars for drinks.", "industry:containers-packaging"),
+    ("Construction Materials", "Acme makes crop protection products and fertilizers.",
+     "industry:fertilizers-agricultural-chemicals"),
+    ("Construction Materials", "Acme makes cement and ready-mixed concrete.", "industry:construction-materials"),
+    # Housebuilders under contractors: a contractor that also builds flats stays one
+    ("Construction & Engineering", "Acme is a housebuilder selling new homes.", "industry:homebuilders"),
+    ("Construction & Engineering", "Acme constructs offices, condominiums and bridges.",
+     "industry:construction-engineering"),
+    # Transport labels: airports, airlines, ports, waste firms
+    ("Air Freight & Logistics", "Acme owns and operates the city's airport.", "industry:construction-engineering"),
+    ("Air Freight & Logistics", "Acme is an airline flying passengers in Europe.", "industry:airlines"),
+    ("Air Freight & Logistics", "Acme forwards freight by air and sea.", "industry:air-freight-logistics"),
+    ("Marine", "Acme operates container terminals at two ports.", "industry:construction-engineering"),
+    ("Marine", "Acme owns dry bulk vessels.", "industry:marine-shipping"),
+    ("Transportation Infrastructure", "Acme collects and recycles household waste.",
+     "industry:industrial-conglomerates"),
+    ("Transportation Infrastructure", "Acme operates toll roads.", "industry:construction-engineering"),
+    # Services labels
+    ("Professional Services", "Acme provides security services and cash handling.",
+     "industry:industrial-conglomerates"),
+    ("Professional Services", "Acme makes locks and door opening systems.", "industry:building-products"),
+    ("Professional Services", "Acme provides staffing and recruitment.", "industry:it-services"),
+    ("Commercial Services & Supplies", "Acme makes copiers and printers.", "industry:technology-hardware"),
+    ("Commercial Services & Supplies", "Acme offers car rental at airports.", "industry:trucking"),
+    ("Building Products", "Acme makes bearings and machine tools.", "industry:machinery"),
+    ("Building Products", "Acme makes insulation and roof tiles.", "industry:building-products"),
+    # Payments firms under software / IT services, solar makers under hardware
+    ("Software", "Acme runs a payments platform for merchants.", "industry:payments"),
+    ("Software", "Acme sells accounting software.", "industry:software"),
+    ("IT Services", "Acme processes card payments.", "industry:payments"),
+    ("Technology Hardware, Storage & Peripherals", "Acme makes solar glass and panels.", "industry:renewable-power"),
+    # Contract researchers and labs under biotechnology
+    ("Biotechnology", "Acme is a contract research and manufacturing company for drug makers.",
+     "industry:life-sciences-tools"),
+    ("Biotechnology", "Acme runs clinical laboratories offering diagnostic testing.", "industry:health-care-services"),
+    ("Biotechnology", "Acme develops antibody drugs for cancer.", "industry:biotechnology"),
 ])
 def test_audited_mapping_rules(label, text, want):
     assert imp.map_industry(label, text, imp.FD_INDUSTRY_MAP) == want
