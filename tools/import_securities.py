@@ -109,7 +109,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Wireless Telecommunication Services": "industry:telecom-services",
     "Entertainment": "rule:entertainment",
     "Interactive Media & Services": "rule:interactive",
-    "Media": "industry:media-entertainment",
+    "Media": "rule:media",
     "Auto Components": "industry:auto-parts",
     "Automobiles": "rule:automobiles",
     "Distributors": "rule:distributors",
@@ -332,13 +332,22 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
                 (r"integrated (?:oil|energy|petroleum)|upstream.{0,80}downstream", "industry:integrated-oil-gas"),
                 (r"explor|develops,? and produces|production of (?:crude|oil|natural gas|hydrocarbons)|oil and gas (?:production|company)|royalt|upstream", "industry:oil-gas-exploration-production"),
                 (r"", "industry:oil-gas-exploration-production")),
-    "metals": ((r"\bsteel", "industry:steel"), (r"\balumin", "industry:aluminum"),
-               (r"\blithium\b", "industry:lithium-battery-materials"),
-               (r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
-               (r"^[^.]{0,200}?\b(?:gold|silver|copper)\b", "rule:first-metal"),
+    # Cues in the opening words only: later a summary lists by-products and customers
+    # ("iron ore ... and coal", "services to the steel industry"). Iron-ore miners stay
+    # diversified miners, the producers commodity_links.csv ties iron ore to (steel is its
+    # consumer). The first-metal window used to end at the first full stop, which "Corp."
+    # and "Inc." in the name reach before the business is named.
+    "metals": ((rf"^(?:(?!iron ore).){{0,{LEAD_CHARS}}}?\bsteel", "industry:steel"),  # steel named before any iron ore
+               (lead(r"\balumin"), "industry:aluminum"),
+               (lead(r"\blithium\b"), "industry:lithium-battery-materials"),
+               (lead(r"\buranium\b"), "industry:uranium"), (lead(r"\bcoal\b"), "industry:coal"),
+               (lead(r"iron ore"), "industry:diversified-metals-mining"),
+               (lead(r"\b(?:gold|silver|copper)\b"), "rule:first-metal"),
                (r"", "industry:diversified-metals-mining")),
-    "chemicals": ((r"fertili[sz]|potash|agricultural chemical|crop protection|nitrogen", "industry:fertilizers-agricultural-chemicals"),
-                  (r"\blithium\b|battery material|cathode", "industry:lithium-battery-materials"),
+    # Industrial-gas makers list nitrogen among their gases: only fertilizer cues in the
+    # opening words make a fertilizer maker.
+    "chemicals": ((lead(r"fertili[sz]|potash|agricultural chemical|crop (?:protection|nutrition)|pesticide|ammonia|\burea\b|to agricultural"), "industry:fertilizers-agricultural-chemicals"),
+                  (lead(r"\blithium\b|battery material|cathode"), "industry:lithium-battery-materials"),
                   (r"", "industry:chemicals")),
     "semis": ((r"semiconductor (?:production |manufacturing |wafer )?equipment|lithography|wafer processing equipment|test equipment", "industry:semiconductor-equipment"),
               (r"", "industry:semiconductors")),
@@ -347,7 +356,8 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
                  (r"\bvideo games?\b|\bgames? (?:developer|publisher)", "industry:video-games"),
                  (r"", "industry:software")),
     # A maker of phones or computers, not a supplier whose parts go into them.
-    "electronics": ((lead(r"(?:smartphones?|mobile phones?|personal computers?|consumer electronics) (?:maker|manufacturer|brand)|(?:designs|makes|manufactures|sells|produces)(?:(?! for | used in |component|parts)[^.]){0,50}(?:smartphones|smart mobile|mobile phones|personal computers|notebook computers|televisions)"), "industry:technology-hardware"),
+    "electronics": ((lead(r"semiconductor (?:equipment|manufacturing equipment|production equipment)"), "industry:semiconductor-equipment"),
+                    (lead(r"(?:smartphones?|mobile phones?|personal computers?|consumer electronics) (?:maker|manufacturer|brand)|(?:designs|makes|manufactures|sells|produces)(?:(?! for | used in |component|parts)[^.]){0,50}(?:smartphones|smart mobile|mobile phones|personal computers|notebook computers|televisions)"), "industry:technology-hardware"),
                     (r"", "industry:electronic-components")),
     "entertainment": ((r"\bgames?\b|\bgaming\b", "industry:video-games"), (r"", "industry:media-entertainment")),
     # The source files game publishers under interactive media: judged by the cue named first.
@@ -473,6 +483,11 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "us-real-estate": ((r"realty|properties|\btrust\b", "industry:reits"),
                        (r"vacations", "industry:hotels-resorts-cruise-lines"),
                        (r"", "industry:real-estate-development")),
+    # Cable and satellite pay-TV operators (telecom services, as GICS "Cable & Satellite" in
+    # import_sp500.py) and short-video platforms filed with broadcasters.
+    "media": ((lead(r"digital cable|cable tv|cable television services|satellite broadcasting services|pay tv"), "industry:telecom-services"),
+              (lead(r"short video|live streaming"), "industry:interactive-media"),
+              (r"", "industry:media-entertainment")),
     "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
                   (r"\brail", "industry:railroads"),
                   (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
@@ -865,12 +880,16 @@ def industry_rule(label: str, text: str, table: dict[str, str]) -> tuple[str, st
     if industry == "rule:first-metal":
         # Precious and base metals often appear together: the first one named is the
         # main business ("explores for gold and silver" is a gold miner).
-        industry = FIRST_METAL[re.search(r"\b(gold|silver|copper)\b", low).group(1)]
+        industry = FIRST_METAL.get(FIRST_METAL_RE.search(low).group(1), "industry:diversified-metals-mining")
     return industry, f"{name}#{i}"
 
 
 FIRST_METAL = {"gold": "industry:gold-miners", "silver": "industry:silver-miners",
                "copper": "industry:copper-miners"}
+# The metals a miner's summary may name first; one not in FIRST_METAL ("zinc, lead and
+# silver", "nickel, copper and cobalt") makes a diversified miner.
+FIRST_METAL_RE = re.compile(r"\b(gold|silver|copper|zinc|nickel|platinum|palladium|cobalt|tin|molybdenum|"
+                            r"diamonds?|manganese|chrome|vanadium|graphite|rare earths?)\b")
 
 
 def dedupe_listings(listings: Iterable[Listing]) -> list[list[Listing]]:

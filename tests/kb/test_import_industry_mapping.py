@@ -83,6 +83,19 @@ FILLER = "The company was founded long ago and serves customers in many countrie
      "industry:apparel-luxury"),
     ("Automobiles", "Acme operates car dealerships selling new and used cars.", "industry:specialty-retail"),
     ("Automobiles", "Acme manufactures passenger cars and trucks.", "industry:automobiles"),
+    # Metals: the first metal named decides, whatever full stops the company name holds
+    ("Metals & Mining", "Acme Gold Corp. Acme Gold Corp. is a gold producer with two mines.", "industry:gold-miners"),
+    ("Metals & Mining", "Acme Mining Inc. mines zinc, lead and silver.", "industry:diversified-metals-mining"),
+    ("Metals & Mining", "Acme Iron Ltd. mines iron ore sold to steel mills.", "industry:diversified-metals-mining"),
+    ("Metals & Mining", "Acme holds royalties on many mines. " + FILLER + "One of them mines coal.",
+     "industry:diversified-metals-mining"),
+    # Chemicals: industrial gases are no fertilizer
+    ("Chemicals", "Acme makes industrial gases such as oxygen, nitrogen and argon.", "industry:chemicals"),
+    ("Chemicals", "Acme makes ammonia and urea for farmers.", "industry:fertilizers-agricultural-chemicals"),
+    # Media: pay-TV operators and video platforms leave broadcasters
+    ("Media", "Acme provides digital cable TV and broadband to homes.", "industry:telecom-services"),
+    ("Media", "Acme runs a short video and live streaming app.", "industry:interactive-media"),
+    ("Media", "Acme broadcasts free-to-air television channels.", "industry:media-entertainment"),
     # Road & rail
     ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
     ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
