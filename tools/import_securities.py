@@ -349,14 +349,22 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "chemicals": ((lead(r"fertili[sz]|potash|agricultural chemical|crop (?:protection|nutrition)|pesticide|ammonia|\burea\b|to agricultural"), "industry:fertilizers-agricultural-chemicals"),
                   (lead(r"\blithium\b|battery material|cathode"), "industry:lithium-battery-materials"),
                   (r"", "industry:chemicals")),
+    # Wafer and materials makers go with equipment, as GICS "Semiconductor Materials &
+    # Equipment"; solar cell makers with renewable power (as ENPH/FSLR in import_sp500.py).
     "semis": ((r"semiconductor (?:production |manufacturing |wafer )?equipment|lithography|wafer processing equipment|test equipment", "industry:semiconductor-equipment"),
+              (lead(r"deposition equipment|silicon wafers|semiconductor (?:silicon )?wafers|semiconductor materials"), "industry:semiconductor-equipment"),
+              (lead(r"(?:provides|produces|manufactures|makes)(?: and sells)? solar (?:cells|modules)"), "industry:renewable-power"),
               (r"", "industry:semiconductors")),
     "software": ((lead(r"payments?\b|buy now,? pay later"), "industry:payments"),
                  (r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
                  (r"\bvideo games?\b|\bgames? (?:developer|publisher)", "industry:video-games"),
                  (r"", "industry:software")),
     # A maker of phones or computers, not a supplier whose parts go into them.
-    "electronics": ((lead(r"semiconductor (?:equipment|manufacturing equipment|production equipment)"), "industry:semiconductor-equipment"),
+    "electronics": ((lead(r"semiconductor(?:-related)? (?:equipment|manufacturing equipment|production equipment)"), "industry:semiconductor-equipment"),
+                    (lead(r"electronic manufacturing services|contract manufactur"), "industry:electronic-components"),
+                    # Appliance makers: consumer durables, where the "Household Durables" rule files them.
+                    (lead(r"(?:produces|manufactures|makes|sells|trades in)(?: and (?:sells|markets|trades in))? (?:household|home|kitchen) appliances|sewing machines|air conditioners?\b"), "industry:leisure-products"),
+                    (lead(r"hydrogen|fuel cells?"), "industry:electrical-equipment"),
                     (lead(r"(?:smartphones?|mobile phones?|personal computers?|consumer electronics) (?:maker|manufacturer|brand)|(?:designs|makes|manufactures|sells|produces)(?:(?! for | used in |component|parts)[^.]){0,50}(?:smartphones|smart mobile|mobile phones|personal computers|notebook computers|televisions)"), "industry:technology-hardware"),
                     (r"", "industry:electronic-components")),
     "entertainment": ((r"\bgames?\b|\bgaming\b", "industry:video-games"), (r"", "industry:media-entertainment")),
@@ -631,6 +639,8 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "GBDC": "industry:asset-management",  # Golub Capital BDC: Asset Management & Custody Banks
     "BMNR": "industry:crypto-digital-assets",  # BitMine: holds ether (taxonomy: holders of crypto)
     "IOND": "industry:crypto-digital-assets",  # Ionic Digital: bitcoin miner
+    "WHR": "industry:leisure-products",  # Whirlpool: Household Appliances (as appliance makers abroad)
+    "SN": "industry:leisure-products",  # SharkNinja: Household Appliances
     # Security software: the taxonomy's cybersecurity industry, as CRWD, PANW and FTNT in
     # import_sp500.py (GICS files them under software).
     "OKTA": "industry:cybersecurity", "QLYS": "industry:cybersecurity", "TENB": "industry:cybersecurity",

@@ -96,6 +96,15 @@ FILLER = "The company was founded long ago and serves customers in many countrie
     ("Media", "Acme provides digital cable TV and broadband to homes.", "industry:telecom-services"),
     ("Media", "Acme runs a short video and live streaming app.", "industry:interactive-media"),
     ("Media", "Acme broadcasts free-to-air television channels.", "industry:media-entertainment"),
+    # Electronics and chips: appliance makers, contract manufacturers, wafer makers
+    ("Electronic Equipment, Instruments & Components", "Acme manufactures and sells household appliances.",
+     "industry:leisure-products"),
+    ("Electronic Equipment, Instruments & Components",
+     "Acme provides electronic manufacturing services; it makes home appliances for brands.",
+     "industry:electronic-components"),
+    ("Semiconductors & Semiconductor Equipment", "Acme makes silicon wafers for chipmakers.",
+     "industry:semiconductor-equipment"),
+    ("Semiconductors & Semiconductor Equipment", "Acme designs memory chips.", "industry:semiconductors"),
     # Road & rail
     ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
     ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
