@@ -118,7 +118,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Internet & Direct Marketing Retail": "industry:broadline-retail",
     "Multiline Retail": "industry:broadline-retail",
     "Leisure Products": "industry:leisure-products",
-    "Specialty Retail": "industry:specialty-retail",
+    "Specialty Retail": "rule:specialty-retail",
     "Textiles, Apparel & Luxury Goods": "rule:textiles",
     "Diversified Consumer Services": "industry:specialty-retail",
     "Beverages": "industry:beverages",
@@ -496,6 +496,13 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "media": ((lead(r"digital cable|cable tv|cable television services|satellite broadcasting services|pay tv"), "industry:telecom-services"),
               (lead(r"short video|live streaming"), "industry:interactive-media"),
               (r"", "industry:media-entertainment")),
+    # Makers and a fuel distributor filed with shops; judged by the cue named first, so a
+    # shop that sells footwear stays a shop.
+    "specialty-retail": ((r"\bretail|\bstores\b|\bshops\b|(?<!manufactures and )(?<!produces and )\bsells\b", "industry:specialty-retail"),
+                         (r"oil products|\bfuels\b", "industry:oil-gas-refining-marketing"),
+                         (r"leather|footwear|fabrics|textiles", "industry:apparel-luxury"),
+                         (r"ayurvedic|medicines|pharmaceutical", "industry:pharmaceuticals"),
+                         (r"", "industry:specialty-retail")),
     "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
                   (r"\brail", "industry:railroads"),
                   (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
@@ -507,7 +514,8 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
               (r"", "industry:electric-utilities")),
 }
 # Rule sets decided by the cue that appears first in the text rather than by rule order.
-EARLIEST_CUE_RULES = frozenset({"oil-gas", "telecom", "leisure", "power", "road-rail", "interactive", "textiles"})
+EARLIEST_CUE_RULES = frozenset({"oil-gas", "telecom", "leisure", "power", "road-rail", "interactive", "textiles",
+                                "specialty-retail"})
 RULES_COMPILED = {k: tuple((re.compile(rx), ind) for rx, ind in v) for k, v in RULES.items()}
 
 # Companies whose source label is plainly wrong for how markets see them.

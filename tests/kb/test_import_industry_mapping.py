@@ -105,6 +105,11 @@ FILLER = "The company was founded long ago and serves customers in many countrie
     ("Semiconductors & Semiconductor Equipment", "Acme makes silicon wafers for chipmakers.",
      "industry:semiconductor-equipment"),
     ("Semiconductors & Semiconductor Equipment", "Acme designs memory chips.", "industry:semiconductors"),
+    # Specialty retail: makers and a fuel distributor leave, a shop selling shoes stays
+    ("Specialty Retail", "Acme is engaged in the manufacture of leather footwear.", "industry:apparel-luxury"),
+    ("Specialty Retail", "Acme distributes fuels and lubricants to service stations.",
+     "industry:oil-gas-refining-marketing"),
+    ("Specialty Retail", "Acme sells footwear and sports clothing in its stores.", "industry:specialty-retail"),
     # Road & rail
     ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
     ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
