@@ -148,7 +148,7 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Building Products": "rule:building",
     "Commercial Services & Supplies": "rule:commercial",
     "Conglomerates": "industry:industrial-conglomerates",
-    "Industrial Conglomerates": "industry:industrial-conglomerates",
+    "Industrial Conglomerates": "rule:conglomerates",
     "Construction & Engineering": "rule:construction",
     "Electrical Equipment": "industry:electrical-equipment",
     "Machinery": "rule:machinery",
@@ -503,6 +503,11 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
                          (r"leather|footwear|fabrics|textiles", "industry:apparel-luxury"),
                          (r"ayurvedic|medicines|pharmaceutical", "industry:pharmaceuticals"),
                          (r"", "industry:specialty-retail")),
+    # Japan's private railway groups (GICS: rail transportation) and a road-haulage group
+    # filed with conglomerates.
+    "conglomerates": ((lead(r"railway|urban (?:and regional )?transportation|transportation, (?:tourism|real estate)|engages in the transportation and"), "industry:railroads"),
+                      (lead(r"road (?:cargo|logistics)"), "industry:trucking"),
+                      (r"", "industry:industrial-conglomerates")),
     "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
                   (r"\brail", "industry:railroads"),
                   (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
@@ -647,6 +652,7 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "GBDC": "industry:asset-management",  # Golub Capital BDC: Asset Management & Custody Banks
     "BMNR": "industry:crypto-digital-assets",  # BitMine: holds ether (taxonomy: holders of crypto)
     "IOND": "industry:crypto-digital-assets",  # Ionic Digital: bitcoin miner
+    "EDEN.PA": "industry:payments",  # Edenred: Transaction & Payment Processing Services
     "WHR": "industry:leisure-products",  # Whirlpool: Household Appliances (as appliance makers abroad)
     "SN": "industry:leisure-products",  # SharkNinja: Household Appliances
     # Security software: the taxonomy's cybersecurity industry, as CRWD, PANW and FTNT in

@@ -110,6 +110,11 @@ FILLER = "The company was founded long ago and serves customers in many countrie
     ("Specialty Retail", "Acme distributes fuels and lubricants to service stations.",
      "industry:oil-gas-refining-marketing"),
     ("Specialty Retail", "Acme sells footwear and sports clothing in its stores.", "industry:specialty-retail"),
+    # Railway groups filed with conglomerates
+    ("Industrial Conglomerates", "Acme engages in the urban transportation, real estate and hotel businesses.",
+     "industry:railroads"),
+    ("Industrial Conglomerates", "Acme operates in chemicals, textiles and construction.",
+     "industry:industrial-conglomerates"),
     # Road & rail
     ("Road & Rail", "Acme Railway operates railways and maintains rolling stock.", "industry:railroads"),
     ("Road & Rail", "Acme builds rolling stock and locomotives.", "industry:machinery"),
