@@ -101,7 +101,8 @@ def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY
 def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
     """The reported groups: combined, sectors rolled up from their industries, cut and capped."""
     kb = ledger.kb
-    combined = {gid: combine(cs) for gid, cs in ledger.groups.items()}
+    combined = {gid: combine(cs) if len(cs) > 1 else Combined(cs[0].score, cs[0].direction, cs[0].chain[:8], cs[0].hop)
+                for gid, cs in ledger.groups.items()}  # (one contribution: what combine() gives, sooner)
     # Sector roll-up: an industry's sector moves with it, never more strongly.
     by_sector: dict[str, list[tuple[str, Combined]]] = defaultdict(list)
     for gid, c in combined.items():
@@ -198,11 +199,16 @@ def company_hits(ledger: Ledger) -> tuple[CompanyHit, ...]:
     ledger.producer_hits.clear()
     hits = []
     for cid, items in ledger.companies.items():
-        c = combine([x.contribution for x in items], MIXED_MINORITY, mixed_counts=True)
-        if c.score < COMPANY_MIN_SCORE:
+        if len(items) == 1:  # the common case: what combine() gives for one contribution
+            one = items[0].contribution
+            score, direction, chain, via = one.score, one.direction, one.chain[:8], (items[0].via,)
+        else:
+            c = combine([x.contribution for x in items], MIXED_MINORITY, mixed_counts=True)
+            score, direction, chain = c.score, c.direction, c.chain
+            via = tuple(dict.fromkeys(x.via for x in items))
+        if score < COMPANY_MIN_SCORE:
             continue
         info = kb.entities[cid]
-        via = tuple(dict.fromkeys(x.via for x in items))
-        hits.append(CompanyHit(info.ticker, info.name, round(min(c.score, 1.0), 3), c.direction, via, c.chain))
+        hits.append(CompanyHit(info.ticker, info.name, round(min(score, 1.0), 3), direction, via, chain))
     hits.sort(key=lambda h: (-h.score, h.ticker))
     return tuple(hits[:MAX_COMPANIES])
