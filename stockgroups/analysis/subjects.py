@@ -341,15 +341,20 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
             put(s.entity, score, stated.get(s.entity, "neutral"), line, "subject")
 
     # Sectors follow their industries (same direction, a little less).
+    top_industry: dict[str, float] | None = None  # sector -> its strongest industry's score
     for h in list(hits.values()):
         info = kb.entities.get(h.id)
         if info is not None and info.kind == "industry" and info.sector:
             put(info.sector, h.score * SECTOR_OF_INDUSTRY, h.direction,
                 (f"{info.name} is in the {kb.name(info.sector)} sector",) + h.evidence[:1], "second-order")
             sector = hits[info.sector]
-            sector.score = min(sector.score, max(x.score for x in hits.values()
-                                                 if kb.entities[x.id].sector == info.sector
-                                                 and kb.entities[x.id].kind == "industry"))
+            if top_industry is None:  # industries' scores do not change in this loop: once
+                top_industry = {}
+                for x in hits.values():
+                    x_info = kb.entities[x.id]
+                    if x_info.kind == "industry":
+                        top_industry[x_info.sector] = max(top_industry.get(x_info.sector, x.score), x.score)
+            sector.score = min(sector.score, top_industry[info.sector])
     out_groups = _capped(hits, kb)
 
     company_hits: list[CompanyHit] = []
