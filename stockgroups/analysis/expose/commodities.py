@@ -119,9 +119,13 @@ def _largest_shares(kb: KB, country: str) -> dict[str, Produced]:
 
 
 def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]:
-    """The commodities the event moves through the output of its countries and companies."""
+    """The commodities the event moves through the output of its countries and companies
+    (worked out once per event and effect row: the role and the basis both ask)."""
+    key = (id(ev), id(eff))
+    if key in story.moves:
+        return story.moves[key]
     kb = story.kb
-    moves = []
+    moves: list[CommodityMove] = []
     scope = story.scope(ev)
     for c in story.countries_for(ev):
         for commodity, p in produced(story, c.id, scope, story.reach_of(ev).world_share).items():
@@ -151,6 +155,7 @@ def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]
             chain = (story.event_line(ev), f"{info.name} ({info.ticker}): {fact.why}", eff.why)
             home = f"country:{info.country}" if info.country else ""
             moves.append(CommodityMove(fact.object, score, direction, chain, home))
+    story.moves[key] = moves
     return moves
 
 

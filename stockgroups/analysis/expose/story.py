@@ -78,6 +78,7 @@ class Story:
         self._near_events: set[int] | None = None
         self._targets: list[Entity] | None = None
         self.basis: dict[str, list[CommodityMove]] = {}  # commodity moves per event type
+        self.moves: dict[tuple[int, int], list[CommodityMove]] = {}  # per (event, effect row): asked twice
         # Each event's reach is judged before anything cascades; one with nowhere to happen
         # is dropped.
         self.reach: dict[str, Reach] = {}
