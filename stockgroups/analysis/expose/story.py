@@ -17,7 +17,7 @@ from stockgroups.model import Entity, Event, Mention
 
 if TYPE_CHECKING:
     from stockgroups.analysis.expose.records import CommodityMove
-    from stockgroups.kb.load import KB
+    from stockgroups.kb.load import KB, Effect
 
 # Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
 SUBJECT_MIN = 0.5
@@ -77,8 +77,9 @@ class Story:
         self._cue_positions: dict[str, list[int]] = {}
         self._near_events: set[int] | None = None
         self._targets: list[Entity] | None = None
+        self._event_lines: dict[tuple[int, str], tuple[Event, str]] = {}
         self.basis: dict[str, list[CommodityMove]] = {}  # commodity moves per event type
-        self.moves: dict[tuple[int, int], list[CommodityMove]] = {}  # per (event, effect row): asked twice
+        self.moves: dict[tuple[int, int], tuple[Event, Effect, list[CommodityMove]]] = {}  # per event and effect row
         # Each event's reach is judged before anything cascades; one with nowhere to happen
         # is dropped.
         self.reach: dict[str, Reach] = {}
@@ -114,9 +115,16 @@ class Story:
         return e.relevance if e else 0.0
 
     def event_line(self, ev: Event, where: str = "") -> str:
+        # The roles ask for the same few lines many times. (The entry keeps the event, so no
+        # other event can take its id while the story lives.)
+        cached = self._event_lines.get((id(ev), where))
+        if cached is not None and cached[0] is ev:
+            return cached[1]
         place = f" in {where}" if where else ""
         cues = ", ".join(ev.cues[:3])
-        return f"Story: {ev.name.lower()}{place} (severity {ev.severity:.2f}; \"{cues}\")"
+        line = f"Story: {ev.name.lower()}{place} (severity {ev.severity:.2f}; \"{cues}\")"
+        self._event_lines[id(ev), where] = (ev, line)
+        return line
 
     def category(self, ev: Event) -> str:
         return self.kb.event_categories.get(ev.type, ("", "local"))[0]
