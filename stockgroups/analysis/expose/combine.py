@@ -39,6 +39,7 @@ COUNTRY_INDUSTRY_MEMBERS = 5  # companies named for an industry moved in the sto
 COUNTRY_COMPANY_DAMP = 0.7
 NAMED_MEMBER_DAMP = 0.8  # a named company moves with its industry, a little less
 GROUP_KINDS = ("sector", "industry", "country", "commodity")
+CHAIN_MAX = 8  # lines of evidence kept per combined hit
 
 
 @dataclass
@@ -90,12 +91,15 @@ def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY
             direction = "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
     else:
         direction = max(votes, key=votes.get) if votes else "neutral"
-    chain: list[str] = []
+    chain: dict[str, None] = {}  # the first CHAIN_MAX distinct lines, strongest reason first
     for c in contribs:
         for line in c.chain:
-            if line not in chain:
-                chain.append(line)
-    return Combined(score, direction, tuple(chain[:8]), min(c.hop for c in contribs))
+            chain[line] = None
+            if len(chain) == CHAIN_MAX:
+                break
+        if len(chain) == CHAIN_MAX:
+            break
+    return Combined(score, direction, tuple(chain), min(c.hop for c in contribs))
 
 
 def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
@@ -114,8 +118,8 @@ def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
         # The sector follows the industries that are reported; one below the bar does not
         # make it mixed.
         shown = [x for x in items if x[1].score >= GROUP_MIN_SCORE] or [max(items, key=lambda x: x[1].score)]
-        cs = [Contribution(sector, c.score * SECTOR_FACTOR, c.direction,
-                           (f"{kb.name(g)} is in the {kb.name(sector)} sector",) + c.chain[:1], c.hop)
+        cs = [Contribution(sector, c.score * SECTOR_FACTOR, c.direction, (_sector_line(kb, g, sector),) + c.chain[:1],
+                           c.hop)
               for g, c in shown]
         own = combined.get(sector)
         if own is not None:
@@ -135,6 +139,15 @@ def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
         hits.append(GroupHit(gid, info.kind, info.name, round(min(c.score, 1.0), 3), c.direction, c.chain))
     hits.sort(key=lambda h: (-h.score, h.id))
     return _capped(kb, hits)
+
+
+def _sector_line(kb: KB, industry: str, sector: str) -> str:
+    """"Uranium is in the Energy sector": KB names only, so made once per KB."""
+    cache: dict = kb.derived.setdefault("expose.sector_lines", {})  # type: ignore[assignment]
+    line = cache.get((industry, sector))
+    if line is None:
+        line = cache[industry, sector] = f"{kb.name(industry)} is in the {kb.name(sector)} sector"
+    return line
 
 
 def _capped(kb: KB, hits: list[GroupHit]) -> tuple[GroupHit, ...]:
