@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from stockgroups.model import Entity, Mention
@@ -124,6 +125,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
 ATTRIBUTED_KINDS = frozenset({"company", "org"})
 
 
+@lru_cache(maxsize=256)  # the relevance and the expose stages both ask of the same mentions
 def attribution(body: str, m: Mention) -> str:
     """'index' when the name is an index's, 'source' when it is quoted as a source, else ''."""
     after = body[m.end:m.end + ATTRIBUTION_WINDOW]

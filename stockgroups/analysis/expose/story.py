@@ -78,6 +78,7 @@ class Story:
         self._near_events: set[int] | None = None
         self._targets: list[Entity] | None = None
         self._event_lines: dict[tuple[int, str], tuple[Event, str]] = {}
+        self._cue_sentences: dict[int, tuple[Event, set[int]]] = {}
         self.basis: dict[str, list[CommodityMove]] = {}  # commodity moves per event type
         self.moves: dict[tuple[int, int], tuple[Event, Effect, list[CommodityMove]]] = {}  # per event and effect row
         # Each event's reach is judged before anything cascades; one with nowhere to happen
@@ -158,8 +159,14 @@ class Story:
         return self._cue_positions[ev.type]
 
     def cue_sentences(self, ev: Event) -> set[int]:
-        """Indexes of the sentences where the event's cues stand."""
-        return {self.sentences.index(at) for at in self.cue_positions(ev)}
+        """Indexes of the sentences where the event's cues stand (worked out once per event;
+        callers only read the set)."""
+        cached = self._cue_sentences.get(id(ev))
+        if cached is not None and cached[0] is ev:  # (the entry holds the event: no id reused)
+            return cached[1]
+        found = {self.sentences.index(at) for at in self.cue_positions(ev)}
+        self._cue_sentences[id(ev)] = (ev, found)
+        return found
 
     def named_with_event(self, entity: str) -> bool:
         """Is the entity named in the title or in a sentence that reports one of the events?"""
