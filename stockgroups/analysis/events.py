@@ -18,7 +18,7 @@ import ahocorasick
 
 from stockgroups.errors import KBError
 from stockgroups.kb import schema
-from stockgroups.model import Event
+from stockgroups.model import Event, quick_init
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -496,6 +496,7 @@ def _drop_covered_pairs(cues: list[_Hit]) -> list[_Hit]:
         p.start < h.end and h.start < p.end for p in plain)]
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Support:
     """How strongly the story states one event type, before intensity."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance, quick_init
 
 from stockgroups.kb.load import split_list
 
@@ -83,6 +83,7 @@ RETROSPECTIVE = re.compile(r"\b(?:\w+|\d+)[ -]years?[ -](?:on|ago|later|after)\b
                            re.IGNORECASE)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Subject:
     """An entity the story is about, and why the stage thinks so."""
