@@ -207,8 +207,11 @@ def _listed_members(kb: KB, industry: str, country: str) -> list[str]:
 def company_hits(ledger: Ledger) -> tuple[CompanyHit, ...]:
     """The reported companies: producer hits joined in, combined, cut and capped."""
     kb = ledger.kb
-    for (_, company), hit in ledger.producer_hits.items():
-        ledger.add_company(company, hit.score, hit.direction, hit.chain, hit.via)
+    companies, entities = ledger.companies, kb.entities
+    for (_, company), hit in ledger.producer_hits.items():  # what add_company() does, inline
+        if hit.score > 0 and company in entities:
+            companies[company].append(
+                CompanyContribution(Contribution(company, hit.score, hit.direction, tuple(hit.chain)), hit.via))
     ledger.producer_hits.clear()
     hits = []
     for cid, items in ledger.companies.items():
