@@ -214,7 +214,7 @@ class EventMatcher:
 _FOLD_TABLE = str.maketrans(dict(_FOLD))
 # The automaton value of a sentence end: length 0 marks it (identity would not survive the
 # pickling that ships a matcher to Spark workers).
-_SENTENCE_END: tuple = (0, "", (), False, False, False)
+_SENTENCE_END: tuple = (0, "", (), False, False, False, False)
 
 # Roles a phrase plays in the automaton. Cue and negative roles carry the event index.
 _CUE, _NEG, _DAMP, _INTENSE, _CASUALTY, _SHIELD, _LEFT, _RIGHT = (
@@ -301,9 +301,10 @@ def _phrase_roles(types: tuple[EventType, ...],
 
 def _entry(phrase: str, roles: tuple) -> tuple:
     """What the automaton returns for a phrase, precomputed so the scan loop stays light:
-    length, phrase, roles, whether each end needs a word boundary, whether case matters."""
+    length, phrase, roles, whether each end needs a word boundary, whether case matters,
+    whether it is the left part of a two-part cue."""
     return (len(phrase), phrase, roles, phrase[0].isalnum(), phrase[-1].isalnum(),
-            phrase in LOWER_CASE_ONLY)
+            phrase in LOWER_CASE_ONLY, any(role[0] == _LEFT for role in roles))
 
 
 def compile_event_types(rows: list[dict[str, str]]) -> EventMatcher:
@@ -356,11 +357,12 @@ def _scan(folded: str, original: str, automaton: Any,
     ends: list[int] = []  # offsets where sentences start, in order
     size = len(folded)
     case_known = size == len(original)
+    any_left = False  # two-part cues are joined only when a left part was seen
     for last, entry in automaton.iter(folded):
         if not entry[0]:  # a sentence end
             ends.append(last + 1)
             continue
-        length, phrase, roles, bound_start, bound_end, case = entry
+        length, phrase, roles, bound_start, bound_end, case, left = entry
         start = last - length + 1
         if bound_start and start and folded[start - 1].isalnum():
             continue
@@ -373,7 +375,8 @@ def _scan(folded: str, original: str, automaton: Any,
         if ends and ends[-1] > start:  # a sentence end inside the phrase ("e. coli")
             sentence = bisect.bisect_right(ends, start)
         append(_new_hit(_Hit, (start, end, phrase, roles, sentence)))
-    if pairs:
+        any_left = any_left or left
+    if pairs and any_left:
         hits.extend(_join_pairs(hits, pairs))
     return _drop_nested(hits)
 
