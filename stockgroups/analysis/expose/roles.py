@@ -205,11 +205,15 @@ def _producer_companies(story: Story, ledger: Ledger, commodity: str, industry: 
                         direction: str, chain: tuple[str, ...], country: str) -> None:
     """Companies that produce the commodity: those outside the country follow it."""
     code = country.split(":")[1] if country else ""
+    kept = ledger.producer_hits
     for company, home, weight, line, via in _producer_members(story.kb, commodity, industry):
         if code and (home == code):
             continue  # local producers are handled by their own role
         if score * weight > 0:
-            ledger.add_producer(commodity, company, ProducerHit(score * weight, direction, chain + (line,), via))
+            # Ledger.add_producer inline: a hit no stronger than the one kept is not even made.
+            old = kept.get((commodity, company))
+            if old is None or score * weight > old.score:
+                kept[commodity, company] = ProducerHit(score * weight, direction, chain + (line,), via)
 
 
 def _producer_members(kb: KB, commodity: str, industry: str) -> list[tuple[str, str, float, str, str]]:
