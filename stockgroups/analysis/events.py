@@ -12,6 +12,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
@@ -347,6 +348,7 @@ class _Hit(NamedTuple):  # a tuple: tens are made per story, so construction cos
 
 
 _new_hit = tuple.__new__  # builds a _Hit without the Python-level __new__: the hot loop
+_START, _END = itemgetter(0), itemgetter(1)  # a _Hit's start and end
 
 
 def _scan(folded: str, original: str, automaton: Any,
@@ -401,7 +403,9 @@ def _join_pairs(hits: list[_Hit], pairs: tuple[tuple[int, str], ...]) -> list[_H
 def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
     """A phrase inside a longer phrase is read as part of it: "no" in "no-confidence vote",
     "war" in "price war", "output cuts" in "opec+ extends output cuts"."""
-    hits.sort(key=lambda h: (h.start, -h.end))
+    # By start, longest first (two stable C-keyed sorts: the order of key (start, -end)).
+    hits.sort(key=_END, reverse=True)
+    hits.sort(key=_START)
     kept: list[_Hit] = []
     reach = -1
     for hit in hits:
