@@ -89,7 +89,8 @@ _BOILERPLATE = (
     r"(?i:our standards: the thomson reuters trust principles)\.?",
     # share widgets, follow and newsletter prompts, cross-links
     r"(?i:share(?: this| the)?(?: article| story| post)?(?: on \w+)?:?)",
-    (r"(?i:(?:share|facebook|twitter|x|linkedin|email|e-mail|whatsapp|reddit|pinterest|print"
+    (r"(?i:(?:share(?: this| the)?(?: article| story| post| page)?(?: on| via)?\s*:\s*)?"
+     r"(?:share|facebook|twitter|x|linkedin|email|e-mail|whatsapp|reddit|pinterest|print"
     r"|copy link|telegram|flipboard|messenger|comments?)(?:\s*[,|·•/:]?\s*)){1,12}"),
     r"(?i:copy (?:link|url)|link copied!?)",
     r"(?i:follow (?:us|[\w .'’]{1,40}) on [\w ,&.]{1,80})",

@@ -124,7 +124,10 @@ DAMPERS: dict[str, tuple[float, int, int]] = {
 HEADLINE_HISTORY_FRAMES_STORY = True
 DAMPER_WORDS: dict[str, tuple[str, ...]] = {
     "negation": ("no", "not", "never", "didn't", "did not", "won't", "will not", "isn't",
-                 "wasn't", "denied", "denies", "ruled out", "rules out", "rejected reports"),
+                 "wasn't", "denied", "denies", "ruled out", "rules out", "rejected reports",
+                 # "to avoid recession", "staved off a strike": kept from happening
+                 "avoid", "avoids", "avoided", "avoiding", "stave off", "staved off", "ward off",
+                 "prevent", "prevents", "prevented", "escape", "escaped"),
     "resolution": ("averted", "averts", "avert", "called off", "calls off", "call off",
                    "ended", "ends", "end to", "resolved", "settled", "back to work",
                    "returned to work", "return to work", "reached a deal", "reached an agreement", "deal to end",

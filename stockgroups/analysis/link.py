@@ -68,6 +68,20 @@ NAME_ENDINGS = frozenset({
     "partners", "enterprises", "bhd", "berhad", "ag", "sa", "nv", "asa", "ab", "oyj", "trust",
     "royalty", "royalties", "fields", "goldfields", "petroleum", "energy", "oil", "gas", "explorations",
 })
+# Words that end the name of a body speaking for a commodity's market ("International Coffee
+# Organization", "Canadian Wheat Board", "Coffee, Sugar and Cocoa Exchange"): the commodity in
+# such a name is what the body is about, unlike a company's name ("Woodside Petroleum Ltd").
+MARKET_BODY_ENDINGS = frozenset({
+    "organization", "organisation", "council", "board", "agreement", "association", "exchange",
+    "institute", "federation", "committee", "authority", "commission", "bureau", "conference",
+    "growers", "producers", "exporters", "importers", "pact", "accord",
+})
+# "X stocks" given in physical units are inventories of the commodity X (see _inventories).
+INVENTORY_WORDS = frozenset({"stocks", "stockpiles", "inventories"})
+PHYSICAL_QUANTITY = re.compile(
+    r"\d[\d,.]*\s*(?:mln\s+|million\s+|billion\s+|bln\s+)?(?:short\s+|long\s+|metric\s+)?"
+    r"(?:tonnes|tons|barrels|bushels|bags|ounces|bales|lbs|pounds|cubic)\b", re.IGNORECASE)
+INVENTORY_WINDOW = 120
 # Words a capitalised commodity word may follow and still be the commodity ("The", "Brazilian").
 NAME_STARTERS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "for", "to", "with", "as", "at", "by"})
 # Nouns after a commodity word that make it a company's line of business, with the words
@@ -96,6 +110,9 @@ class Candidate:
     # entity's negative context cues that contain the alias.
     excluded: tuple[str, ...] = ()
     commodity: bool = False
+    # A company name that capitalises more than its first word ("US Steel", "Royal Bank"): written
+    # with one of those words in lower case beside a capital ("US steel makers"), it is a phrase.
+    cased: bool = False
 
 
 @dataclass
@@ -133,8 +150,11 @@ def build_matcher(kb: KB) -> AliasMatcher:
             if phrases:
                 words = set(_fold(key).split())
                 excluded = tuple(sorted(f for n, f, fw in phrases if n != key and words & fw))
+            words = alias.split()
+            cased = info.kind == "company" and not exact and len(words) > 1 and \
+                any(w[:1].isupper() for w in words[1:]) and alias != alias.upper()
             table.setdefault(key, []).append(Candidate(info.id, alias, exact, ambiguous, excluded,
-                                                       info.kind == "commodity"))
+                                                       info.kind == "commodity", cased))
     automaton = ahocorasick.Automaton()
     for key, cands in table.items():
         padded = " " + _fold(key)  # a leading space: matches can only start at a word start
@@ -142,7 +162,7 @@ def build_matcher(kb: KB) -> AliasMatcher:
         merged = tuple(cands) if existing is None else existing[1] + tuple(cands)
         # Then: does any candidate need its case checked, or its sense (other-sense phrases, a
         # commodity word in a name)? Most need neither.
-        automaton.add_word(padded, (len(padded), merged, any(c.exact for c in merged),
+        automaton.add_word(padded, (len(padded), merged, any(c.exact or c.cased for c in merged),
                                     any(c.excluded or c.commodity for c in merged)))
     automaton.make_automaton()
     return AliasMatcher(automaton, kb)
@@ -218,6 +238,8 @@ def _in_name(body: str, start: int, end: int, title_end: int) -> bool:
         return True  # "Getty Petroleum <GTY>": the wire prints the ticker after the name
     after = [w for w in re.findall(r"[A-Za-z][\w&'.]*", body[end:end + 60]) if w.lower() not in NAME_JOINERS]
     for word in after[:NAME_LOOKAHEAD]:
+        if word.lower().rstrip(".") in MARKET_BODY_ENDINGS:
+            return False
         if word.lower().rstrip(".") in NAME_ENDINGS:
             return True
         if not word[0].isupper():
@@ -329,7 +351,8 @@ def context_support(entity: str, lower: str, body: str, start: int, end: int, kb
         if own and info is not None and own.group(1) == info.ticker.split(".")[0]:
             score += CONFIRMED
     nxt = re.match(r"[ \t]+([A-Z][\w'’]*)", body[end:end + 40]) if end > title_end else None
-    if nxt and nxt.group(1).lower().strip("'’s") not in CORPORATE_SUFFIXES:
+    if nxt and nxt.group(1).lower().strip("'’s") not in CORPORATE_SUFFIXES and not (
+            kind == "commodity" and nxt.group(1).lower() in MARKET_BODY_ENDINGS):
         score += CAPITALISED_NEXT
     return score
 
@@ -346,6 +369,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         start, end = last - length + 1, last  # the padded space stands just before the word
         if end < size and (lower[end].isalnum() or lower[end] == "_"):
             continue  # the word goes on: "Russia" in "Russian"
+        if start >= 4 and lower.startswith("non-", start - 4):
+            continue  # "non-oil exports", "non-US banks": everything but the entity
         found.append((start, -end, cands, exact, special))
     # Leftmost-longest among the matches that end on a word boundary: "US Midwest" keeps
     # "US" when the longer key "US.MI" stops inside "Midwest".
@@ -360,7 +385,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
             kept = cands
         else:
             surface = body[start:end]
-            kept = tuple(c for c in cands if not c.exact or _case_ok(c.alias, surface))
+            kept = tuple(c for c in cands if (not c.exact or _case_ok(c.alias, surface))
+                         and not (c.cased and _lowered_name(c.alias, surface)))
         if kept:
             raw.append((start, end, kept))
             specials.append(special)
@@ -420,6 +446,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         # Drop", "Target Date") is the entity only when the body names the entity too.
         in_body = {m.entity for m in mentions if m.start >= title_end}
         mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
+    if any(m.entity.startswith("industry:") for m in mentions):
+        mentions = _inventories(body, mentions, matcher)
     tickers = find_tickers(body, kb)
     if tickers:
         spans = [(t.start, t.end) for t in tickers]
@@ -427,6 +455,35 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         mentions.extend(tickers)
         mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _inventories(body: str, mentions: list[Mention], matcher: AliasMatcher) -> list[Mention]:
+    """"Copper stocks" are a commodity's inventories, not copper miners' shares, when the
+    story gives them in physical units ("copper stocks held by refiners fell to 109,200 short
+    tons"); one sense per story, so the headline's "Copper Stocks Fall" reads the same."""
+    senses: dict[str, str] = {}
+    for m in mentions:
+        if not m.entity.startswith("industry:"):
+            continue
+        head, _, tail = m.surface.lower().rpartition(" ")
+        if tail not in INVENTORY_WORDS or not head:
+            continue
+        found = matcher.automaton.get(" " + _fold(head), None)
+        commodity = next((c.entity for c in found[1] if c.commodity), "") if found else ""
+        if commodity and PHYSICAL_QUANTITY.search(body, m.end, m.end + INVENTORY_WINDOW):
+            senses[m.surface.lower()] = commodity
+    if not senses:
+        return mentions
+    return [Mention(senses[m.surface.lower()], m.start, m.end, m.surface)
+            if m.entity.startswith("industry:") and m.surface.lower() in senses else m for m in mentions]
+
+
+def _lowered_name(alias: str, surface: str) -> bool:
+    """Is a word the name capitalises written in lower case beside a capital ("US steel")?"""
+    words = surface.split()
+    if len(words) != len(alias.split()) or not any(w[:1].isupper() for w in words):
+        return False
+    return any(a[:1].isupper() and w[:1].islower() for a, w in zip(alias.split(), words))
 
 
 def _case_ok(alias: str, surface: str) -> bool:

@@ -56,6 +56,39 @@ INDEX_AFTER = re.compile(r"^(?:'s)?(?:\s+(?!(?:in|of|on|to|for|from|the|a|an|and
                          r"\s+(?:index|indices|indexes|gauge|composite|benchmark)\b",
                          re.IGNORECASE)
 ATTRIBUTION_WINDOW = 40  # characters looked at either side of a name
+# An exchange operator's name used for its market: the venue of a listing ("in its Nasdaq
+# debut", "listed on the Nasdaq") or the market's own move ("Nasdaq soars 7%"). The mention is
+# the market, not the company (role "market"), unless the company itself is meant ("Nasdaq Inc").
+MARKET_OPERATOR_INDUSTRIES = frozenset({"industry:exchanges-market-data"})
+VENUE_BEFORE = re.compile(r"\b(?:on|onto|to|from)\s+(?:the\s+)?$", re.IGNORECASE)
+VENUE_AFTER = re.compile(
+    r"^(?:[- ](?:listed|debut|listing|ipo|composite|100)\b|\s+(?:rose|rises|fell|falls|gained|gains|lost|loses|jumped|"
+    r"jumps|surged|surges|soared|soars|slid|slides|dropped|drops|climbed|climbs|sank|sinks|tumbled|tumbles|rallied|"
+    r"rallies|added|adds|edged|edges|ended|ends|closed|closes|finished|slumped|slumps|plunged|plunges)\b)",
+    re.IGNORECASE)
+
+
+# How the headline or lead first names a country can say it is not the story's subject: as the
+# author of a measure aimed elsewhere ("US sanctions Russia's Rosneft", "sweeping US export
+# curbs on China": role "actor") or to locate one region of it ("the US Midwest", "the US Gulf
+# Coast": role "locative"). The expose stage judges actors of events on its own.
+COUNTRY_ACTOR_AFTER = re.compile(
+    r"^(?:'s)?[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:sanctions?|sanctioned|curbs?|tariffs?|export[ \t]+(?:controls?|bans?|rules)|"
+    r"embargo|blacklist\w*|restrictions?|restricts|imposes|imposed|slaps|slapped|bans|banned)\b", re.IGNORECASE)
+COUNTRY_REGION_AFTER = re.compile(
+    r"^(?:'s)?[ \t]+(?:midwest|mid-west|corn belt|farm belt|sun belt|rust belt|gulf coast|gulf of mexico|east coast|"
+    r"west coast|northeast|northwest|southeast|southwest|great plains|plains|heartland)\b", re.IGNORECASE)
+COUNTRY_USAGE_WINDOW = 60
+
+
+def country_usage(body: str, m: Mention) -> str:
+    """'actor' or 'locative' when a country's name is used as above, else ''."""
+    after = body[m.end:m.end + COUNTRY_USAGE_WINDOW]
+    if COUNTRY_ACTOR_AFTER.match(after):
+        return "actor"
+    if COUNTRY_REGION_AFTER.match(after):
+        return "locative"
+    return ""
 
 
 def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: KB) -> tuple[Entity, ...]:
@@ -70,6 +103,7 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
     roles: dict[str, set[str]] = defaultdict(set)
     institutional: dict[str, float] = defaultdict(float)
     passing: dict[int, bool] = {}  # sentence index -> is it a sentence of thanks, travel...
+    first_named: set[str] = set()  # countries whose first headline or lead mention was read
     lower = body.lower() if body.isascii() else ""
     may_pass = not lower or any(stem in lower for stem in PASSING_STEMS)  # else none is searched
     for i, m in enumerate(mentions):
@@ -84,7 +118,11 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
             w *= LEAD_WEIGHT
         if info.demonyms and m.surface in info.demonyms:
             w *= DEMONYM_WEIGHT
-        quoted_as = attribution(body, m) if info.kind in ATTRIBUTED_KINDS else ""
+        if info.kind == "country" and m.entity not in first_named and m.start < title_len + LEAD_CHARS:
+            first_named.add(m.entity)
+            if usage := country_usage(body, m):
+                roles[m.entity].add(usage)
+        quoted_as = attribution(body, m, info.industry) if info.kind in ATTRIBUTED_KINDS else ""
         if quoted_as:
             w *= ATTRIBUTION_WEIGHT
             roles[m.entity].add(quoted_as)
@@ -123,17 +161,22 @@ def score_entities(body: str, title_len: int, mentions: Iterable[Mention], kb: K
 
 
 ATTRIBUTED_KINDS = frozenset({"company", "org"})
+# Roles of a name that stands for something else: a source, an index, an exchange's market.
+ATTRIBUTED_ROLES = frozenset({"source", "index", "market"})
 
 
 @lru_cache(maxsize=256)  # the relevance and the expose stages both ask of the same mentions
-def attribution(body: str, m: Mention) -> str:
-    """'index' when the name is an index's, 'source' when it is quoted as a source, else ''."""
+def attribution(body: str, m: Mention, industry: str = "") -> str:
+    """'index' when the name is an index's, 'source' when it is quoted as a source, 'market'
+    when an exchange operator (of `industry`) is named for its market, else ''."""
     after = body[m.end:m.end + ATTRIBUTION_WINDOW]
     if INDEX_AFTER.match(after):
         return "index"
     before = body[max(0, m.start - ATTRIBUTION_WINDOW):m.start]
     if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
         return "source"
+    if industry in MARKET_OPERATOR_INDUSTRIES and (VENUE_BEFORE.search(before) or VENUE_AFTER.match(after)):
+        return "market"
     return ""
 
 

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from stockgroups.model import CompanyHit, Entity, GroupHit, Mention, Stance
+from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -113,7 +114,8 @@ def stated_hits(stances: tuple[Stance, ...], entities: tuple[Entity, ...], group
     named = [e for e in entities if e.kind == "company"]
     if named:
         # The subject company takes the story's own stance too ("Acme said operating profit rose").
-        central = [e for e in named if "title" in e.roles or e.relevance >= COMPANY_SUBJECT_MIN]
+        central = [e for e in named if ("title" in e.roles or e.relevance >= COMPANY_SUBJECT_MIN)
+                   and ATTRIBUTED_ROLES.isdisjoint(e.roles)]
         signed = [(e, by_entity.get(e.id) or (own if e is named[0] and _owns_story(e) else None)) for e in central]
         signed = [(e, s) for e, s in signed if _clear(s)]
         for e, stance in signed:

@@ -25,6 +25,8 @@ import ahocorasick
 from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance, quick_init
 
 from stockgroups.kb.load import split_list
+from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
+from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -39,6 +41,9 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s+(?=[A-Z0-9\"“])")
 # A commodity named this often in the body is the story's topic even when the headline and
 # the lead do not name it (a crop report that opens with the region, not the crop).
 COMMODITY_REPEAT = 3
+# In a story headlined on a company, a commodity named only in the lead must be named this
+# often to be a subject (once is the company's line of business).
+LEAD_AFTER_COMPANY_REPEAT = 2
 # A company is what the story is about when the headline or lead names it, or when it is
 # the most central company and named this often.
 COMPANY_REPEAT = 3
@@ -47,11 +52,13 @@ COMPANY_REPEAT = 3
 # subject (one name in a long list deep in the story is left out).
 MENTIONED_MIN_RELEVANCE = 0.1
 MENTIONED_MIN_COUNT = 2
-ATTRIBUTED_ROLES = frozenset({"source", "index"})  # roles the relevance stage gives such mentions
 # A country is the story's subject when named in the headline or lead and at least this
 # central among the story's entities.
 COUNTRY_MIN_RELEVANCE = 0.5
 SUBJECT_MAX_COUNTRIES = 2
+# A country acting through its institutions, as the author of a measure aimed elsewhere, or
+# named to locate one of its regions is not what the story is about.
+NOT_SUBJECT = frozenset({"institutional", "actor", "locative"})
 # An industry the story names in the headline or lead (or this often) is its subject.
 INDUSTRY_REPEAT = 3
 # Scores of subject hits: the headline weighs most, then the lead, then repetition.
@@ -69,6 +76,9 @@ PRODUCER_LINK_MIN = 0.5
 # A stance this firm (0..1) signs a subject the event layer left without a direction
 # (the stance stage's own bar for a subject's stated direction).
 STANCE_MIN_STRENGTH = 0.45
+# A company's news this immaterial (0..1, from the money at stake) moves the company alone,
+# not its industry, sector or home market.
+MATERIAL_MIN = 0.5
 # The cap on groups (as the expose stage's); bundles are kept whole or dropped whole.
 MAX_GROUPS = 15
 # Market-news gate: at least this many market words, and more than the off-market ones
@@ -79,8 +89,10 @@ GATE_MIN_OFF = 2  # off-market words needed before they can silence the event la
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "“”‘’–—…"})
 # A headline that frames the story as a look back ("Fifty years on", "20 years after",
 # "the anniversary of") marks a history piece, whatever markets it recalls.
-RETROSPECTIVE = re.compile(r"\b(?:\w+|\d+)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b",
-                           re.IGNORECASE)
+# The count must be a number: "Up 2 Pct From Year Ago" is a comparison, not a look back.
+RETROSPECTIVE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b", re.IGNORECASE)
 
 
 @quick_init
@@ -221,12 +233,21 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     companies = [e for e in entities if e.kind == "company" and e.mentions]
     top_company = companies[0].id if companies else ""
     countries = 0
+    # What the headline is about: a commodity named only in the lead of a story headlined on
+    # another commodity or on a company is context (a substitute, the company's trade) unless
+    # the story comes back to it.
+    in_title = {m.entity for m in mentions if m.start < title_end}
+    title_companies = any(x.startswith("company:") for x in in_title)
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
             continue
         where, body_n = _where(found, title_end, lead_stop)
         if e.kind == "commodity":
+            if where == "lead" and body_n < COMMODITY_REPEAT and (
+                    any(x.startswith("commodity:") and x != e.id for x in in_title)
+                    or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
+                where = "body"
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
@@ -243,7 +264,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
             if where in ("title", "lead") or body_n >= INDUSTRY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
         elif e.kind == "country" and countries < SUBJECT_MAX_COUNTRIES:
-            if where in ("title", "lead") and e.relevance >= COUNTRY_MIN_RELEVANCE and "institutional" not in e.roles:
+            if where in ("title", "lead") and e.relevance >= COUNTRY_MIN_RELEVANCE and NOT_SUBJECT.isdisjoint(e.roles):
                 out.append(Subject(e.id, e.kind, where, e.relevance))
                 countries += 1
     return tuple(out)
@@ -270,11 +291,13 @@ def _why(s: Subject, name: str) -> str:
 
 
 def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
-                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = ()
+                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = (), material: float = 1.0
                  ) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The event layer's hits with the subjects' own groups and companies added, every hit
     given its role, taxonomy bundles completed, and the cap applied bundle by bundle. A
-    subject's direction is the event layer's where it gave one, else the story's stance."""
+    subject's direction is the event layer's where it gave one, else the story's stance.
+    `material` (0..1) scales a subject company's own score; below MATERIAL_MIN the news is
+    too small to move its industry, sector or home market."""
     hits: dict[str, _Hit] = {}
     for g in groups:
         role = "first-order" if g.id in named else "second-order"
@@ -312,7 +335,7 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         line = (_why(s, info.name),)
         if s.kind == "company":
             (about_companies if s.about else mentioned)[s.entity] = s
-            if not s.about:
+            if not s.about or material < MATERIAL_MIN:
                 continue
             direction = stated.get(s.entity, "neutral")
             if info.industry:
@@ -364,7 +387,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         cid = f"company:{c.ticker}"
         subject = about_companies.get(cid)
         if subject is not None:
-            company_hits.append(CompanyHit(c.ticker, c.name, max(c.score, _score(subject)), stated.get(cid, c.direction),
+            company_hits.append(CompanyHit(c.ticker, c.name, round(max(c.score, _score(subject)) * material, 3),
+                                           stated.get(cid, c.direction),
                                            c.via, c.evidence, "subject", "about"))
         elif cid in mentioned:
             company_hits.append(CompanyHit(c.ticker, c.name, c.score, c.direction, c.via, c.evidence,
@@ -381,7 +405,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
         if cid in seen:
             continue
         info = kb.entities[cid]
-        company_hits.append(CompanyHit(info.ticker, info.name, _score(s), stated.get(cid, "neutral") if s.about
+        company_hits.append(CompanyHit(info.ticker, info.name, _score(s) * (material if s.about else 1.0),
+                                       stated.get(cid, "neutral") if s.about
                                        else "neutral", (cid,),
                                        (_why(s, info.name),), "subject" if s.about else "first-order",
                                        "about" if s.about else "mentioned"))
@@ -422,6 +447,17 @@ def _capped(hits: dict[str, _Hit], kb: KB) -> tuple[GroupHit, ...]:
     return tuple(out)
 
 
+def materiality(body: str, lead_stop: int, events: tuple[Event, ...], kb: KB) -> float:
+    """How much a story's company news matters to the company, from the money it states: a
+    story whose only events are money matters (a fine, a penalty, a settlement) and whose
+    headline or lead names the sum is as material as that sum (a $50,000 fine for a late
+    filing is not a $3 billion penalty); any other story counts in full."""
+    if not events or any(kb.event_categories.get(e.type, ("", ""))[0] not in MONEY_CATEGORIES for e in events):
+        return 1.0
+    amount = largest_amount(body[:lead_stop])
+    return 1.0 if amount is None else money_factor(amount)
+
+
 def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], mentions: tuple[Mention, ...],
                   events: tuple[Event, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
                   kb: KB, stances: tuple[Stance, ...] = ()) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
@@ -431,7 +467,8 @@ def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], menti
     if is_off_market(body) or not (groups or companies or is_market_news(body, events, mentions)):
         return (), _named_only(subjects, kb)
     named = frozenset(m.entity for m in mentions)
-    return subject_hits(subjects, groups, companies, named, kb, stances)
+    weight = materiality(body, lead_end(body, title_len + 2 if title_len else 0), events, kb)
+    return subject_hits(subjects, groups, companies, named, kb, stances, weight)
 
 
 def _named_only(subjects: tuple[Subject, ...], kb: KB) -> tuple[CompanyHit, ...]:

@@ -131,11 +131,15 @@ FILES: tuple[FileSchema, ...] = (
         _id("sector"), Column("name", "text", True), ALIASES, SOURCE, AS_OF), kind="sector"),
     FileSchema("industries", "every `industry:` of the taxonomy with its sector", (
         _id("industry"), Column("name", "text", True), Column("sector", "ref", True, doc="a sector id"),
-        ALIASES, SOURCE, AS_OF), kind="industry"),
+        ALIASES, AMBIGUOUS, SOURCE, AS_OF), kind="industry"),
     FileSchema("countries", "every ISO 3166-1 country; demonyms are aliases too", (
         Column("id", "id", True, doc="`country:KZ`"), Column("code", "iso2", True), Column("iso3", "text", optional=True),
         Column("name", "text", True), ALIASES, Column("demonyms", "list"), Column("capital", "text", optional=True),
-        Column("region", "text", optional=True), AMBIGUOUS, SOURCE, AS_OF), kind="country"),
+        Column("region", "text", optional=True), AMBIGUOUS,
+        Column("gdp_usd_bn", "number", optional=True,
+               doc="GDP in current US$ billions (World Bank WDI NY.GDP.MKTP.CD, 2023, rounded); set for the "
+                   "largest economies, empty for the rest"),
+        SOURCE, AS_OF), kind="country"),
     FileSchema("places", "cities, regions, fields, mines, ports, waterways, facilities, index names", (
         _id("place"), Column("name", "text", True), ALIASES, Column("country", "iso2"),
         Column("kind", "enum", True, PLACE_KINDS), AMBIGUOUS, SOURCE, AS_OF), kind="place"),

@@ -36,6 +36,7 @@ STORY = "Oil prices rose 3% on Monday after the strike."
     "Share this article", "Share", "Share on Facebook", "Facebook Twitter LinkedIn Email",
     "Facebook | Twitter | Email | Print", "Copy link", "Link copied!",
     "Share: Facebook | Twitter | LinkedIn | Email | Copy link",
+    "Share this article: Facebook Twitter LinkedIn Email", "Share this: Facebook | Twitter | LinkedIn",
     "By Kyle Branson | Published 2022-12-09",
     "Follow us on Twitter", "Follow CNBC International on Twitter and Facebook.",
     "Sign up for our newsletter", "Sign up now to get the Morning Briefing in your inbox",

@@ -4,6 +4,7 @@ from stockgroups.analysis.expose import find_exposures
 from stockgroups.analysis.expose.combine import combine as _combine
 from stockgroups.analysis.expose.records import Contribution
 from stockgroups.analysis.link import find_mentions
+from stockgroups.analysis.pipeline import analyze
 from stockgroups.model import Event
 from stockgroups.analysis.relevance import score_entities
 
@@ -102,3 +103,13 @@ def test_combine_is_noisy_or_and_flags_mixed():
 def test_field_named_in_passing_does_not_tie(kb_small):
     groups, _ = analyse(kb_small, KZ_TITLE, KZ_TEXT + " Tourists once visited the Tengiz field.", [UNREST])
     assert "commodity:crude-oil" not in groups
+
+
+def test_a_company_s_stated_share_move_outranks_the_direction_the_graph_infers(kb_full):
+    text = ("Strong earthquake in Taiwan halts chip production\n\nA strong earthquake struck Taiwan on Wednesday, "
+            "forcing TSMC and other chipmakers to halt production lines for inspection. Memory maker Micron also "
+            "paused some lines at its Taiwan plants. Chip prices were expected to rise as supply tightened, and "
+            "Micron's shares rose 3% in New York.")
+    companies = {c.ticker: c for c in analyze(text, kb_full).companies}
+    assert companies["MU"].direction == "up" and companies["MU"].evidence[0].startswith("The story says")
+    assert companies["2330.TW"].direction == "down"  # no move stated for TSMC: the quake's inference stands

@@ -68,3 +68,46 @@ def test_unknown_exchange_ticker_is_ignored(kb_small):
 def test_short_aliases_are_exact_case(kb_small):
     assert "country:US" not in ids("let us go", kb_small)
     assert "country:US" in ids("the U.S. said", kb_small)
+
+
+@pytest.mark.parametrize("text", [
+    "Delegates of the International Coffee Organization met in London to discuss quotas.",
+    "The Canadian Wheat Board raised its export estimate for the season.",
+])
+def test_a_commodity_in_the_name_of_its_market_body_is_the_commodity(kb_full, text):
+    assert {"commodity:coffee", "commodity:wheat"} & set(ids(text, kb_full))
+
+
+def test_a_commodity_in_a_company_name_is_not_the_commodity(kb_full):
+    assert "commodity:crude-oil" not in ids("Shares of Harbour Petroleum Ltd rose after the annual meeting.", kb_full)
+
+
+@pytest.mark.parametrize("text", [
+    "The central bank said its gold and foreign exchange reserves rose in March.",
+    "Output of crude rubber fell to 40,000 tonnes.",
+])
+def test_reserve_assets_and_other_crude_materials_are_not_the_commodity(kb_full, text):
+    assert not {"commodity:gold", "commodity:crude-oil"} & set(ids(text, kb_full))
+
+
+def test_payments_made_are_not_the_payments_industry(kb_full):
+    assert "industry:payments" not in ids("The developer told banks it cannot make interest payments due this week.",
+                                          kb_full)
+    assert "industry:payments" in ids("Payments stocks rose as card volumes at merchants beat forecasts.", kb_full)
+
+
+def test_non_prefixed_name_is_everything_but_the_entity(kb_full):
+    assert "commodity:crude-oil" not in ids("Non-oil exports rose 4% in March while the trade gap narrowed.", kb_full)
+    assert "commodity:crude-oil" in ids("Oil exports rose 4% in March while the trade gap narrowed.", kb_full)
+
+
+def test_commodity_stocks_given_in_tonnes_are_inventories_not_miners_shares(kb_full):
+    inventory = ids("Copper stocks fall\n\nCopper stocks held by refiners fell to 109,200 short tons in January.", kb_full)
+    equities = ids("Copper stocks rally\n\nCopper stocks rose 4% as the metal hit a two-year high.", kb_full)
+    assert inventory.count("commodity:copper") == 2 and "industry:copper-miners" not in inventory
+    assert "industry:copper-miners" in equities
+
+
+def test_a_capitalised_name_written_with_a_lower_case_word_is_a_phrase(kb_full):
+    assert "company:X" not in ids("US steel makers surged after the tariff announcement.", kb_full)
+    assert "company:X" in ids("US Steel said on Monday it would restart a blast furnace.", kb_full)

@@ -77,6 +77,41 @@ def test_an_index_named_for_its_provider_does_not_move_the_provider(kb_full):
     assert "index" in {r for e in a.entities if e.id == "company:MSCI" for r in e.roles}
 
 
+@pytest.mark.parametrize("text", [
+    "Chipmaker Kestrel jumps 20% in Nasdaq debut\n\nShares of Kestrel Semiconductor rose 20% on their first day "
+    "of trading after the company raised $1.2 billion.",
+    "Nasdaq soars 4% as yields fall\n\nTechnology shares led a broad rally on Wall Street after bond yields fell.",
+])
+def test_an_exchange_named_for_its_market_does_not_move_the_operator(kb_full, text):
+    a = analyze(text, kb_full)
+    assert "market" in {r for e in a.entities if e.id == "company:NDAQ" for r in e.roles}
+    assert not any(g.id == "industry:exchanges-market-data" for g in a.groups)
+
+
+def test_the_exchange_operator_itself_is_still_the_company(kb_full):
+    a = analyze("Nasdaq Inc profit beats estimates\n\nNasdaq Inc reported quarterly profit above forecasts as "
+                "trading revenue grew.", kb_full)
+    assert any(c.ticker == "NDAQ" and c.relevance == "about" for c in a.companies)
+
+
+@pytest.mark.parametrize("title, role", [
+    ("Oil jumps after US sanctions two Russian producers", "actor"),
+    ("Chip stocks fall after sweeping US export curbs on China", "actor"),
+    ("Corn hits a record as drought bakes the US Midwest", "locative"),
+])
+def test_a_country_named_as_a_measure_s_author_or_to_place_a_region_is_not_the_subject(kb_full, title, role):
+    a = analyze(f"{title}\n\nTraders said prices moved sharply on Monday.", kb_full)
+    us = next(e for e in a.entities if e.id == "country:US")
+    assert role in us.roles
+    assert not any(g.id == "country:US" and g.role == "subject" for g in a.groups)
+
+
+def test_a_country_whose_economy_the_story_is_about_is_still_the_subject(kb_full):
+    a = analyze("US economy grows 3% as consumers spend\n\nThe US economy grew at a 3% annual rate in the third "
+                "quarter, the Commerce Department said, as consumer spending rose.", kb_full)
+    assert any(g.id == "country:US" and g.role == "subject" for g in a.groups)
+
+
 def _literal_starts(pattern: re.Pattern[str]) -> list[str]:
     """The fixed text each alternative of a `(?=...)\\b(a|b|...)\\b` pattern starts with."""
     try:

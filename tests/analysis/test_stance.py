@@ -174,3 +174,9 @@ def test_a_phrase_straddling_the_lead_is_counted_once(kb_small):
     found = stances(kb_small, "Board meeting held", filler + late)
     assert found["company:CCJ"].evidence == ("net profit fell (down)",)
     assert found["company:CCJ"].strength < 0.5  # one body phrase, not two
+
+
+def test_taking_a_share_off_growth_reads_down():
+    body = "The reform could shave half a point off growth this year" + TITLE_SEP
+    stance = text_stance(body, Sentences(body), len(body) - 2, default_vocab())
+    assert stance is not None and stance.evidence == ("off growth (down)",) and stance.direction != "up"

@@ -139,6 +139,11 @@ def test_market_news_gate_passes_a_plain_market_report():
     assert is_market_news("Wheat exports rise\n\nExports of wheat rose 5 pct to 2.1 mln tonnes, traders said.")
 
 
+def test_a_comparison_with_a_year_ago_is_not_a_look_back():
+    assert is_market_news("Fuel Demand Up 3 Pct From Year Ago\n\nDemand for fuel rose 3 pct to 9.1 mln barrels a "
+                          "day from a year earlier, the agency said.")
+
+
 def test_oil_is_crude_but_palm_oil_is_not(kb_full):
     crude = analyze("Oil output falls\n\nOil output in the country fell sharply in March.", kb=kb_full)
     palm = analyze("Palm oil output falls\n\nPalm oil output in the country fell sharply in March.", kb=kb_full)
@@ -220,3 +225,25 @@ def test_company_quoted_as_a_source_is_not_what_the_story_is_about(kb_full):
     entities = (Entity("company:GS", "company", "Goldman Sachs", 1, 1.0, ("source",)),)
     subjects = select_subjects(body, len("Brent seen higher"), entities, mentions, kb_full)
     assert [s.where for s in subjects if s.entity == "company:GS"] in ([], ["mentioned"])
+
+
+def test_a_small_fine_leaves_the_bank_s_industry_and_market_a_large_one_moves_them(kb_full):
+    small = analyze("Regulator fines Wells Fargo $50,000 over late filings\n\nA state regulator fined Wells Fargo "
+                    "$50,000 on Tuesday for filing two reports late.", kb=kb_full)
+    large = analyze("Regulator fines Wells Fargo $3 billion over fake accounts\n\nA regulator fined Wells Fargo "
+                    "$3 billion on Tuesday over millions of fake accounts.", kb=kb_full)
+    assert not {"industry:banks", "sector:financials", "country:US"} & {g.id for g in small.groups}
+    assert "industry:banks" in {g.id for g in large.groups}
+    small_wfc = next(c for c in small.companies if c.ticker == "WFC")
+    large_wfc = next(c for c in large.companies if c.ticker == "WFC")
+    assert small_wfc.relevance == "about" and small_wfc.score < large_wfc.score / 2
+
+
+def test_a_commodity_named_once_in_the_lead_of_a_story_headlined_on_another_is_context(kb_full):
+    text = ("Coffee futures fall to a four-year low\n\nArabica coffee futures fell 3% on Tuesday as rain eased "
+            "worries over the Brazilian crop, while sugar was steady. Traders said coffee stocks in "
+            "warehouses rose for a third week.")
+    analysis = analyze(text, kb=kb_full)
+    subjects = {s.entity for s in select_subjects(analysis.body, len(analysis.article.title), analysis.entities,
+                                                  analysis.mentions, kb_full)}
+    assert "commodity:coffee" in subjects and "commodity:sugar" not in subjects

@@ -283,13 +283,14 @@ def test_exposures_endpoints_exist(companies):
 
 def test_contexts_reference_real_entities(companies):
     commodities = {r["id"] for r in read("commodities.csv")}
+    industries = {r["id"] for r in read("industries.csv")}
     rows = read("contexts_companies.csv")
     with_cues = set()
     for r in rows:
         assert r["polarity"] in {"+", "-"}, r
         assert r["cue"] == r["cue"].lower() and r["cue"].strip(), r
         e = r["entity"]
-        assert e in companies or e in commodities or e == "company:*", r
+        assert e in companies or e in commodities or e in industries or e == "company:*", r
         with_cues.add(e)
     for cid, r in companies.items():
         if split(r["ambiguous"]):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from stockgroups.analysis.expose.records import (CompanyContribution, Combined, Contribution,
@@ -51,14 +51,16 @@ class Ledger:
     companies: dict[str, list[CompanyContribution]] = field(default_factory=lambda: defaultdict(list))
     producer_hits: dict[tuple[str, str], ProducerHit] = field(default_factory=dict)
 
-    def add(self, target: str, score: float, direction: str, chain: Iterable[str], hop: int = 2) -> None:
+    def add(self, target: str, score: float, direction: str, chain: Iterable[str], hop: int = 2,
+            stated: bool = False) -> None:
         if score > 0 and target in self.kb.entities:
-            self.groups[target].append(Contribution(target, score, direction, tuple(chain), hop))
+            self.groups[target].append(Contribution(target, score, direction, tuple(chain), hop, stated))
 
-    def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str) -> None:
+    def add_company(self, company: str, score: float, direction: str, chain: Iterable[str], via: str,
+                    stated: bool = False) -> None:
         if score > 0 and company in self.kb.entities:
             self.companies[company].append(
-                CompanyContribution(Contribution(company, score, direction, tuple(chain)), via))
+                CompanyContribution(Contribution(company, score, direction, tuple(chain), 2, stated), via))
 
     def add_producer(self, commodity: str, company: str, hit: ProducerHit) -> None:
         """One hit per company and commodity, however many producer industries lead to it."""
@@ -69,10 +71,19 @@ class Ledger:
 
 def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY,
             mixed_counts: bool = False) -> Combined:
-    """Noisy-or of scores; weighted vote of directions; the strongest chain first."""
+    """Noisy-or of scores; weighted vote of directions; the strongest chain first. Moves the
+    story states outright decide the direction over those the graph infers ("Micron's shares
+    rose" in a quake story that hits chipmakers); the inferences still add to the score."""
     if len(contribs) == 1:  # the common case, and the same answer
         c = contribs[0]
         return Combined(c.score, c.direction, c.chain[:8], c.hop)
+    said = [c for c in contribs if c.stated]
+    if said and len(said) < len(contribs):
+        whole = combine([replace(c, stated=False) for c in contribs], mixed_minority, mixed_counts)
+        told = combine([replace(c, stated=False) for c in said], mixed_minority, mixed_counts)
+        return Combined(whole.score, told.direction, told.chain[:1] + tuple(x for x in whole.chain
+                                                                             if x not in told.chain[:1])[:7],
+                        whole.hop)
     contribs = sorted(contribs, key=lambda c: -c.score)
     votes: dict[str, float] = defaultdict(float)
     for c in contribs:

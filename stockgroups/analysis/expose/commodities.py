@@ -32,6 +32,9 @@ LOCAL_SHARE_FULL = 0.06
 MATERIAL_SHARE = 0.15
 TIED_SHARE_MIN = 0.01
 PRIMARY_COUNTRY_MIN = 0.8  # a second subject country this central counts as a main one
+# Severity (after the story's magnitudes) at which a country-wide event threatens national
+# output of a commodity the story does not name.
+NATIONAL_SEVERITY = 0.6
 # A commodity the story itself links to a country-wide event counts at least this much.
 TIED_FACTOR = 0.5
 # A local event touches one site, not the whole country: its weight is the site's own share
@@ -80,9 +83,10 @@ def ties(story: Story, country: str) -> dict[str, Tie]:
     return out
 
 
-def produced(story: Story, country: str, scope: str, stated: float = 0.0) -> dict[str, Produced]:
+def produced(story: Story, country: str, scope: str, stated: float = 0.0, severe: bool = True) -> dict[str, Produced]:
     """Commodities the event touches in the country: share, the fact, and what ties it in
-    (`stated`: the share of world output the story says is at stake)."""
+    (`stated`: the share of world output the story says is at stake; `severe`: the event is
+    grave enough to threaten national output the story does not name)."""
     best = _largest_shares(story.kb, country)
     tied = ties(story, country)
     # Only the story's main country loses output across the board; a second country
@@ -90,6 +94,10 @@ def produced(story: Story, country: str, scope: str, stated: float = 0.0) -> dic
     subjects = story.subject_countries
     primary = bool(subjects) and country == subjects[0].id \
         or any(c.id == country and c.relevance >= PRIMARY_COUNTRY_MIN for c in subjects)
+    # A country-wide event puts the output of a commodity the story never names at stake only
+    # when it is grave (the worst unrest in decades, troops, casualties): a clerks' strike or a
+    # peaceful march is no threat to the country's coffee crop.
+    named = {eid for eid, ent in story.entities.items() if ent.mentions and eid in best}
     out = {}
     for commodity in dict.fromkeys([*best, *tied]):  # a fixed order: evidence reads the same every run
         known = best.get(commodity)
@@ -100,7 +108,8 @@ def produced(story: Story, country: str, scope: str, stated: float = 0.0) -> dic
                 # The share at stake: the site's own, what the story states, or the
                 # country's share capped for one site.
                 out[commodity] = Produced(max(tie.site_share, stated, min(share, LOCAL_SHARE_CAP)), fact, tie)
-        elif (share >= MATERIAL_SHARE and primary) or (tie and (share >= TIED_SHARE_MIN or fact is None)):
+        elif (share >= MATERIAL_SHARE and primary and (severe or commodity in named)) or \
+                (tie and (share >= TIED_SHARE_MIN or fact is None)):
             out[commodity] = Produced(share, fact, tie)
     return out
 
@@ -129,7 +138,9 @@ def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]
     moves: list[CommodityMove] = []
     scope = story.scope(ev)
     for c in story.countries_for(ev):
-        for commodity, p in produced(story, c.id, scope, story.reach_of(ev).world_share).items():
+        reach = story.reach_of(ev)
+        severe = ev.severity * reach.factor >= NATIONAL_SEVERITY
+        for commodity, p in produced(story, c.id, scope, reach.world_share, severe).items():
             direction = commodity_direction(story, commodity, eff)
             factor = share_factor(p.share, LOCAL_SHARE_FULL if scope == "local" else SHARE_FULL)
             if p.tie and scope == "country":

@@ -106,7 +106,7 @@ def _case_count(text: str) -> int | None:
     return max(counts) if counts else None
 
 
-def _largest_amount(text: str) -> float | None:
+def largest_amount(text: str) -> float | None:
     amounts = []
     for m in DOLLARS.finditer(text):
         try:
@@ -147,7 +147,7 @@ def judge_reach(kb: KB, ev: Event, scope: str, entities: dict[str, Entity], ment
             BACKGROUND.search(sentences.text(i)) for i in event_sentences):
         factor, why = BACKGROUND_DAMP, "reported only in a background clause"
     if category in MONEY_CATEGORIES:
-        amount = _largest_amount(" ".join(sentences.text(i) for i in event_sentences) or text)
+        amount = largest_amount(" ".join(sentences.text(i) for i in event_sentences) or text)
         if amount is not None and money_factor(amount) < 1.0:
             factor *= money_factor(amount)
             why = f"{amount:,.0f} at stake: a small sum"

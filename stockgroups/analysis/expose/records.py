@@ -20,6 +20,7 @@ class Contribution:
     direction: str
     chain: tuple[str, ...]
     hop: int = 2  # 1: the story's own subject or a stated move; 2: reached through the graph
+    stated: bool = False  # the story states this move outright ("Micron's shares rose", "copper rose")
 
 
 @quick_init

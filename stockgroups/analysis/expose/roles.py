@@ -35,6 +35,13 @@ LINKED_INDUSTRY_MIN = 3  # customers or suppliers from one industry before the i
 # Macro shocks and disasters move global industry groups in proportion to the share of
 # the listed universe in the country: full at this many KB companies, never below the floor.
 MARKET_SCALED_CATEGORIES = ("macro", "disaster")
+# World GDP, current US$ billions, 2023 (World Bank WDI NY.GDP.MKTP.CD), against which the
+# countries' GDP (countries.csv) is a share; macro news reaches world commodity demand in
+# full from ECONOMY_FULL_SHARE of it.
+WORLD_GDP_USD_BN = 105_400.0
+ECONOMY_FULL_SHARE = 0.15
+ECONOMY_MIN_WEIGHT = 0.1
+REGIONAL_COMMODITIES = frozenset({"commodity:electricity"})
 MARKET_FULL_COMPANIES = 150
 MARKET_MIN_WEIGHT = 0.35
 # Second-order damping: producers track the commodity closely, consumers less so.
@@ -73,7 +80,36 @@ def fixed_group(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> None:
         if weight < 1.0:
             chain.append(f"{where} is a small part of the listed {kb.name(eff.target).lower()} universe")
         reach *= weight
+    if _demand_scaled(story, ev, eff) and subject.startswith("country:"):
+        weight, share = economy_weight(kb, subject)
+        if weight < 1.0:
+            chain.append(f"{where} makes about {share * 100:.1f}% of world output: its "
+                         f"{ev.name.lower()} moves world {kb.name(eff.target).lower()} demand less")
+        reach *= weight
     ledger.add(eff.target, story.strength(ev) * eff.weight * reach, _direction(ev, eff), chain)
+
+
+def _demand_scaled(story: Story, ev: Event, eff: Effect) -> bool:
+    """A world commodity moved through one country's demand (a rate move, a recession, a cold
+    snap's heating demand, an epidemic's travel) moves by that country's weight in the world
+    economy. Supply shocks go through producer shares instead; power is priced regionally."""
+    category = story.category(ev)
+    return eff.target.startswith("commodity:") and eff.direction != "shock" and (
+        category == "macro" or (category == "disaster" and eff.target not in REGIONAL_COMMODITIES))
+
+
+def economy_weight(kb: KB, country: str) -> tuple[float, float]:
+    """How much a country's macro news (a rate move, a recession, a stimulus) moves world
+    commodity markets: its share of world GDP, full weight from ECONOMY_FULL_SHARE (the US,
+    China), the square root below (as producer shares), at least ECONOMY_MIN_WEIGHT. A
+    country the KB gives no GDP for is smaller than the smallest it lists."""
+    info = kb.entities.get(country)
+    try:
+        gdp = float(info.get("gdp_usd_bn") or 0.0) if info is not None else 0.0
+    except ValueError:
+        gdp = 0.0
+    share = gdp / WORLD_GDP_USD_BN
+    return max(ECONOMY_MIN_WEIGHT, min(1.0, math.sqrt(share / ECONOMY_FULL_SHARE))), share
 
 
 def _market_scaled(story: Story, ev: Event, eff: Effect) -> bool:

@@ -78,7 +78,7 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
                if (info := kb.entities.get(m.entity)) and (
                    info.kind in STATED_KINDS or info.kind == "country"
                    or (info.kind == "place" and info.get("kind") == "index"))
-               and not (info.kind == "company" and attribution(story.body, m))]
+               and not (info.kind == "company" and attribution(story.body, m, info.industry))]
     if not movable:
         return
     ends = [m.end for m in movable]
@@ -114,7 +114,7 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
         score = STATEMENT_WEIGHT * max(story.rel(m.entity), 0.4)
         line = f"The story says: \"{sentence.strip()[:160]}\""
         if info.kind == "company":
-            ledger.add_company(info.id, score, direction, (line,), info.id)
+            ledger.add_company(info.id, score, direction, (line,), info.id, stated=True)
             heavyweight(story, ledger, info.id, score, direction, (line,))
             if info.industry:
                 # Several companies of one industry moving together move the industry.

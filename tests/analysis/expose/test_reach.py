@@ -41,11 +41,21 @@ def test_a_rally_at_one_statehouse_is_local_and_moves_no_national_supply(kb_smal
     assert "country:US" not in groups
 
 
-def test_the_same_protest_nationwide_reaches_national_output(kb_small):
-    title, text = "Protests sweep the country", "Protesters filled streets nationwide, from Atlanta to every state capital in the United States."
+def test_the_same_protest_nationwide_reaches_the_national_output_the_story_names(kb_small):
+    title = "Protests sweep the country"
+    text = ("Protesters filled streets nationwide, from Atlanta to every state capital in the United States. "
+            "Bitcoin miners said power cuts had idled some of their rigs.")
     assert reach(kb_small, title, text, UNREST).scope == "country"
     groups, _ = exposures(kb_small, title, text, [UNREST])
     assert groups["commodity:bitcoin"].direction == "down"
+
+
+def test_mild_nationwide_unrest_leaves_the_commodities_the_story_never_names_a_grave_one_reaches_them(kb_small):
+    title, text = "Protests sweep the country", "Protesters filled streets nationwide, from Atlanta to every state capital in the United States."
+    mild = Event("civil-unrest", "Civil unrest", 0.4, ("protesters",))
+    assert reach(kb_small, title, text, mild).scope == "country"
+    assert "commodity:bitcoin" not in exposures(kb_small, title, text, [mild])[0]  # a march is no threat to output
+    assert exposures(kb_small, title, text, [UNREST])[0]["commodity:bitcoin"].direction == "down"
 
 
 def test_an_event_placed_nowhere_moves_nothing(kb_small):
@@ -152,15 +162,15 @@ def test_cue_offsets_point_into_the_body_with_or_without_a_headline(kb_full):
 
 
 def test_money_at_stake_scales_a_regulatory_event():
-    from stockgroups.analysis.expose.reach import _largest_amount, money_factor
-    assert _largest_amount("fined the bank $50,000 and later $2.5 million") == 2_500_000
-    assert _largest_amount("a penalty of $3 billion") == 3e9
+    from stockgroups.analysis.expose.reach import largest_amount, money_factor
+    assert largest_amount("fined the bank $50,000 and later $2.5 million") == 2_500_000
+    assert largest_amount("a penalty of $3 billion") == 3e9
     assert money_factor(5e4) < money_factor(1e7) < money_factor(3e9) == 1.0
 
 
 def test_a_small_fine_does_not_cascade_to_the_banks_industry_a_large_one_does(kb_full):
-    """Scale in the event cascade: money at stake sets how far a fine reaches. (The subject
-    layer still names the bank and its industry as what the story is about.)"""
+    """Scale in the event cascade: money at stake sets how far a fine reaches (the subject
+    layer's side is in test_subjects)."""
     fine = Event("regulatory-fine", "Regulatory fine", 0.31, ("fined",), "down")
     small = exposures(kb_full, "Regulator fines Wells Fargo $50,000 over late filings",
                       "A state regulator fined Wells Fargo $50,000 on Tuesday for filing two reports late.",

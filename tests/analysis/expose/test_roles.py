@@ -179,3 +179,38 @@ def test_a_group_id_target_moves_that_group(kb_small):
                   "Ministers agreed a price cap on crude sold by sea.", CAP)
     airlines = group(ledger, "industry:airlines")
     assert airlines.direction == "up" and "Airlines pay less for fuel" in airlines.chain
+
+
+RATE_CUT = Event("rate-cut", "Rate cut", 0.6, ("cut interest rates",), "up")
+
+
+def test_a_macro_shock_moves_world_commodities_by_the_size_of_the_economy(kb_full):
+    def gold(country: str) -> float:
+        ledger = play(kb_full, "commodity:gold", f"{country} cuts interest rates",
+                      f"The central bank of {country} cut interest rates by half a point on Thursday.", RATE_CUT)
+        return group(ledger, "commodity:gold").score
+
+    us, turkey, iceland = gold("the United States"), gold("Turkey"), gold("Iceland")
+    assert us > 2 * turkey > 0  # about 26% of world output against about 1%
+    assert turkey > iceland  # no GDP in the KB: smaller than the smallest listed
+
+
+def test_economy_weight_is_full_for_the_largest_economies_and_floored_for_the_rest(kb_full):
+    assert roles.economy_weight(kb_full, "country:US")[0] == 1.0
+    assert roles.economy_weight(kb_full, "country:CN")[0] == 1.0
+    assert 0.2 < roles.economy_weight(kb_full, "country:GB")[0] < 0.6
+    assert roles.economy_weight(kb_full, "country:IS")[0] == roles.ECONOMY_MIN_WEIGHT
+
+
+COLD = Event("cold-snap", "Freeze / cold snap", 0.6, ("cold snap",), "up")
+
+
+def test_a_cold_snap_moves_world_gas_by_the_economy_but_local_power_in_full(kb_full):
+    def moved(country: str, target: str) -> float:
+        ledger = play(kb_full, target, f"Cold snap grips {country}",
+                      f"A cold snap gripped {country} on Monday, sending heating demand to a record.", COLD)
+        return group(ledger, target).score
+
+    gas = moved("the United States", "commodity:natural-gas") / moved("Spain", "commodity:natural-gas")
+    power = moved("the United States", "commodity:electricity") / moved("Spain", "commodity:electricity")
+    assert gas > 2 * power  # the economy's weight (1 against about 0.3) applies to gas only
