@@ -95,6 +95,18 @@ RETROSPECTIVE = re.compile(
     r"hundred)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b", re.IGNORECASE)
 
 
+# A word every RETROSPECTIVE alternative holds: an ASCII headline with none of them (most) is
+# not searched.
+RETROSPECTIVE_HINTS = ("year", "anniversary", "history of")
+
+
+def _may_look_back(title: str) -> bool:
+    if not title.isascii():
+        return True
+    lower = title.lower()
+    return any(hint in lower for hint in RETROSPECTIVE_HINTS)
+
+
 @quick_init
 @dataclass(frozen=True)
 class Subject:
@@ -179,7 +191,7 @@ def is_off_market(body: str) -> bool:
     ("Fifty years on"), or the words of a recipe, a match, a crime or a review outnumbering
     the market's?"""
     title = body[:body.find("\n\n")] if "\n\n" in body else ""
-    if RETROSPECTIVE.search(title):
+    if _may_look_back(title) and RETROSPECTIVE.search(title):
         return True
     n_market, n_off = _counts(body)
     return n_off >= GATE_MIN_OFF and n_off > GATE_OFF_RATIO * n_market
