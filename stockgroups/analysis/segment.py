@@ -13,21 +13,22 @@ _bisect_right = bisect.bisect_right
 # (Written to start with one character class, so the engine skips to candidates fast: the
 # same matches as `[.!?]["'”’)\]]?(?=\s+[A-Z0-9"“‘(])|\n`, twice as fast.)
 SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[\"'”’)\]]?(?=\s+[A-Z0-9\"“‘(]))")
+# SENTENCE_END and the white space after it, where the next sentence starts (a line break
+# inside that space ends no sentence of its own: it would hold nothing).
+_END_AND_SPACE = re.compile(f"({SENTENCE_END.pattern})\\s*")
 # The lead: the title and the first paragraph carry the story's subject.
 LEAD_CHARS = 400
 
 
 def sentence_spans(body: str) -> list[tuple[int, int]]:
     spans, start, size = [], 0, len(body)
-    for m in SENTENCE_END.finditer(body):
-        end = m.end()
+    for m in _END_AND_SPACE.finditer(body):
+        end = m.end(1)
         if body[end - 1] == "\n":
             end -= 1
         if end > start:
             spans.append((start, end))
         start = m.end()
-        while start < size and body[start].isspace():
-            start += 1
     if start < size:
         spans.append((start, size))
     return spans
