@@ -184,9 +184,10 @@ def _listed(mentions: list[Mention], kb: KB, body: str) -> set[int]:
     """Indexes of mentions that stand in a run of LIST_MIN or more names of one kind."""
     out: set[int] = set()
     run = [0]
+    kinds = [m.entity.split(":")[0] for m in mentions]
     for i in range(1, len(mentions) + 1):
         same = i < len(mentions) and (
-            mentions[i].entity.split(":")[0] == mentions[run[-1]].entity.split(":")[0]
+            kinds[i] == kinds[run[-1]]
             and LIST_GAP.match(body[mentions[run[-1]].end:mentions[i].start]) is not None
         )
         if same:
