@@ -216,6 +216,7 @@ class EventMatcher:
 
 
 _FOLD_TABLE = str.maketrans(dict(_FOLD))
+_FOLD_ASCII = tuple((char, rep) for char, rep in _FOLD if char.isascii())  # all an ASCII text can hold
 # The automaton value of a sentence end: length 0 marks it (identity would not survive the
 # pickling that ships a matcher to Spark workers).
 _SENTENCE_END: tuple = (0, "", (), False, False, False, False)
@@ -560,7 +561,7 @@ def find_events(title: str, text: str, matcher: EventMatcher,
     body = f"{title}\n\n{text}" if title else text
     title_end = len(title) if title else 0
     folded = body.lower()
-    for char, replacement in _FOLD:
+    for char, replacement in (_FOLD_ASCII if folded.isascii() else _FOLD):
         if char in folded:
             folded = folded.replace(char, replacement)
     hits = _scan(folded, body, matcher.automaton, matcher.pairs)
