@@ -209,6 +209,7 @@ def is_market_news(body: str, events: tuple[Event, ...] = (), mentions: tuple[Me
     return n_market >= GATE_MIN_MARKET and n_market > GATE_OFF_RATIO * n_off
 
 
+@lru_cache(maxsize=8)  # asked twice per story (subjects and materiality)
 def lead_end(body: str, title_end: int) -> int:
     """Where the lead stops: after LEAD_SENTENCES sentences, at most SUBJECT_LEAD_CHARS."""
     stop = min(len(body), title_end + SUBJECT_LEAD_CHARS)
