@@ -129,6 +129,7 @@ class CompanyHit:
     relevance: str = "exposed"  # one of COMPANY_RELEVANCE
 
 
+@quick_init
 @dataclass(frozen=True)
 class Analysis:
     """The one record: the article and everything the stages attach to it."""

@@ -12,13 +12,14 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
 
 from stockgroups.errors import KBError
 from stockgroups.kb import schema
-from stockgroups.model import Event
+from stockgroups.model import Event, quick_init
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -215,9 +216,10 @@ class EventMatcher:
 
 
 _FOLD_TABLE = str.maketrans(dict(_FOLD))
+_FOLD_ASCII = tuple((char, rep) for char, rep in _FOLD if char.isascii())  # all an ASCII text can hold
 # The automaton value of a sentence end: length 0 marks it (identity would not survive the
 # pickling that ships a matcher to Spark workers).
-_SENTENCE_END: tuple = (0, "", (), False, False, False)
+_SENTENCE_END: tuple = (0, "", (), False, False, False, False)
 
 # Roles a phrase plays in the automaton. Cue and negative roles carry the event index.
 _CUE, _NEG, _DAMP, _INTENSE, _CASUALTY, _SHIELD, _LEFT, _RIGHT = (
@@ -304,9 +306,10 @@ def _phrase_roles(types: tuple[EventType, ...],
 
 def _entry(phrase: str, roles: tuple) -> tuple:
     """What the automaton returns for a phrase, precomputed so the scan loop stays light:
-    length, phrase, roles, whether each end needs a word boundary, whether case matters."""
+    length, phrase, roles, whether each end needs a word boundary, whether case matters,
+    whether it is the left part of a two-part cue."""
     return (len(phrase), phrase, roles, phrase[0].isalnum(), phrase[-1].isalnum(),
-            phrase in LOWER_CASE_ONLY)
+            phrase in LOWER_CASE_ONLY, any(role[0] == _LEFT for role in roles))
 
 
 def compile_event_types(rows: list[dict[str, str]]) -> EventMatcher:
@@ -349,6 +352,7 @@ class _Hit(NamedTuple):  # a tuple: tens are made per story, so construction cos
 
 
 _new_hit = tuple.__new__  # builds a _Hit without the Python-level __new__: the hot loop
+_START, _END = itemgetter(0), itemgetter(1)  # a _Hit's start and end
 
 
 def _scan(folded: str, original: str, automaton: Any,
@@ -359,11 +363,12 @@ def _scan(folded: str, original: str, automaton: Any,
     ends: list[int] = []  # offsets where sentences start, in order
     size = len(folded)
     case_known = size == len(original)
+    any_left = False  # two-part cues are joined only when a left part was seen
     for last, entry in automaton.iter(folded):
         if not entry[0]:  # a sentence end
             ends.append(last + 1)
             continue
-        length, phrase, roles, bound_start, bound_end, case = entry
+        length, phrase, roles, bound_start, bound_end, case, left = entry
         start = last - length + 1
         if bound_start and start and folded[start - 1].isalnum():
             continue
@@ -376,7 +381,8 @@ def _scan(folded: str, original: str, automaton: Any,
         if ends and ends[-1] > start:  # a sentence end inside the phrase ("e. coli")
             sentence = bisect.bisect_right(ends, start)
         append(_new_hit(_Hit, (start, end, phrase, roles, sentence)))
-    if pairs:
+        any_left = any_left or left
+    if pairs and any_left:
         hits.extend(_join_pairs(hits, pairs))
     return _drop_nested(hits)
 
@@ -401,7 +407,9 @@ def _join_pairs(hits: list[_Hit], pairs: tuple[tuple[int, str], ...]) -> list[_H
 def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
     """A phrase inside a longer phrase is read as part of it: "no" in "no-confidence vote",
     "war" in "price war", "output cuts" in "opec+ extends output cuts"."""
-    hits.sort(key=lambda h: (h.start, -h.end))
+    # By start, longest first (two stable C-keyed sorts: the order of key (start, -end)).
+    hits.sort(key=_END, reverse=True)
+    hits.sort(key=_START)
     kept: list[_Hit] = []
     reach = -1
     for hit in hits:
@@ -499,6 +507,7 @@ def _drop_covered_pairs(cues: list[_Hit]) -> list[_Hit]:
         p.start < h.end and h.start < p.end for p in plain)]
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Support:
     """How strongly the story states one event type, before intensity."""
@@ -552,7 +561,7 @@ def find_events(title: str, text: str, matcher: EventMatcher,
     body = f"{title}\n\n{text}" if title else text
     title_end = len(title) if title else 0
     folded = body.lower()
-    for char, replacement in _FOLD:
+    for char, replacement in (_FOLD_ASCII if folded.isascii() else _FOLD):
         if char in folded:
             folded = folded.replace(char, replacement)
     hits = _scan(folded, body, matcher.automaton, matcher.pairs)

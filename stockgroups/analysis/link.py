@@ -160,8 +160,10 @@ def build_matcher(kb: KB) -> AliasMatcher:
         padded = " " + _fold(key)  # a leading space: matches can only start at a word start
         existing = automaton.get(padded, None)
         merged = tuple(cands) if existing is None else existing[1] + tuple(cands)
-        # The last item: does any candidate need its case checked (most do not)?
-        automaton.add_word(padded, (len(padded), merged, any(c.exact or c.cased for c in merged)))
+        # Then: does any candidate need its case checked, or its sense (other-sense phrases, a
+        # commodity word in a name)? Most need neither.
+        automaton.add_word(padded, (len(padded), merged, any(c.exact or c.cased for c in merged),
+                                    any(c.excluded or c.commodity for c in merged)))
     automaton.make_automaton()
     return AliasMatcher(automaton, kb)
 
@@ -363,18 +365,19 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
     raw: list[tuple[int, int, tuple[Candidate, ...]]] = []
     size = len(lower)
     found = []
-    for last, (length, cands, exact) in matcher.automaton.iter(folded):
+    for last, (length, cands, exact, special) in matcher.automaton.iter(folded):
         start, end = last - length + 1, last  # the padded space stands just before the word
         if end < size and (lower[end].isalnum() or lower[end] == "_"):
             continue  # the word goes on: "Russia" in "Russian"
         if start >= 4 and lower.startswith("non-", start - 4):
             continue  # "non-oil exports", "non-US banks": everything but the entity
-        found.append((start, -end, cands, exact))
+        found.append((start, -end, cands, exact, special))
     # Leftmost-longest among the matches that end on a word boundary: "US Midwest" keeps
     # "US" when the longer key "US.MI" stops inside "Midwest".
     found.sort(key=_START_LONGEST)
     taken_to = -1
-    for start, neg_end, cands, exact in found:
+    specials: list[bool] = []  # per raw entry: may a candidate of it have another sense?
+    for start, neg_end, cands, exact, special in found:
         end = -neg_end
         if start < taken_to:
             continue
@@ -386,14 +389,18 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                          and not (c.cased and _lowered_name(c.alias, surface)))
         if kept:
             raw.append((start, end, kept))
+            specials.append(special)
             taken_to = end
 
     title_end = title_case_end(body)
-    if any(c.excluded or c.commodity for _, _, cands in raw for c in cands):
+    if any(specials) and any(c.excluded or c.commodity for _, _, cands in raw for c in cands):
         flat = folded[1:]
         other_sense: set[str] = set()
         kept_raw = []
-        for start, end, cands in raw:
+        for (start, end, cands), special in zip(raw, specials):
+            if not special:  # no candidate here has another sense: all kept
+                kept_raw.append((start, end, cands))
+                continue
             kept = []
             for c in cands:
                 if c.excluded and _excluded(c, flat, start, end):
@@ -413,6 +420,9 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
     mentions: list[Mention] = []
     title_only: set[str] = set()
     for start, end, cands in raw:
+        if len(cands) == 1 and not cands[0].ambiguous:  # the common case: nothing to weigh
+            mentions.append(Mention(cands[0].entity, start, end, body[start:end]))
+            continue
         best, best_score = None, None
         for cand in cands:
             if cand.ambiguous:

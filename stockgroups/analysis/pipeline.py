@@ -27,10 +27,12 @@ TITLE_SEPARATOR = "\n\n"
 
 def clean_stage(a: Analysis, kb: KB) -> Analysis:
     art = a.article
-    title = " ".join(clean_text(art.title).split())
+    title = clean_text(art.title)
+    if "\n" in title:  # clean_text's lines already have their white space normalised
+        title = " ".join(title.split())
     text = clean_text(art.text)
     first, _, rest = text.partition("\n")
-    if title and " ".join(first.split()) == title:
+    if title and first == title:  # (first is one of clean_text's lines: no space to normalise)
         text = rest.lstrip()  # pages often repeat the headline as the first line of the body
     return replace(a, article=replace(art, title=title, text=text),
                    body=title + TITLE_SEPARATOR + text, analysis_version=analysis_version(kb))

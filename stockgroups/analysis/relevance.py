@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from stockgroups.model import Entity, Mention
@@ -164,6 +165,7 @@ ATTRIBUTED_KINDS = frozenset({"company", "org"})
 ATTRIBUTED_ROLES = frozenset({"source", "index", "market"})
 
 
+@lru_cache(maxsize=256)  # the relevance and the expose stages both ask of the same mentions
 def attribution(body: str, m: Mention, industry: str = "") -> str:
     """'index' when the name is an index's, 'source' when it is quoted as a source, 'market'
     when an exchange operator (of `industry`) is named for its market, else ''."""
@@ -182,9 +184,10 @@ def _listed(mentions: list[Mention], kb: KB, body: str) -> set[int]:
     """Indexes of mentions that stand in a run of LIST_MIN or more names of one kind."""
     out: set[int] = set()
     run = [0]
+    kinds = [m.entity.split(":")[0] for m in mentions]
     for i in range(1, len(mentions) + 1):
         same = i < len(mentions) and (
-            mentions[i].entity.split(":")[0] == mentions[run[-1]].entity.split(":")[0]
+            kinds[i] == kinds[run[-1]]
             and LIST_GAP.match(body[mentions[run[-1]].end:mentions[i].start]) is not None
         )
         if same:

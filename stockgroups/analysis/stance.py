@@ -98,6 +98,7 @@ REPORTING_SET = frozenset(REPORTING_WORDS)
 CLAUSE_WORDS = (";", ":", "while", "whereas", ", but", ", and the", ", although", ", though")
 # Brackets and quotes read as spaces, so "(up 4%)" and "“strong”" start a word.
 SPACED = str.maketrans({c: " " for c in "()[]{}\"“”‘’«»!?*/\\|\n\t\r—–"})
+_SPACED_BYTES = bytes(0x20 if c < 128 and SPACED.get(c) in (" ", 0x20) else c for c in range(256))
 WORD_ENDS = " ,.;:'"  # what may follow a word in the spaced text
 # Grammar words are found in the same one pass as the vocabulary, under kinds of their own.
 GRAMMAR = (("reporting", REPORTING_WORDS), ("concessive", CONCESSIVE_WORDS), ("contrast", CONTRAST_WORDS), ("clause", CLAUSE_WORDS))
@@ -271,7 +272,8 @@ def _matches(body: str, lower: str, title_end: int, vocab: Vocab,
     only within `ranges` (character spans of `lower`) when given."""
     found = []
     marks = []
-    spaced = " " + lower.translate(SPACED) + " "
+    spaced = " " + (lower.encode("ascii").translate(_SPACED_BYTES).decode("ascii") if lower.isascii()
+                    else lower.translate(SPACED)) + " "  # (ASCII: the same table as bytes, faster)
     for a, b in ranges if ranges is not None else ((0, len(lower)),):
         for end, term in vocab.automaton.iter(spaced, a, min(b + 2, len(spaced))):
             # `end` is the key's last character in the spaced text, one past it in `lower`

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance
+from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stance, quick_init
 
 from stockgroups.kb.load import split_list
 from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
@@ -95,6 +95,19 @@ RETROSPECTIVE = re.compile(
     r"hundred)[ -]years?[ -](?:on|ago|later|after)\b|\banniversary\b|\bhistory of\b", re.IGNORECASE)
 
 
+# A word every RETROSPECTIVE alternative holds: an ASCII headline with none of them (most) is
+# not searched.
+RETROSPECTIVE_HINTS = ("year", "anniversary", "history of")
+
+
+def _may_look_back(title: str) -> bool:
+    if not title.isascii():
+        return True
+    lower = title.lower()
+    return any(hint in lower for hint in RETROSPECTIVE_HINTS)
+
+
+@quick_init
 @dataclass(frozen=True)
 class Subject:
     """An entity the story is about, and why the stage thinks so."""
@@ -178,7 +191,7 @@ def is_off_market(body: str) -> bool:
     ("Fifty years on"), or the words of a recipe, a match, a crime or a review outnumbering
     the market's?"""
     title = body[:body.find("\n\n")] if "\n\n" in body else ""
-    if RETROSPECTIVE.search(title):
+    if _may_look_back(title) and RETROSPECTIVE.search(title):
         return True
     n_market, n_off = _counts(body)
     return n_off >= GATE_MIN_OFF and n_off > GATE_OFF_RATIO * n_market
@@ -196,6 +209,7 @@ def is_market_news(body: str, events: tuple[Event, ...] = (), mentions: tuple[Me
     return n_market >= GATE_MIN_MARKET and n_market > GATE_OFF_RATIO * n_off
 
 
+@lru_cache(maxsize=8)  # asked twice per story (subjects and materiality)
 def lead_end(body: str, title_end: int) -> int:
     """Where the lead stops: after LEAD_SENTENCES sentences, at most SUBJECT_LEAD_CHARS."""
     stop = min(len(body), title_end + SUBJECT_LEAD_CHARS)
@@ -364,15 +378,20 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
             put(s.entity, score, stated.get(s.entity, "neutral"), line, "subject")
 
     # Sectors follow their industries (same direction, a little less).
+    top_industry: dict[str, float] | None = None  # sector -> its strongest industry's score
     for h in list(hits.values()):
         info = kb.entities.get(h.id)
         if info is not None and info.kind == "industry" and info.sector:
             put(info.sector, h.score * SECTOR_OF_INDUSTRY, h.direction,
                 (f"{info.name} is in the {kb.name(info.sector)} sector",) + h.evidence[:1], "second-order")
             sector = hits[info.sector]
-            sector.score = min(sector.score, max(x.score for x in hits.values()
-                                                 if kb.entities[x.id].sector == info.sector
-                                                 and kb.entities[x.id].kind == "industry"))
+            if top_industry is None:  # industries' scores do not change in this loop: once
+                top_industry = {}
+                for x in hits.values():
+                    x_info = kb.entities[x.id]
+                    if x_info.kind == "industry":
+                        top_industry[x_info.sector] = max(top_industry.get(x_info.sector, x.score), x.score)
+            sector.score = min(sector.score, top_industry[info.sector])
     out_groups = _capped(hits, kb)
 
     company_hits: list[CompanyHit] = []

@@ -136,8 +136,9 @@ def detect_language(text: str) -> str | None:
         for word in WORD_LANGUAGES.keys() & words.keys():  # only the function words present
             for lang in WORD_LANGUAGES[word]:
                 scores[lang] += words[word]
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0] != "en"))
-    (best, top), (_, second) = ranked[0], ranked[1]
+    # The two highest scores; the best language is English on a tie, else the first listed.
+    top, second = sorted(scores.values(), reverse=True)[:2]
+    best = "en" if scores["en"] == top else next(lang for lang, n in scores.items() if n == top)
     if top < MIN_FUNCTION_WORDS or top < MIN_LEAD * second:
         return None
     return best

@@ -2,7 +2,8 @@
 import pytest
 
 from stockgroups.analysis.pipeline import analyze
-from stockgroups.analysis.subjects import MAX_GROUPS, is_market_news, select_subjects, subject_hits, Subject
+from stockgroups.analysis.subjects import (MAX_GROUPS, RETROSPECTIVE, RETROSPECTIVE_HINTS, is_market_news,
+                                          is_off_market, select_subjects, subject_hits, Subject)
 from stockgroups.model import GroupHit
 
 
@@ -247,3 +248,35 @@ def test_a_commodity_named_once_in_the_lead_of_a_story_headlined_on_another_is_c
     subjects = {s.entity for s in select_subjects(analysis.body, len(analysis.article.title), analysis.entities,
                                                   analysis.mentions, kb_full)}
     assert "commodity:coffee" in subjects and "commodity:sugar" not in subjects
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A regex's top-level alternatives, as pattern text (brackets and escapes respected)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return parts + [pattern[start:]]
+
+
+def test_every_retrospective_alternative_holds_a_hint_word():
+    # The hints gate the headline search: an alternative without one would never be looked for.
+    alternatives = _top_level_alternatives(RETROSPECTIVE.pattern)
+    assert len(alternatives) >= 2
+    assert all(any(hint in alt.lower() for hint in RETROSPECTIVE_HINTS) for alt in alternatives), alternatives
+
+
+@pytest.mark.parametrize("title", ["Fifty Years On: the oil shock", "TWENTY YEARS AFTER the crash",
+                                   "The anniversary of the strike"])
+def test_retrospective_headline_is_off_market_in_any_case(title):
+    assert is_off_market(f"{title}\n\nOil prices rose and shares of miners fell.")

@@ -39,6 +39,7 @@ COUNTRY_INDUSTRY_MEMBERS = 5  # companies named for an industry moved in the sto
 COUNTRY_COMPANY_DAMP = 0.7
 NAMED_MEMBER_DAMP = 0.8  # a named company moves with its industry, a little less
 GROUP_KINDS = ("sector", "industry", "country", "commodity")
+CHAIN_MAX = 8  # lines of evidence kept per combined hit
 
 
 @dataclass
@@ -101,18 +102,22 @@ def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY
             direction = "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
     else:
         direction = max(votes, key=votes.get) if votes else "neutral"
-    chain: list[str] = []
+    chain: dict[str, None] = {}  # the first CHAIN_MAX distinct lines, strongest reason first
     for c in contribs:
         for line in c.chain:
-            if line not in chain:
-                chain.append(line)
-    return Combined(score, direction, tuple(chain[:8]), min(c.hop for c in contribs))
+            chain[line] = None
+            if len(chain) == CHAIN_MAX:
+                break
+        if len(chain) == CHAIN_MAX:
+            break
+    return Combined(score, direction, tuple(chain), min(c.hop for c in contribs))
 
 
 def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
     """The reported groups: combined, sectors rolled up from their industries, cut and capped."""
     kb = ledger.kb
-    combined = {gid: combine(cs) for gid, cs in ledger.groups.items()}
+    combined = {gid: combine(cs) if len(cs) > 1 else Combined(cs[0].score, cs[0].direction, cs[0].chain[:8], cs[0].hop)
+                for gid, cs in ledger.groups.items()}  # (one contribution: what combine() gives, sooner)
     # Sector roll-up: an industry's sector moves with it, never more strongly.
     by_sector: dict[str, list[tuple[str, Combined]]] = defaultdict(list)
     for gid, c in combined.items():
@@ -124,8 +129,8 @@ def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
         # The sector follows the industries that are reported; one below the bar does not
         # make it mixed.
         shown = [x for x in items if x[1].score >= GROUP_MIN_SCORE] or [max(items, key=lambda x: x[1].score)]
-        cs = [Contribution(sector, c.score * SECTOR_FACTOR, c.direction,
-                           (f"{kb.name(g)} is in the {kb.name(sector)} sector",) + c.chain[:1], c.hop)
+        cs = [Contribution(sector, c.score * SECTOR_FACTOR, c.direction, (_sector_line(kb, g, sector),) + c.chain[:1],
+                           c.hop)
               for g, c in shown]
         own = combined.get(sector)
         if own is not None:
@@ -145,6 +150,15 @@ def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
         hits.append(GroupHit(gid, info.kind, info.name, round(min(c.score, 1.0), 3), c.direction, c.chain))
     hits.sort(key=lambda h: (-h.score, h.id))
     return _capped(kb, hits)
+
+
+def _sector_line(kb: KB, industry: str, sector: str) -> str:
+    """"Uranium is in the Energy sector": KB names only, so made once per KB."""
+    cache: dict = kb.derived.setdefault("expose.sector_lines", {})  # type: ignore[assignment]
+    line = cache.get((industry, sector))
+    if line is None:
+        line = cache[industry, sector] = f"{kb.name(industry)} is in the {kb.name(sector)} sector"
+    return line
 
 
 def _capped(kb: KB, hits: list[GroupHit]) -> tuple[GroupHit, ...]:
@@ -204,16 +218,24 @@ def _listed_members(kb: KB, industry: str, country: str) -> list[str]:
 def company_hits(ledger: Ledger) -> tuple[CompanyHit, ...]:
     """The reported companies: producer hits joined in, combined, cut and capped."""
     kb = ledger.kb
-    for (_, company), hit in ledger.producer_hits.items():
-        ledger.add_company(company, hit.score, hit.direction, hit.chain, hit.via)
+    companies, entities = ledger.companies, kb.entities
+    for (_, company), hit in ledger.producer_hits.items():  # what add_company() does, inline
+        if hit.score > 0 and company in entities:
+            companies[company].append(
+                CompanyContribution(Contribution(company, hit.score, hit.direction, tuple(hit.chain)), hit.via))
     ledger.producer_hits.clear()
     hits = []
     for cid, items in ledger.companies.items():
-        c = combine([x.contribution for x in items], MIXED_MINORITY, mixed_counts=True)
-        if c.score < COMPANY_MIN_SCORE:
+        if len(items) == 1:  # the common case: what combine() gives for one contribution
+            one = items[0].contribution
+            score, direction, chain, via = one.score, one.direction, one.chain[:8], (items[0].via,)
+        else:
+            c = combine([x.contribution for x in items], MIXED_MINORITY, mixed_counts=True)
+            score, direction, chain = c.score, c.direction, c.chain
+            via = tuple(dict.fromkeys(x.via for x in items))
+        if score < COMPANY_MIN_SCORE:
             continue
         info = kb.entities[cid]
-        via = tuple(dict.fromkeys(x.via for x in items))
-        hits.append(CompanyHit(info.ticker, info.name, round(min(c.score, 1.0), 3), c.direction, via, c.chain))
+        hits.append(CompanyHit(info.ticker, info.name, round(min(score, 1.0), 3), direction, via, chain))
     hits.sort(key=lambda h: (-h.score, h.ticker))
     return tuple(hits[:MAX_COMPANIES])

@@ -128,9 +128,14 @@ def _largest_shares(kb: KB, country: str) -> dict[str, Produced]:
 
 
 def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]:
-    """The commodities the event moves through the output of its countries and companies."""
+    """The commodities the event moves through the output of its countries and companies
+    (worked out once per event and effect row: the role and the basis both ask)."""
+    key = (id(ev), id(eff))
+    cached = story.moves.get(key)
+    if cached is not None and cached[0] is ev and cached[1] is eff:  # (held: no id reused)
+        return cached[2]
     kb = story.kb
-    moves = []
+    moves: list[CommodityMove] = []
     scope = story.scope(ev)
     for c in story.countries_for(ev):
         reach = story.reach_of(ev)
@@ -162,6 +167,7 @@ def commodity_moves(story: Story, ev: Event, eff: Effect) -> list[CommodityMove]
             chain = (story.event_line(ev), f"{info.name} ({info.ticker}): {fact.why}", eff.why)
             home = f"country:{info.country}" if info.country else ""
             moves.append(CommodityMove(fact.object, score, direction, chain, home))
+    story.moves[key] = (ev, eff, moves)
     return moves
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stockgroups.model import Event
+from stockgroups.model import Event, quick_init
 
 if TYPE_CHECKING:
     from stockgroups.analysis.segment import Sentences
@@ -79,6 +79,7 @@ BACKGROUND = re.compile(
 BACKGROUND_DAMP = 0.5
 
 
+@quick_init
 @dataclass(frozen=True)
 class Reach:
     """Where an event happens and how far it goes."""

@@ -26,7 +26,7 @@ from stockgroups.kb import schema
 from stockgroups.model import Event
 
 if TYPE_CHECKING:
-    from stockgroups.kb.load import KB, Effect
+    from stockgroups.kb.load import KB, Effect, EntityInfo, Fact
 
 SUBJECT_INDUSTRY_DAMP = 0.6  # a company's news moves its industry, less than itself
 INDEX_HEAVYWEIGHT = 0.15  # a company this big a share of its home index moves the country
@@ -241,11 +241,15 @@ def _producer_companies(story: Story, ledger: Ledger, commodity: str, industry: 
                         direction: str, chain: tuple[str, ...], country: str) -> None:
     """Companies that produce the commodity: those outside the country follow it."""
     code = country.split(":")[1] if country else ""
+    kept = ledger.producer_hits
     for company, home, weight, line, via in _producer_members(story.kb, commodity, industry):
         if code and (home == code):
             continue  # local producers are handled by their own role
         if score * weight > 0:
-            ledger.add_producer(commodity, company, ProducerHit(score * weight, direction, chain + (line,), via))
+            # Ledger.add_producer inline: a hit no stronger than the one kept is not even made.
+            old = kept.get((commodity, company))
+            if old is None or score * weight > old.score:
+                kept[commodity, company] = ProducerHit(score * weight, direction, chain + (line,), via)
 
 
 def _producer_members(kb: KB, commodity: str, industry: str) -> list[tuple[str, str, float, str, str]]:
@@ -288,16 +292,14 @@ def local_producers(story: Story, ledger: Ledger, ev: Event, eff: Effect) -> Non
     reach = story.reach_of(ev)
     for c in story.countries_for(ev):
         exposed_to = reach.places if reach.scope == "local" and reach.places else (c.id,)
-        for fact in (f for where in exposed_to for f in kb.exposures_by_object.get(where, ())):
-            info = kb.entities.get(fact.subject)
-            if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from") \
-                    or info.country == c.id.split(":")[1]:  # home companies are local producers
+        for fact, info, fact_line in (row for where in exposed_to for row in _operators(kb, where)):
+            if info.country == c.id.split(":")[1]:  # home companies are local producers
                 continue
             gains = _gains_from(story, info.id, rising)
             direction = "mixed" if gains else eff.direction
             score = story.strength(ev) * c.relevance * eff.weight * OPERATOR_DAMP * min(1.0, fact.weight / OPERATOR_FULL_EXPOSURE)
             ledger.add_company(info.id, score, direction,
-                               (story.event_line(ev, c.name), f"{info.name} ({info.ticker}): {fact.why}",
+                               (story.event_line(ev, c.name), fact_line,
                                 "Operations in the country are at risk" + ("; its product's price rises" if gains else "")),
                                c.id)
 
@@ -328,6 +330,21 @@ def _home_producers(kb: KB, commodity: str, country: str) -> list[tuple[str, str
                 rows.append((company, line))
         cache[key] = rows
     return cache[key]
+
+
+def _operators(kb: KB, where: str) -> list[tuple[Fact, EntityInfo, str]]:
+    """(fact, company, line) of the companies with operations or revenue in a place or
+    country: KB facts only, so worked out once per KB."""
+    cache: dict = kb.derived.setdefault("expose.operators", {})  # type: ignore[assignment]
+    if where not in cache:
+        rows = []
+        for fact in kb.exposures_by_object.get(where, ()):
+            info = kb.entities.get(fact.subject)
+            if info is None or info.kind != "company" or fact.relation not in ("operates-in", "revenue-from"):
+                continue
+            rows.append((fact, info, f"{info.name} ({info.ticker}): {fact.why}"))
+        cache[where] = rows
+    return cache[where]
 
 
 def _gains_from(story: Story, company: str, rising: set[str]) -> bool:

@@ -52,20 +52,37 @@ _MOVE_WORDS.make_automaton()
 
 def moves_said(body: str) -> tuple[frozenset[str], bool]:
     """The move words the body uses, and whether it has a move phrase ("record high")."""
-    said, phrases = _said(body.lower())
+    said, phrases, _ = _said(body.lower())
     return said, bool(phrases)
 
 
 @lru_cache(maxsize=8)
-def _said(lower: str) -> tuple[frozenset[str], tuple[tuple[int, bool], ...]]:
-    """The move words among WORD.findall(lower) (without making a string per word), and
-    (offset, rising) of every MOVE_PHRASES match; once per story."""
+def _said(lower: str) -> tuple[frozenset[str], tuple[tuple[int, bool], ...], tuple[tuple[int, str], ...] | None]:
+    """The move words among WORD.findall(lower) (without making a string per word); (offset,
+    rising) of every MOVE_PHRASES match; and, for an ASCII body (where the letters' offsets
+    are the body's), (offset, word) of every move word standing alone as a run of letters.
+    Once per story."""
     letters = lower.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).decode("ascii")
-    found = {word for _, word in _MOVE_WORDS.iter(f" {letters} ")}
+    hits = [(end - len(word) - 1, word) for end, word in _MOVE_WORDS.iter(f" {letters} ")]
+    found = {word for _, word in hits}
+    where = tuple(hit for hit in hits if hit[1]) if lower.isascii() else None
     if _PHRASE_HINT not in found:
-        return frozenset(found), ()
+        return frozenset(found), (), where
     found.discard(_PHRASE_HINT)
-    return frozenset(found), tuple((p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower))
+    return frozenset(found), tuple((p.start(), bool(p.group("up"))) for p in MOVE_PHRASES.finditer(lower)), where
+
+
+def _said_at(lower: str, said: frozenset[str]) -> list[tuple[int, bool]]:
+    """(offset, rising) of the `said` words standing as whole words (\\b on both sides)."""
+    where = _said(lower)[2]
+    if where is None or not said <= MOVE_ALL:
+        rx = re.compile(r"\b(?:" + "|".join(sorted(said)) + r")\b")
+        return [(w.start(), w.group() in MOVE_UP) for w in rx.finditer(lower)]
+    size = len(lower)
+    # A run of letters is a whole word unless a digit or "_" touches it ("rose5", "_rose").
+    return [(at, word in MOVE_UP) for at, word in where
+            if word in said and not (at and (lower[at - 1].isalnum() or lower[at - 1] == "_"))
+            and not (at + len(word) < size and (lower[at + len(word)].isalnum() or lower[at + len(word)] == "_"))]
 
 
 def stated_moves(story: Story, ledger: Ledger) -> None:
@@ -86,8 +103,7 @@ def stated_moves(story: Story, ledger: Ledger) -> None:
     lower = body.lower()
     verbs = []
     if story.said:  # most stories state no move at all
-        rx = re.compile(r"\b(?:" + "|".join(sorted(story.said)) + r")\b")
-        verbs = [(w.start(), w.group() in MOVE_UP) for w in rx.finditer(lower)]
+        verbs = _said_at(lower, story.said)
     verbs += _said(lower)[1]
     verbs.sort()
     for at, rising in verbs:

@@ -17,7 +17,7 @@ from stockgroups.model import Entity, Event, Mention
 
 if TYPE_CHECKING:
     from stockgroups.analysis.expose.records import CommodityMove
-    from stockgroups.kb.load import KB
+    from stockgroups.kb.load import KB, Effect
 
 # Relevance (0..1, relative to the main subject) an entity needs to be a subject of events.
 SUBJECT_MIN = 0.5
@@ -77,7 +77,10 @@ class Story:
         self._cue_positions: dict[str, list[int]] = {}
         self._near_events: set[int] | None = None
         self._targets: list[Entity] | None = None
+        self._event_lines: dict[tuple[int, str], tuple[Event, str]] = {}
+        self._cue_sentences: dict[int, tuple[Event, set[int]]] = {}
         self.basis: dict[str, list[CommodityMove]] = {}  # commodity moves per event type
+        self.moves: dict[tuple[int, int], tuple[Event, Effect, list[CommodityMove]]] = {}  # per event and effect row
         # Each event's reach is judged before anything cascades; one with nowhere to happen
         # is dropped.
         self.reach: dict[str, Reach] = {}
@@ -113,9 +116,16 @@ class Story:
         return e.relevance if e else 0.0
 
     def event_line(self, ev: Event, where: str = "") -> str:
+        # The roles ask for the same few lines many times. (The entry keeps the event, so no
+        # other event can take its id while the story lives.)
+        cached = self._event_lines.get((id(ev), where))
+        if cached is not None and cached[0] is ev:
+            return cached[1]
         place = f" in {where}" if where else ""
         cues = ", ".join(ev.cues[:3])
-        return f"Story: {ev.name.lower()}{place} (severity {ev.severity:.2f}; \"{cues}\")"
+        line = f"Story: {ev.name.lower()}{place} (severity {ev.severity:.2f}; \"{cues}\")"
+        self._event_lines[id(ev), where] = (ev, line)
+        return line
 
     def category(self, ev: Event) -> str:
         return self.kb.event_categories.get(ev.type, ("", "local"))[0]
@@ -149,8 +159,14 @@ class Story:
         return self._cue_positions[ev.type]
 
     def cue_sentences(self, ev: Event) -> set[int]:
-        """Indexes of the sentences where the event's cues stand."""
-        return {self.sentences.index(at) for at in self.cue_positions(ev)}
+        """Indexes of the sentences where the event's cues stand (worked out once per event;
+        callers only read the set)."""
+        cached = self._cue_sentences.get(id(ev))
+        if cached is not None and cached[0] is ev:  # (the entry holds the event: no id reused)
+            return cached[1]
+        found = {self.sentences.index(at) for at in self.cue_positions(ev)}
+        self._cue_sentences[id(ev)] = (ev, found)
+        return found
 
     def named_with_event(self, entity: str) -> bool:
         """Is the entity named in the title or in a sentence that reports one of the events?"""
