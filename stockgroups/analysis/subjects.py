@@ -152,21 +152,26 @@ def _framed(body: str, lead_stop: int) -> frozenset[str]:
     return frozenset(c for rx, members in commodity_families() if rx.search(head) for c in members)
 
 
-@lru_cache(maxsize=8)
-def _counts(body: str) -> tuple[int, int]:
-    """(market words, off-market words): how many different words of each list the story uses
-    (variety, not repetition: one word said ten times is still one sign), once per story."""
+@lru_cache(maxsize=16)
+def _count(body: str, off: bool) -> int:
+    """How many different words of one gate list (off-market if `off`, else market) the story
+    uses (variety, not repetition: one word said ten times is still one sign), once per story
+    and list: most stories need only the off-market count, whose words are rare in news."""
     lower = body.lower()
-    if lower.isascii():  # most stories: the gate words found whole in one automaton pass
-        automaton = _gate_automaton()
+    if lower.isascii():  # most stories: the list's words found whole in one automaton pass
+        automaton = _gate_automaton(off)
         if not len(automaton):
-            return 0, 0  # no gate word can be a word of the story
+            return 0  # no word of the list can be a word of the story
         spaced = lower.encode("ascii").translate(_SEPARATORS_BYTES).decode("ascii")
-        found = {hit for _, hit in automaton.iter(f" {spaced} ")}
-        return sum(1 for _, in_market, _ in found if in_market), sum(1 for _, _, in_off in found if in_off)
-    market, off = gate_words()
+        return len({word for _, word in automaton.iter(f" {spaced} ")})
+    market, off_words = gate_words()
     words = set(lower.translate(_PUNCTUATION).split())
-    return len(market.intersection(words)), len(off.intersection(words))
+    return len((off_words if off else market).intersection(words))
+
+
+def _counts(body: str) -> tuple[int, int]:
+    """(market words, off-market words) of the story."""
+    return _count(body, False), _count(body, True)
 
 
 # For ASCII text: punctuation and every separator str.split() knows (\t\n\r\x0b\x0c and
@@ -174,14 +179,14 @@ def _counts(body: str) -> tuple[int, int]:
 _SEPARATORS_BYTES = bytes(0x20 if chr(c) in string.punctuation or chr(c).isspace() else c for c in range(256))
 
 
-@lru_cache(maxsize=1)
-def _gate_automaton() -> ahocorasick.Automaton:
-    """Every gate word that can be a word of the split, as " word ": (word, market?, off?)."""
-    market, off = gate_words()
+@lru_cache(maxsize=2)
+def _gate_automaton(off: bool) -> ahocorasick.Automaton:
+    """Every word of one gate list that can be a word of the split, as " word ": word."""
+    market, off_words = gate_words()
     automaton = ahocorasick.Automaton()
-    for word in market | off:
+    for word in off_words if off else market:
         if word.translate(_PUNCTUATION).split() == [word]:  # others never equal a word of the split
-            automaton.add_word(f" {word} ", (word, word in market, word in off))
+            automaton.add_word(f" {word} ", word)
     automaton.make_automaton()
     return automaton
 
@@ -193,8 +198,8 @@ def is_off_market(body: str) -> bool:
     title = body[:body.find("\n\n")] if "\n\n" in body else ""
     if _may_look_back(title) and RETROSPECTIVE.search(title):
         return True
-    n_market, n_off = _counts(body)
-    return n_off >= GATE_MIN_OFF and n_off > GATE_OFF_RATIO * n_market
+    n_off = _count(body, True)
+    return n_off >= GATE_MIN_OFF and n_off > GATE_OFF_RATIO * _count(body, False)
 
 
 def is_market_news(body: str, events: tuple[Event, ...] = (), mentions: tuple[Mention, ...] = ()) -> bool:
