@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stockgroups import __version__
-from stockgroups.errors import InputError, StockGroupsError
+from stockgroups.errors import StockGroupsError
 from stockgroups.interfaces.api import routes
 from stockgroups.interfaces.api.guards import BodyLimit, RateLimit, SecurityHeaders
 from stockgroups.interfaces.api.state import LazyKB, ReadCache, StorePool
@@ -31,7 +31,6 @@ from stockgroups.interfaces.web import pages
 from stockgroups.services import alerts, dashboard
 from stockgroups.services.dashboard import NotFound
 from stockgroups.store import views
-from stockgroups.store.base import StoreError
 from stockgroups.store.open import open_store
 
 log = logging.getLogger(__name__)
@@ -110,16 +109,10 @@ def _handlers(app: FastAPI) -> None:
     async def not_found(request: Request, exc: NotFound) -> Response:
         return _error(request, 404, str(exc))
 
-    @app.exception_handler(InputError)
-    async def bad_input(request: Request, exc: InputError) -> Response:
-        return _error(request, 400, str(exc))
-
-    @app.exception_handler(StoreError)
-    async def store_error(request: Request, exc: StoreError) -> Response:
-        return _error(request, 400, str(exc))
-
+    # Every other error of ours (bad input, a store that cannot answer...) is the caller's 400:
+    # handlers are looked up along the exception's classes, so this one serves them all.
     @app.exception_handler(StockGroupsError)
-    async def other_error(request: Request, exc: StockGroupsError) -> Response:
+    async def bad_request(request: Request, exc: StockGroupsError) -> Response:
         return _error(request, 400, str(exc))
 
     @app.exception_handler(RequestValidationError)
