@@ -3,6 +3,7 @@ config file; `stockgroups config` shows each effective value and where it came f
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -19,9 +20,14 @@ def cli_settings(**flags: Any) -> config.Settings:
         raise click.ClickException(str(err)) from None
 
 
+def format_option(help: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The `--format text|json` option every listing command takes (parameter `fmt`)."""
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help=help)
+
+
 @click.command("config")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @click.option("-v", "--verbose", is_flag=True, help="Add each setting's help text.")
 def config_cmd(fmt: str, verbose: bool) -> None:
     """Show every effective setting, its value, and where it came from.

@@ -16,7 +16,7 @@ from stockgroups.interfaces.cli import kb as kb_commands
 from stockgroups.interfaces.cli import markets as market_commands
 from stockgroups.interfaces.cli import serve as serve_commands
 from stockgroups.interfaces.cli import store as store_commands
-from stockgroups.interfaces.cli.config import cli_settings
+from stockgroups.interfaces.cli.config import cli_settings, format_option
 from stockgroups.model import Analysis
 from stockgroups.services.knowledge import load_user_kb
 from stockgroups.services.track_record import Calibrator, shipped_table
@@ -62,8 +62,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a readable table per article; json: one object per line.")
+@format_option("text: a readable table per article; json: one object per line.")
 @click.option("--top", type=int, default=8, show_default=True, help="Rows per table in text format.")
 @click.option("--allow-private", is_flag=True, default=None,
               help="Allow URLs on private or loopback addresses (setting allow_private).")
@@ -154,7 +153,7 @@ def print_analysis(analysis: Analysis, top: int) -> None:
 @click.option("--floors", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON file of metric floors (default: DIR/floors.json); exit 1 below any.")
 @click.option("-v", "--verbose", is_flag=True, help="List every miss and false hit per article.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @click.option("--external", is_flag=True,
               help="Score the real-news sets of the shared folder with its scorer instead, against "
                    "eval/external_floors.json (or --floors).")

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from stockgroups.interfaces.cli.config import format_option
 from stockgroups.interfaces.cli.store import _library_errors, db_option
 
 DEFAULT_MARKET_TEXT = "AAPL,MSFT,AMZN,GOOGL,NVDA,TSLA,JPM,GS"
@@ -231,8 +232,7 @@ def _print_study(result: dict[str, Any], title: str) -> None:
 @click.command()
 @click.option("--market", default=DEFAULT_MARKET_TEXT, show_default=True,
               help="Market proxy: one index series or tickers averaged with equal weights.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @db_option
 def calibrate(market: str, fmt: str, db: str | None) -> None:
     """How often the stored stories' signals were right, per kind of signal.

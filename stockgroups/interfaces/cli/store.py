@@ -34,7 +34,7 @@ from stockgroups.errors import StockGroupsError
 from stockgroups.services import stories as service
 from stockgroups.services.knowledge import load_user_kb
 from stockgroups.config import BY_NAME, show_value
-from stockgroups.interfaces.cli.config import cli_settings
+from stockgroups.interfaces.cli.config import cli_settings, format_option
 from stockgroups.store.base import BaseStore, StoryFilter
 from stockgroups.store.export import FORMATS as EXPORT_FORMATS
 from stockgroups.store.open import store_location
@@ -282,8 +282,7 @@ def _since(value: str | None, option: str) -> float | None:
 @click.option("--since", metavar="DATE", default=None,
               help="Only stories first published at or after DATE (2026-01-31, UTC) or "
                    "within an age (3d).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @wide_option
 @db_option
@@ -334,8 +333,7 @@ def _print_stories(found: list[dict[str, Any]], fmt: str, width: int | None) -> 
 
 @click.command()
 @click.argument("story_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @wide_option
 @db_option
 def show(story_id: int, fmt: str, wide: bool, db: str | None) -> None:
@@ -388,8 +386,7 @@ def _print_story(story: dict[str, Any], width: int | None) -> None:
 @click.command()
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @db_option
 def search(query: str, limit: int, fmt: str, db: str | None) -> None:
     """Full-text search of stored articles (AND, OR, NOT, "phrases", pre*), on either store.
@@ -501,8 +498,7 @@ def db_group() -> None:
 
 
 @db_group.command("info")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @db_option
 def db_info(fmt: str, db: str | None) -> None:
     """Where the store is, its size, row counts, schema and analysis versions.
@@ -563,8 +559,7 @@ def feeds_group() -> None:
 
 
 @feeds_group.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@format_option()
 @db_option
 def feeds_list(fmt: str, db: str | None) -> None:
     """Every remembered feed with its last poll and failures.
