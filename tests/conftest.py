@@ -10,10 +10,23 @@ import numpy as np
 import pytest
 from pgserver import PgServer, PgUnavailable
 
+from stockgroups.analysis.expose import find_exposures
+from stockgroups.analysis.link import find_mentions
+from stockgroups.analysis.relevance import score_entities
 from stockgroups.kb.load import load_kb
 from stockgroups.model import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def exposures_of(kb, title: str, text: str, events) -> tuple[dict, dict]:
+    """The expose stage alone on a headline and text with the given events: (groups by id,
+    companies by ticker)."""
+    body = title + "\n\n" + text
+    mentions = tuple(find_mentions(body, kb))
+    entities = score_entities(body, len(title), mentions, kb)
+    groups, companies = find_exposures(entities, tuple(events), mentions, body, kb)
+    return {g.id: g for g in groups}, {c.ticker: c for c in companies}
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,10 @@
 import pytest
+from conftest import exposures_of
 
-from stockgroups.analysis.expose import find_exposures
 from stockgroups.analysis.expose.combine import combine as _combine
 from stockgroups.analysis.expose.records import Contribution
-from stockgroups.analysis.link import find_mentions
 from stockgroups.analysis.pipeline import analyze
 from stockgroups.model import Event
-from stockgroups.analysis.relevance import score_entities
 
 KZ_TITLE = "Kazakhstan president orders troops to fire without warning"
 KZ_TEXT = ("Protests over fuel prices spread from Aktau to Almaty. Tokayev declared an emergency in "
@@ -16,17 +14,9 @@ UNREST = Event("civil-unrest", "Civil unrest", 0.8, ("protests",))
 DEPLOY = Event("military-deployment", "Military deployment", 0.6, ("soldiers were sent",))
 
 
-def analyse(kb, title, text, events):
-    body = title + "\n\n" + text
-    mentions = tuple(find_mentions(body, kb))
-    ents = score_entities(body, len(title), mentions, kb)
-    groups, companies = find_exposures(ents, tuple(events), mentions, body, kb)
-    return {g.id: g for g in groups}, {c.ticker: c for c in companies}
-
-
 @pytest.fixture
 def kz(kb_small):
-    return analyse(kb_small, KZ_TITLE, KZ_TEXT, [UNREST, DEPLOY])
+    return exposures_of(kb_small, KZ_TITLE, KZ_TEXT, [UNREST, DEPLOY])
 
 
 def test_subject_country_down(kz):
@@ -68,7 +58,7 @@ def test_small_producer_share_needs_a_tie(kz):
 
 
 def test_named_field_ties_a_small_share(kb_small):
-    groups, companies = analyse(kb_small, KZ_TITLE, KZ_TEXT + " Protests slowed output at the Tengiz field.", [UNREST])
+    groups, companies = exposures_of(kb_small, KZ_TITLE, KZ_TEXT + " Protests slowed output at the Tengiz field.", [UNREST])
     assert groups["commodity:crude-oil"].direction == "up"
     assert companies["CVX"].direction == "mixed"
     assert any("Tengizchevroil" in line for line in companies["CVX"].evidence)
@@ -83,12 +73,12 @@ def test_troop_sender_is_involved_and_passing_names_are_not(kz):
 
 
 def test_no_event_no_groups(kb_small):
-    groups, companies = analyse(kb_small, "Kazakhstan travel notes", "We walked around Almaty.", [])
+    groups, companies = exposures_of(kb_small, "Kazakhstan travel notes", "We walked around Almaty.", [])
     assert groups == {} and companies == {}
 
 
 def test_stated_moves_are_attached(kb_small):
-    groups, companies = analyse(kb_small, "Markets", "Chevron shares fell 3% on Monday.", [])
+    groups, companies = exposures_of(kb_small, "Markets", "Chevron shares fell 3% on Monday.", [])
     assert companies["CVX"].direction == "down"
 
 
@@ -101,7 +91,7 @@ def test_combine_is_noisy_or_and_flags_mixed():
 
 
 def test_field_named_in_passing_does_not_tie(kb_small):
-    groups, _ = analyse(kb_small, KZ_TITLE, KZ_TEXT + " Tourists once visited the Tengiz field.", [UNREST])
+    groups, _ = exposures_of(kb_small, KZ_TITLE, KZ_TEXT + " Tourists once visited the Tengiz field.", [UNREST])
     assert "commodity:crude-oil" not in groups
 
 

@@ -1,7 +1,6 @@
 """Scale and place: an event's reach is judged before it cascades."""
 from __future__ import annotations
 
-from stockgroups.analysis.expose import find_exposures
 from stockgroups.analysis.expose.reach import _case_count, judge_reach
 from stockgroups.analysis.expose.statements import moves_said
 from stockgroups.analysis.expose.story import Story
@@ -11,16 +10,9 @@ from stockgroups.analysis.pipeline import analyze
 from stockgroups.analysis.relevance import score_entities
 from stockgroups.analysis.segment import sentences_of
 from stockgroups.model import Event
+from conftest import exposures_of as exposures
 
 UNREST = Event("civil-unrest", "Civil unrest", 0.8, ("protesters",))
-
-
-def exposures(kb, title, text, events):
-    body = title + "\n\n" + text
-    mentions = tuple(find_mentions(body, kb))
-    entities = score_entities(body, len(title), mentions, kb)
-    groups, companies = find_exposures(entities, tuple(events), mentions, body, kb)
-    return {g.id: g for g in groups}, {c.ticker: c for c in companies}
 
 
 def reach(kb, title, text, event):
