@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from stockgroups.analysis.expose.records import (CompanyContribution, Combined, Contribution,
@@ -76,41 +76,45 @@ def combine(contribs: list[Contribution], mixed_minority: float = MIXED_MINORITY
     rose" in a quake story that hits chipmakers); the inferences still add to the score."""
     if len(contribs) == 1:  # the common case, and the same answer
         c = contribs[0]
-        return Combined(c.score, c.direction, c.chain[:8], c.hop)
-    said = [c for c in contribs if c.stated]
-    if said and len(said) < len(contribs):
-        whole = combine([replace(c, stated=False) for c in contribs], mixed_minority, mixed_counts)
-        told = combine([replace(c, stated=False) for c in said], mixed_minority, mixed_counts)
-        return Combined(whole.score, told.direction, told.chain[:1] + tuple(x for x in whole.chain
-                                                                             if x not in told.chain[:1])[:7],
-                        whole.hop)
+        return Combined(c.score, c.direction, c.chain[:CHAIN_MAX], c.hop)
     contribs = sorted(contribs, key=lambda c: -c.score)
+    said = [c for c in contribs if c.stated]
+    voters = said if said and len(said) < len(contribs) else contribs
+    score = 1.0 - math.prod(1.0 - min(c.score, 1.0) for c in contribs)
+    # The chain leads with what the story says, when that decided the direction.
+    first = (voters[0].chain[0],) if voters is said and voters[0].chain else ()
+    return Combined(score, _vote(voters, mixed_minority, mixed_counts), _chain(contribs, first),
+                    min(c.hop for c in contribs))
+
+
+def _vote(contribs: list[Contribution], mixed_minority: float, mixed_counts: bool) -> str:
+    """The direction the contributions' scores vote for; mixed when the minority holds
+    `mixed_minority` of the signed weight."""
     votes: dict[str, float] = defaultdict(float)
     for c in contribs:
         votes[c.direction] += c.score
-    score = 1.0 - math.prod(1.0 - min(c.score, 1.0) for c in contribs)
     signed = votes.get("up", 0.0) + votes.get("down", 0.0)
-    if signed > 0:
-        minority = min(votes.get("up", 0.0), votes.get("down", 0.0)) / signed
-        if mixed_counts:
-            # For a company, a contribution that is itself mixed (Chevron: oil up, Tengiz at
-            # risk) counts as the other side too.
-            minority = max(minority, votes.get("mixed", 0.0) / (signed + votes.get("mixed", 0.0)))
-        if minority >= mixed_minority or votes.get("mixed", 0.0) > signed:
-            direction = "mixed"
-        else:
-            direction = "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
-    else:
-        direction = max(votes, key=votes.get) if votes else "neutral"
-    chain: dict[str, None] = {}  # the first CHAIN_MAX distinct lines, strongest reason first
+    if signed <= 0:
+        return max(votes, key=votes.get) if votes else "neutral"
+    minority = min(votes.get("up", 0.0), votes.get("down", 0.0)) / signed
+    if mixed_counts:
+        # For a company, a contribution that is itself mixed (Chevron: oil up, Tengiz at
+        # risk) counts as the other side too.
+        minority = max(minority, votes.get("mixed", 0.0) / (signed + votes.get("mixed", 0.0)))
+    if minority >= mixed_minority or votes.get("mixed", 0.0) > signed:
+        return "mixed"
+    return "up" if votes.get("up", 0.0) > votes.get("down", 0.0) else "down"
+
+
+def _chain(contribs: list[Contribution], first: tuple[str, ...]) -> tuple[str, ...]:
+    """The first CHAIN_MAX distinct lines, `first` then the strongest reason's onwards."""
+    chain: dict[str, None] = dict.fromkeys(first)
     for c in contribs:
         for line in c.chain:
             chain[line] = None
             if len(chain) == CHAIN_MAX:
-                break
-        if len(chain) == CHAIN_MAX:
-            break
-    return Combined(score, direction, tuple(chain), min(c.hop for c in contribs))
+                return tuple(chain)
+    return tuple(chain)
 
 
 def group_hits(ledger: Ledger) -> tuple[GroupHit, ...]:
