@@ -214,6 +214,11 @@ def is_market_news(body: str, events: tuple[Event, ...] = (), mentions: tuple[Me
     return n_market >= GATE_MIN_MARKET and n_market > GATE_OFF_RATIO * n_off
 
 
+def body_start(title_len: int) -> int:
+    """Where the text starts in a body of headline, blank line, text (0 with no headline)."""
+    return title_len + 2 if title_len else 0
+
+
 @lru_cache(maxsize=8)  # asked twice per story (subjects and materiality)
 def lead_end(body: str, title_end: int) -> int:
     """Where the lead stops: after LEAD_SENTENCES sentences, at most SUBJECT_LEAD_CHARS."""
@@ -244,7 +249,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     by_entity: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         by_entity[m.entity].append(m)
-    title_end = title_len + 2 if title_len else 0
+    title_end = body_start(title_len)
     lead_stop = lead_end(body, title_end)
     framed: frozenset[str] | None = None  # computed only when a commodity needs it
     out: list[Subject] = []
@@ -485,7 +490,7 @@ def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], menti
     if is_off_market(body) or not (groups or companies or is_market_news(body, events, mentions)):
         return (), _named_only(subjects, kb)
     named = frozenset(m.entity for m in mentions)
-    weight = materiality(body, lead_end(body, title_len + 2 if title_len else 0), events, kb)
+    weight = materiality(body, lead_end(body, body_start(title_len)), events, kb)
     return subject_hits(subjects, groups, companies, named, kb, stances, weight)
 
 

@@ -103,12 +103,8 @@ def economy_weight(kb: KB, country: str) -> tuple[float, float]:
     commodity markets: its share of world GDP, full weight from ECONOMY_FULL_SHARE (the US,
     China), the square root below (as producer shares), at least ECONOMY_MIN_WEIGHT. A
     country the KB gives no GDP for is smaller than the smallest it lists."""
-    info = kb.entities.get(country)
-    try:
-        gdp = float(info.get("gdp_usd_bn") or 0.0) if info is not None else 0.0
-    except ValueError:
-        gdp = 0.0
-    share = gdp / WORLD_GDP_USD_BN
+    info = kb.entities.get(country)  # the loader has checked gdp_usd_bn is a number
+    share = float(info.get("gdp_usd_bn") or 0.0) / WORLD_GDP_USD_BN if info is not None else 0.0
     return max(ECONOMY_MIN_WEIGHT, min(1.0, math.sqrt(share / ECONOMY_FULL_SHARE))), share
 
 
