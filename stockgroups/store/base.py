@@ -453,15 +453,19 @@ class BaseStore(ABC):
                                     key=lambda c: (-(c.get("score") or 0), c["ticker"]))
         return story
 
-    def _story(self, sid: int, title: str, first_time: str, novelty: float,
-               original_id: int) -> dict[str, Any]:
-        sources = [
+    def story_sources(self, sid: int, original_id: int) -> list[dict[str, Any]]:
+        """A story's articles, the original first, then in the order they were published."""
+        return [
             {"article_id": a, "source": src, "url": url, "published": pub, "seen_at": seen,
              "original": a == original_id, "similarity": round(sim, 3)}
             for a, src, url, pub, seen, sim in self._execute(
                 "SELECT id, source, url, published, seen_at, similarity FROM articles "
                 "WHERE story_id = ? ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, epoch, id",
                 (sid, original_id)).fetchall()]
+
+    def _story(self, sid: int, title: str, first_time: str, novelty: float,
+               original_id: int) -> dict[str, Any]:
+        sources = self.story_sources(sid, original_id)
         best: dict[str, tuple[float, str]] = {}  # group -> (best score, its direction)
         for g, d, s in self._execute(
                 "SELECT g.group_id, g.direction, g.score FROM article_groups g "

@@ -198,15 +198,8 @@ def story_record(store: Store, story_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     sid, title, first_time, novelty, original, text, analysis = row
-    sources = [
-        {"article_id": a, "source": src, "url": url, "published": pub, "seen_at": seen,
-         "original": a == original, "similarity": round(sim, 3)}
-        for a, src, url, pub, seen, sim in store._execute(
-            "SELECT id, source, url, published, seen_at, similarity FROM articles "
-            "WHERE story_id = ? ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, epoch, id",
-            (sid, original)).fetchall()]
     return {"id": sid, "title": title, "first_seen": first_time, "novelty": novelty,
-            "sources": sources, "text": text, "analysis": json.loads(analysis)}
+            "sources": store.story_sources(sid, original), "text": text, "analysis": json.loads(analysis)}
 
 
 def group_known(store: Store, group_id: str) -> bool:
