@@ -84,6 +84,19 @@ def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
     return UNNAMED
 
 
+def corporate_headline(title: str) -> bool:
+    """The headline names a company by its form, known to the KB or not: a name that ends in a
+    corporate word after a word of its own ("Page Petroleum Ltd", "Acme Mining Corp") or that
+    cites its ticker ("Kaneb Energy <KEP>")."""
+    for m in NAME_RUN.finditer(title):
+        corporate = CORPORATE_WORD.search(m.group())
+        if corporate and corporate.start() > 0:
+            return True
+        if TICKER_AFTER.match(title, m.end()):
+            return True
+    return False
+
+
 def _owns_story(e: Entity) -> bool:
     """Phrases that name nobody are the top company's when it is the story's own subject."""
     return "title" in e.roles or e.relevance >= OWNER_MIN

@@ -27,6 +27,7 @@ from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stan
 from stockgroups.kb.load import split_list
 from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
 from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
+from stockgroups.analysis.stated import corporate_headline
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -44,6 +45,14 @@ COMMODITY_REPEAT = 3
 # In a story headlined on a company, a commodity named only in the lead must be named this
 # often to be a subject (once is the company's line of business).
 LEAD_AFTER_COMPANY_REPEAT = 2
+# A headline on a company the KB does not know counts as a company headline when it reports
+# the company's finances or a deal: its results, payouts, capital and ownership are about the
+# company, not about the commodity it trades in. Operations news (a well, reserves, a
+# smelter, its prices) is still about the commodity.
+FINANCE_HEADLINE = re.compile(
+    r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
+    r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
+    r"talks|partnership)\b", re.IGNORECASE)
 # A company is what the story is about when the headline or lead names it, or when it is
 # the most central company and named this often.
 COMPANY_REPEAT = 3
@@ -260,7 +269,9 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     # another commodity or on a company is context (a substitute, the company's trade) unless
     # the story comes back to it.
     in_title = {m.entity for m in mentions if m.start < title_end}
-    title_companies = any(x.startswith("company:") for x in in_title)
+    finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
+    known_company = any(x.startswith("company:") for x in in_title)
+    title_companies = known_company or (finance and corporate_headline(body[:title_len]))
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:

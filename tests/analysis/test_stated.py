@@ -1,6 +1,8 @@
 """The stated stage: the story's subject takes the direction the story states for it."""
+import pytest
+
 from stockgroups.analysis.pipeline import run
-from stockgroups.analysis.stated import UNNAMED, unlisted_name
+from stockgroups.analysis.stated import UNNAMED, corporate_headline, unlisted_name
 
 
 def hits(kb, article, title, text=""):
@@ -68,3 +70,14 @@ def test_a_firm_stated_direction_outranks_an_inferred_one(kb_small):
     stances, entities, companies = _inputs(0.5)
     _, out = stated_hits(stances, entities, (), companies, "Cameco shares fell 9%", (), kb_small)
     assert out[0].direction == "up"  # a weak statement leaves the event's direction
+
+
+@pytest.mark.parametrize("title, named", [
+    ("Tarrow Petroleum Ltd Year Loss", True),  # a name ending in a corporate word
+    ("Kestrel Energy <KES> Omits Payout", True),  # a name citing its ticker
+    ("Kestrel Energy (KES) Omits Payout", True),
+    ("Petroleum Exports Fall In May", False),  # a corporate word alone is not a name
+    ("Oil Prices Rise On Supply Worries", False),
+])
+def test_corporate_headline_needs_a_name_with_a_corporate_ending_or_a_ticker(title, named):
+    assert corporate_headline(title) is named

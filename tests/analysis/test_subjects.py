@@ -250,6 +250,26 @@ def test_a_commodity_named_once_in_the_lead_of_a_story_headlined_on_another_is_c
     assert "commodity:coffee" in subjects and "commodity:sugar" not in subjects
 
 
+def _subject_ids(text, kb):
+    analysis = analyze(text, kb=kb)
+    return {s.entity for s in select_subjects(analysis.body, len(analysis.article.title), analysis.entities,
+                                              analysis.mentions, kb)}
+
+
+def test_an_unknown_company_s_results_make_its_commodity_context_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Loss Widens\n\nTarrow Petroleum Ltd, which explores for oil in "
+            "Alberta, said its loss for the year widened to 4.1 mln dlrs from 2.3 mln dlrs. Revenue fell "
+            "to 11.2 mln dlrs, the company said.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_an_unknown_company_s_operations_news_keeps_its_commodity_as_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Completes Wildcat Well\n\nTarrow Petroleum Ltd said its wildcat well "
+            "in Alberta tested at 900 barrels of oil a day. The company said it would drill two more wells "
+            "on the lease this year.")
+    assert "commodity:crude-oil" in _subject_ids(text, kb_full)
+
+
 def _top_level_alternatives(pattern: str) -> list[str]:
     """A regex's top-level alternatives, as pattern text (brackets and escapes respected)."""
     parts, depth, start, i = [], 0, 0, 0

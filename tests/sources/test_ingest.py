@@ -114,6 +114,13 @@ def test_cp1252_fixture_keeps_curly_quotes_and_euro() -> None:
     ("Tesla recalls cars\n\nRecall affects two million vehicles in the US", "Tesla recalls cars",
      "Recall affects"),
     ("Markets: Oil\n\nOil rises as OPEC agrees to cut output further", "Markets: Oil", "Oil rises"),
+    # a short Title-Case title over a hard-wrapped body is the title, not a site name
+    ("Ghana Cocoa Review\n\nRain fell across the western growing areas in\nthe week to Friday, easing the dry "
+     "spell.", "Ghana Cocoa Review", "Rain fell across"),
+    ("Port Freight Notes\n\nCARGO RATES WERE QUOTED ON THE FOLLOWING ROUTES IN\nTHE WEEK:",
+     "Port Freight Notes", "CARGO RATES"),
+    ("Grain Freight Rates\n\nwheat Santos to Rotterdam 20,000 tonnes\nmaize Rosario to Lisbon",
+     "Grain Freight Rates", "wheat Santos"),
     # leading blank lines and spaces ignored
     ("\n\n   Headline here  \n\nBody text.", "Headline here", "Body text."),
     ("Only a title", "Only a title", ""),

@@ -42,6 +42,9 @@ SITE_NAME_MAX_WORDS = 4
 HEADLINE_MIN_WORDS = 5
 HEADLINE_MAX_WORDS = 30
 TITLE_MAX_CHARS = 300  # a longer first line is a paragraph: the story has no title line
+# Words a headline does not end on but a hard-wrapped line of prose often does.
+WRAP_ENDINGS = frozenset("a an the of in on at to for from by with and or but that which its "
+                         "their his her is are was were be been has have had will would".split())
 
 _SENTENCE_PUNCT_RE = re.compile(r"[.!?;:,](?:\s|$)")
 
@@ -128,7 +131,8 @@ def split_title(text: str) -> tuple[str, str]:
         return "", "\n".join(lines[first:]).strip()
     title_at = first
     second = _next_nonempty(lines, first + 1)
-    if second is not None and _looks_like_site_name(lines[first], lines[second]):
+    if (second is not None and _stands_alone(lines, second)
+            and _looks_like_site_name(lines[first], lines[second])):
         title_at = second
     return lines[title_at].strip(), "\n".join(lines[title_at + 1:]).strip()
 
@@ -138,6 +142,18 @@ def _next_nonempty(lines: list[str], start: int) -> int | None:
         if lines[i].strip():
             return i
     return None
+
+
+def _stands_alone(lines: list[str], at: int) -> bool:
+    """The line at `at` is not the first line of a hard-wrapped paragraph: a blank line or the
+    end follows it, or the next line starts a sentence of its own. "Bahia Cocoa Review" over
+    "Showers continued throughout the week in" / "the Bahia cocoa zone, ..." is a title over
+    a wrapped body, not a site name over a headline."""
+    if at + 1 >= len(lines) or not lines[at + 1].strip():
+        return True
+    following = lines[at + 1].lstrip()
+    last = lines[at].split()[-1].lower()
+    return not following[0].islower() and last not in WRAP_ENDINGS
 
 
 def _looks_like_site_name(line: str, following: str) -> bool:
@@ -150,6 +166,7 @@ def _looks_like_site_name(line: str, following: str) -> bool:
         and len(next_words) > len(words)
         and HEADLINE_MIN_WORDS <= len(next_words) <= HEADLINE_MAX_WORDS
         and len(following.strip()) <= TITLE_MAX_CHARS
+        and not following.lstrip()[0].islower()  # a headline starts as a sentence does
         and not following.rstrip().endswith(".")
     )
 
