@@ -88,6 +88,9 @@ STANCE_MIN_STRENGTH = 0.45
 # A company's news this immaterial (0..1, from the money at stake) moves the company alone,
 # not its industry, sector or home market.
 MATERIAL_MIN = 0.5
+# An unnamed commodity reached through the graph is reported from this score (other groups
+# reached so from the expose stage's bar, 0.33).
+UNNAMED_COMMODITY_MIN = 0.43
 # The cap on groups (as the expose stage's); bundles are kept whole or dropped whole.
 MAX_GROUPS = 15
 # Market-news gate: at least this many market words, and more than the off-market ones
@@ -413,6 +416,11 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
                     if x_info.kind == "industry":
                         top_industry[x_info.sector] = max(top_industry.get(x_info.sector, x.score), x.score)
             sector.score = min(sector.score, top_industry[info.sector])
+    # A commodity the story never names, reached through the graph, has its own bar: every
+    # edge adds doubt, and a world price moves on large causes only.
+    for h in [h for h in hits.values() if h.role == "second-order" and h.score < UNNAMED_COMMODITY_MIN
+              and kb.entities[h.id].kind == "commodity"]:
+        del hits[h.id]
     out_groups = _capped(hits, kb)
 
     company_hits: list[CompanyHit] = []

@@ -2,8 +2,8 @@
 import pytest
 
 from stockgroups.analysis.pipeline import analyze
-from stockgroups.analysis.subjects import (MAX_GROUPS, RETROSPECTIVE, RETROSPECTIVE_HINTS, is_market_news,
-                                          is_off_market, select_subjects, subject_hits, Subject)
+from stockgroups.analysis.subjects import (MAX_GROUPS, RETROSPECTIVE, RETROSPECTIVE_HINTS, UNNAMED_COMMODITY_MIN,
+                                          is_market_news, is_off_market, select_subjects, subject_hits, Subject)
 from stockgroups.model import GroupHit
 
 
@@ -110,6 +110,18 @@ def test_hits_named_in_the_story_are_first_order(kb_full):
     hits = (GroupHit("industry:airlines", "industry", "Airlines", 0.6, "down", ("x",)),)
     groups, _ = subject_hits((), hits, (), frozenset({"industry:airlines"}), kb_full)
     assert {g.id: g.role for g in groups}["industry:airlines"] == "first-order"
+
+
+def test_an_unnamed_commodity_reached_through_the_graph_needs_its_own_higher_bar(kb_full):
+    weak = UNNAMED_COMMODITY_MIN - 0.05
+    hits = (GroupHit("commodity:wheat", "commodity", "Wheat", weak, "up", ("x",)),
+            GroupHit("commodity:gold", "commodity", "Gold", UNNAMED_COMMODITY_MIN + 0.05, "up", ("x",)),
+            GroupHit("commodity:corn", "commodity", "Corn", weak, "up", ("x",)),
+            GroupHit("country:TR", "country", "Turkey", weak, "down", ("x",)))
+    groups, _ = subject_hits((), hits, (), frozenset({"commodity:corn"}), kb_full)
+    ids = {g.id for g in groups}
+    assert "commodity:wheat" not in ids  # unnamed and weak
+    assert {"commodity:gold", "commodity:corn", "country:TR"} <= ids  # strong, named, not a commodity
 
 
 def test_subject_selection_prefers_title_and_lead(kb_full):
