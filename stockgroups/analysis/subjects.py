@@ -53,6 +53,9 @@ FINANCE_HEADLINE = re.compile(
     r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
     r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
     r"talks|partnership)\b", re.IGNORECASE)
+# A story about a commodity family (grains, metals) is about each member it names at least
+# a quarter as often as its most-named commodity.
+FAMILY_MIN_SHARE = 4
 # A company is what the story is about when the headline or lead names it, or when it is
 # the most central company and named this often.
 COMPANY_REPEAT = 3
@@ -273,8 +276,10 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     # the story comes back to it.
     in_title = {m.entity for m in mentions if m.start < title_end}
     finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
-    known_company = any(x.startswith("company:") for x in in_title)
-    title_companies = known_company or (finance and corporate_headline(body[:title_len]))
+    title_companies = any(x.startswith("company:") for x in in_title) or (
+        finance and corporate_headline(body[:title_len]))
+    # The most any commodity is named: a family's member named far less is a side note.
+    top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
@@ -287,7 +292,8 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                 where = "body"
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
+            elif body_n * FAMILY_MIN_SHARE >= top_commodity and \
+                    e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
             # A company quoted as a source ("analysts at X said", "X analysts see") or named for

@@ -213,6 +213,15 @@ def test_grain_story_makes_every_grain_it_names_a_subject(kb_full):
     assert groups["commodity:corn"].role == "subject"
 
 
+def test_a_family_member_named_far_less_than_the_main_commodity_is_a_side_note(kb_full):
+    text = ("Export business steady in grain markets\n\nExporters sold wheat to Egypt and wheat to Algeria this "
+            "week. Wheat for March shipment was quoted firm, and wheat bids from Asia improved. Dealers said "
+            "the wheat crop in the south looked good and corn was quoted twice. Corn buyers were quiet, and "
+            "one cargo of soybeans was sold.")
+    subjects = _subject_ids(text, kb_full)
+    assert {"commodity:wheat", "commodity:corn"} <= subjects and "commodity:soybeans" not in subjects
+
+
 def test_commodity_named_once_outside_its_market_story_is_not_a_subject(kb_full):
     text = ("Carmaker opens a new plant\n\n"
             "The carmaker opened a plant in the south that will build small cars for export. "
