@@ -186,15 +186,15 @@ def title_case_end(body: str) -> int:
     return end if capitalised >= TITLE_CASE_SHARE * len(words) else 0
 
 
-def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
-    """Does a phrase meaning something else overlap this mention ("palm oil" over "oil" or
-    "oil output")? `folded` is the lower-cased body with every non-word character a space
-    (line breaks inside a phrase do not hide it)."""
+def _excluded(cand: Candidate, folded: str, start: int, end: int) -> str | None:
+    """The phrase meaning something else that overlaps this mention ("palm oil" over "oil" or
+    "oil output"), or None. `folded` is the lower-cased body with every non-word character a
+    space (line breaks inside a phrase do not hide it)."""
     # Any overlapping phrase lies within the longest phrase's length either side: when none
     # of them occurs there at all (the usual case), one regex search says so.
     reach = _longest(cand.excluded)
     if _any_of(cand.excluded).search(folded, max(0, start - reach), end + reach) is None:
-        return False
+        return None
     for phrase in cand.excluded:
         at = folded.find(phrase, max(0, start - len(phrase)), end + len(phrase))
         while at >= 0:
@@ -202,9 +202,9 @@ def _excluded(cand: Candidate, folded: str, start: int, end: int) -> bool:
             if at >= end:
                 break
             if stop > start and (at == 0 or folded[at - 1] == " ") and (stop >= len(folded) or folded[stop] == " "):
-                return True
+                return phrase
             at = folded.find(phrase, at + 1, end + len(phrase))
-    return False
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -403,8 +403,12 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 continue
             kept = []
             for c in cands:
-                if c.excluded and _excluded(c, flat, start, end):
-                    other_sense.add(c.entity)
+                if c.excluded and (phrase := _excluded(c, flat, start, end)):
+                    if phrase.endswith(_fold(c.alias.lower())):
+                        # The word heads the phrase ("palm oil" is an oil): the story's sense of
+                        # the word. As a modifier ("soybean meal" is a meal) it says nothing of
+                        # the word's sense elsewhere.
+                        other_sense.add(c.entity)
                 elif not (c.commodity and (_in_name(body, start, end, title_end) or _business_line(lower, end))):
                     kept.append(c)
             if kept:

@@ -184,6 +184,22 @@ def test_one_sense_of_oil_per_story(kb_full):
     assert not any(m.entity == "commodity:crude-oil" for m in analysis.mentions)
 
 
+def test_soybean_meal_and_oil_are_markets_of_their_own(kb_full):
+    text = ("Feed makers buy more soybean meal\n\nFeed makers bought 40,000 tonnes of soybean meal and some "
+            "soya oil for May, traders said. Soybean meal for June was offered higher.")
+    analysis = analyze(text, kb=kb_full)
+    assert not any(m.entity == "commodity:soybeans" for m in analysis.mentions)
+
+
+def test_a_word_as_the_modifier_of_another_product_keeps_its_own_sense_elsewhere(kb_full):
+    # "soybean oil" is an oil: it says nothing against "soybeans" in the same story, where
+    # "palm oil" (an oil) says the story's bare "oil" is not crude.
+    text = ("Crushers buy soybeans\n\nCrushers bought soybeans for May shipment as soybean oil prices rose. "
+            "Exporters said soybeans from the new crop were scarce.")
+    analysis = analyze(text, kb=kb_full)
+    assert sum(m.entity == "commodity:soybeans" for m in analysis.mentions) >= 2
+
+
 def test_commodity_word_naming_a_line_of_business_is_not_the_commodity(kb_full):
     text = "Fund buys a stake\n\nThe fund bought a stake in an oil and gas company based in Calgary."
     analysis = analyze(text, kb=kb_full)
