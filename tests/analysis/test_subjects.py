@@ -164,6 +164,15 @@ def test_oil_is_crude_but_palm_oil_is_not(kb_full):
     assert not any(m.entity == "commodity:crude-oil" for m in palm.mentions)
 
 
+@pytest.mark.parametrize("text", [
+    "Ministers back a tax on oils and fats\n\nFarm ministers backed a levy on oils and fats used in margarine.",
+    "Buyer tenders for soyabean oil\n\nThe state buyer asked for 10,000 tonnes of soyabean oil for May.",
+    "Mills report crude sugar output\n\nMills produced 40,000 tonnes of crude sugar in the week.",
+])
+def test_vegetable_oil_and_raw_sugar_phrases_are_not_crude_oil(kb_full, text):
+    assert not any(m.entity == "commodity:crude-oil" for m in analyze(text, kb=kb_full).mentions)
+
+
 def test_commodity_word_inside_a_company_name_is_not_the_commodity(kb_full):
     text = ("Newco Petroleum Corp names new chief\n\n"
             "Newco Petroleum Corp said its board named a new chief executive.")
