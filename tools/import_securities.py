@@ -869,6 +869,8 @@ SKIP_TICKERS: dict[str, str] = {
     "BEPC": "Brookfield Renewable Corporation: a share class of BEP",
     "TPX-A.TO": "Molson Coors Canada: exchangeable shares of TAP",
     "GJS": "a trust certificate, not a company",
+    "SUPERHOUSE.BO": "Superhouse: in the KB under its NSE code SUPERHOUSE.NS",
+    "BRDT3.SA": "Petrobras Distribuidora: renamed Vibra Energia in 2021, in the KB as VBBR3.SA",
 }
 
 

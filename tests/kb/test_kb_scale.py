@@ -47,6 +47,12 @@ def test_company_ids_and_tickers_unique_across_files():
     assert not [t for t, n in tickers.items() if n > 1]
 
 
+def test_no_company_is_listed_twice_under_two_codes_of_one_country():
+    # One company's lines on two home exchanges ("X.NS" and "X.BO") would report it twice.
+    codes = Counter((r["ticker"].upper().split(".")[0], r["country"]) for r in rows("companies*.csv"))
+    assert not [c for c, n in codes.items() if n > 1]
+
+
 def test_every_row_sourced_and_dated():
     for r in rows("*.csv"):
         assert r.get("source"), r
