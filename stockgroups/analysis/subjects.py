@@ -53,6 +53,17 @@ FINANCE_HEADLINE = re.compile(
     r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
     r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
     r"talks|partnership)\b", re.IGNORECASE)
+# A headline on an economy's aggregate figures or a sovereign's finances: a price index, the
+# trade balance, output and growth, official reserves, a country's debt, loans and budget.
+# Such a story names a commodity as a component of the figure ("crude prices rose 4 pct"
+# inside a producer-price report) or as a cause ("lower oil receipts" in a debt story); a
+# commodity it does not make its subject is not what moved.
+AGGREGATE_HEADLINE = re.compile(
+    r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|import|export)[ -]prices?|inflation|"
+    r"cpi|ppi|price index|trade (?:deficit|surplus|gap|balance|figures|data)|current account|balance of payments|"
+    r"gnp|gdp|economy|economic|growth|recession|capacity use|industrial (?:output|production)|"
+    r"(?:foreign|official|currency|exchange) reserves|reserves (?:rise|rose|fall|fell)|debts?|loans?|budget|"
+    r"deficit|imf|world bank|money supply|interest rates?)\b", re.IGNORECASE)
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -334,13 +345,15 @@ def _why(s: Subject, name: str) -> str:
 
 
 def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
-                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = (), material: float = 1.0
-                 ) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = (), material: float = 1.0,
+                 aggregate: bool = False) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The event layer's hits with the subjects' own groups and companies added, every hit
     given its role, taxonomy bundles completed, and the cap applied bundle by bundle. A
     subject's direction is the event layer's where it gave one, else the story's stance.
     `material` (0..1) scales a subject company's own score; below MATERIAL_MIN the news is
-    too small to move its industry, sector or home market."""
+    too small to move its industry, sector or home market. In a story headlined on an
+    economy's aggregate figures (`aggregate`), a commodity named but not a subject is left out.
+    """
     hits: dict[str, _Hit] = {}
     for g in groups:
         role = "first-order" if g.id in named else "second-order"
@@ -422,6 +435,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
                     if x_info.kind == "industry":
                         top_industry[x_info.sector] = max(top_industry.get(x_info.sector, x.score), x.score)
             sector.score = min(sector.score, top_industry[info.sector])
+    if aggregate:
+        _drop_components(hits, kb)
     # A commodity the story never names, reached through the graph, has its own bar: every
     # edge adds doubt, and a world price moves on large causes only.
     for h in [h for h in hits.values() if h.role == "second-order" and h.score < UNNAMED_COMMODITY_MIN
@@ -460,6 +475,18 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
                                        "about" if s.about else "mentioned"))
     company_hits.sort(key=lambda h: (-h.score, h.ticker))
     return out_groups, tuple(company_hits)
+
+
+def aggregate_headline(title: str) -> bool:
+    """Is the headline on an economy's aggregate figures or a sovereign's finances?"""
+    return AGGREGATE_HEADLINE.search(title) is not None
+
+
+def _drop_components(hits: dict[str, _Hit], kb: KB) -> None:
+    """Leave out the named commodities that are not subjects: in a story on an economy's
+    figures they are components or causes of the figure, not moves of their own market."""
+    for gid in [h.id for h in hits.values() if h.role == "first-order" and kb.entities[h.id].kind == "commodity"]:
+        del hits[gid]
 
 
 def _capped(hits: dict[str, _Hit], kb: KB) -> tuple[GroupHit, ...]:
@@ -516,7 +543,8 @@ def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], menti
         return (), _named_only(subjects, kb)
     named = frozenset(m.entity for m in mentions)
     weight = materiality(body, lead_end(body, body_start(title_len)), events, kb)
-    return subject_hits(subjects, groups, companies, named, kb, stances, weight)
+    return subject_hits(subjects, groups, companies, named, kb, stances, weight,
+                        aggregate_headline(body[:title_len]))
 
 
 def _named_only(subjects: tuple[Subject, ...], kb: KB) -> tuple[CompanyHit, ...]:

@@ -3,6 +3,7 @@ import pytest
 
 from stockgroups.analysis.pipeline import analyze
 from stockgroups.analysis.subjects import (MAX_GROUPS, RETROSPECTIVE, RETROSPECTIVE_HINTS, UNNAMED_COMMODITY_MIN,
+                                          aggregate_headline,
                                           is_market_news, is_off_market, select_subjects, subject_hits, Subject)
 from stockgroups.model import GroupHit
 
@@ -346,3 +347,28 @@ def test_every_retrospective_alternative_holds_a_hint_word():
                                    "The anniversary of the strike"])
 def test_retrospective_headline_is_off_market_in_any_case(title):
     assert is_off_market(f"{title}\n\nOil prices rose and shares of miners fell.")
+
+
+def test_a_commodity_stated_inside_a_price_index_report_is_a_component_not_a_hit(kb_full):
+    text = ("Factory-gate prices edge up 0.2 pct in May, producer prices index shows\n\n"
+            "The statistics office said its index of prices paid to manufacturers rose 0.2 pct last month "
+            "after a flat reading in April, as food and machinery costs climbed. Economists had expected "
+            "a slightly larger increase. Among the components, crude oil prices rose 3.1 pct, while "
+            "clothing and furniture prices were unchanged.")
+    assert "commodity:crude-oil" not in _groups(text, kb_full)
+
+
+def test_a_commodity_stated_outside_an_aggregate_headline_is_still_a_hit(kb_full):
+    text = ("Refiner restarts its coastal plant after repairs\n\n"
+            "The refiner said its coastal plant was back at full rates on Monday after two weeks of repairs. "
+            "Managers said the unit would run through the summer. Traders said crude oil prices rose 3.1 pct "
+            "on the day.")
+    assert "commodity:crude-oil" in _groups(text, kb_full)
+
+
+def test_aggregate_headline_reads_figures_and_sovereign_finance_not_company_names():
+    assert aggregate_headline("Consumer prices rise 0.4 pct in March")
+    assert aggregate_headline("Country wins new IMF loan after talks")
+    assert aggregate_headline("Trade deficit narrows as imports fall")
+    assert not aggregate_headline("Credit Suisse shares tumble")
+    assert not aggregate_headline("Copper climbs on Chinese demand")
