@@ -59,11 +59,18 @@ FINANCE_HEADLINE = re.compile(
 # inside a producer-price report) or as a cause ("lower oil receipts" in a debt story); a
 # commodity it does not make its subject is not what moved.
 AGGREGATE_HEADLINE = re.compile(
-    r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|import|export)[ -]prices?|inflation|"
+    r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|import|export|factory[ -]gate)[ -]prices?|inflation|"
     r"cpi|ppi|price index|trade (?:deficit|surplus|gap|balance|figures|data)|current account|balance of payments|"
     r"gnp|gdp|economy|economic|growth|recession|capacity use|industrial (?:output|production)|"
     r"(?:foreign|official|currency|exchange) reserves|reserves (?:rise|rose|fall|fell)|debts?|loans?|budget|"
     r"deficit|imf|world bank|money supply|interest rates?)\b", re.IGNORECASE)
+# A headline on a general price index (consumer, producer, wholesale prices): the
+# story lists the index's components (fuel, food, metals), and a commodity is its subject
+# only when the headline names it. Import and export prices are left out: they are often
+# one commodity's ("grain export prices"); so is inflation alone ("gold, the inflation hedge").
+PRICE_INDEX_HEADLINE = re.compile(
+    r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|factory[ -]gate)[ -]prices?|inflation rate|"
+    r"cpi|ppi|price index)\b", re.IGNORECASE)
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -291,12 +298,15 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         finance and corporate_headline(body[:title_len]))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
+    index_report = title_len > 0 and PRICE_INDEX_HEADLINE.search(body, 0, title_len) is not None
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
             continue
         where, body_n = _where(found, title_end, lead_stop)
         if e.kind == "commodity":
+            if index_report and where != "title":
+                continue  # a component of the index the story reports
             if where == "lead" and body_n < COMMODITY_REPEAT and (
                     any(x.startswith("commodity:") and x != e.id for x in in_title)
                     or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):

@@ -372,3 +372,18 @@ def test_aggregate_headline_reads_figures_and_sovereign_finance_not_company_name
     assert aggregate_headline("Trade deficit narrows as imports fall")
     assert not aggregate_headline("Credit Suisse shares tumble")
     assert not aggregate_headline("Copper climbs on Chinese demand")
+
+
+def test_a_commodity_repeated_in_a_consumer_price_report_is_a_component_not_the_subject(kb_full):
+    text = ("Consumer prices climb 0.3 pct in April\n\n"
+            "Gasoline and food led a 0.3 pct rise in consumer prices last month, the statistics office said. "
+            "Gasoline costs rose 4 pct after a fall in March, and economists said gasoline would weigh less "
+            "on the index in the summer. Rents and medical care also rose, while clothing was cheaper.")
+    assert "commodity:refined-products" not in _subject_ids(text, kb_full)
+    assert "commodity:refined-products" not in _groups(text, kb_full)
+
+
+def test_a_commodity_in_a_price_report_headline_stays_the_subject(kb_full):
+    text = ("Gasoline pushes consumer prices up 0.3 pct in April\n\n"
+            "Gasoline and food led a 0.3 pct rise in consumer prices last month, the statistics office said.")
+    assert "commodity:refined-products" in _subject_ids(text, kb_full)
