@@ -168,7 +168,8 @@ def gate_words(path: Path = GATE_WORDS) -> tuple[frozenset[str], frozenset[str]]
 @lru_cache(maxsize=1)
 def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
     """(cue pattern, member commodities) per family: a story whose headline or lead speaks of
-    grain (crops, harvest, bushels) is about every grain it names; likewise metals."""
+    grain (crops, harvest, bushels) is about every grain it names; likewise the other farm
+    crops (sugar) and metals."""
     cues: dict[str, list[str]] = defaultdict(list)
     members: dict[str, set[str]] = defaultdict(set)
     with path.open(encoding="utf-8", newline="") as fh:
@@ -177,6 +178,13 @@ def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], fr
              else cues[row["family"]].append(row["value"].lower()))
     return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues[f], key=len, reverse=True))
                              + r")\b"), frozenset(members[f])) for f in sorted(members))
+
+
+def _siblings(commodity: str, others: set[str]) -> bool:
+    """Is one of `others` in a family with `commodity` (corn beside soybeans, not sugar beside
+    coffee)?"""
+    return any(commodity in members and not members.isdisjoint(others - {commodity})
+               for _, members in commodity_families())
 
 
 def _framed(body: str, lead_stop: int) -> frozenset[str]:
@@ -307,13 +315,18 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         if e.kind == "commodity":
             if index_report and where != "title":
                 continue  # a component of the index the story reports
-            if where == "lead" and body_n < COMMODITY_REPEAT and (
-                    any(x.startswith("commodity:") and x != e.id for x in in_title)
-                    or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
+            context = ""
+            if where == "lead" and body_n < COMMODITY_REPEAT:
+                if any(x.startswith("commodity:") and x != e.id for x in in_title):
+                    context = "commodity"
+                elif title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT:
+                    context = "company"
+            if context:
                 where = "body"
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif body_n * FAMILY_MIN_SHARE >= top_commodity and \
+            elif (not context or (context == "commodity" and _siblings(e.id, in_title))) and \
+                    body_n * FAMILY_MIN_SHARE >= top_commodity and \
                     e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":

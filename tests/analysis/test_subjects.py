@@ -387,3 +387,19 @@ def test_a_commodity_in_a_price_report_headline_stays_the_subject(kb_full):
     text = ("Gasoline pushes consumer prices up 0.3 pct in April\n\n"
             "Gasoline and food led a 0.3 pct rise in consumer prices last month, the statistics office said.")
     assert "commodity:refined-products" in _subject_ids(text, kb_full)
+
+
+def test_a_farm_policy_story_is_about_the_sugar_it_names(kb_full):
+    text = ("Senate panel backs changes to farm support programme\n\n"
+            "A Senate committee voted to change the support programme for farmers on Thursday, cutting "
+            "payments for next year's crops. Committee members said the vote was close. The bill would also "
+            "lower the loan rate for sugar growers, aides said, and set a new limit on what any one farm "
+            "can receive.")
+    assert "commodity:sugar" in _subject_ids(text, kb_full)
+
+
+def test_a_metal_named_once_in_the_lead_of_a_company_results_story_is_not_revived_by_its_family(kb_full):
+    text = ("Tarrow Mining Ltd <TML> Year Profit Rises\n\nTarrow Mining Ltd, whose mine in Nevada also "
+            "yields some copper, said its profit for the year rose to 4.1 mln dlrs from 2.3 mln dlrs. "
+            "Revenue rose to 11.2 mln dlrs, the company said.")
+    assert "commodity:copper" not in _subject_ids(text, kb_full)
