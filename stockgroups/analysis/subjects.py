@@ -71,6 +71,12 @@ AGGREGATE_HEADLINE = re.compile(
 PRICE_INDEX_HEADLINE = re.compile(
     r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|factory[ -]gate)[ -]prices?|inflation rate|"
     r"cpi|ppi|price index)\b", re.IGNORECASE)
+# A headline on livestock or meat: the story is about the animals, and the grains it names
+# are their feed (feed costs, pasture, rations); a commodity is its subject only when the
+# headline names it ("Cattle climb as corn slumps").
+LIVESTOCK_HEADLINE = re.compile(
+    r"\b(?:cattle|hogs?|pigs?|pork|beef|livestock|meat|poultry|broilers?|feedlots?)\b", re.IGNORECASE)
+FEED_FAMILY = "grains"  # the family of commodity_families.csv whose members are animal feed
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -178,6 +184,14 @@ def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], fr
              else cues[row["family"]].append(row["value"].lower()))
     return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues[f], key=len, reverse=True))
                              + r")\b"), frozenset(members[f])) for f in sorted(members))
+
+
+@lru_cache(maxsize=4)
+def family_members(family: str, path: Path = FAMILIES) -> frozenset[str]:
+    """The member commodities of one family of the families file."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["value"] for row in csv.DictReader(fh)
+                         if row["family"] == family and row["kind"] == "member")
 
 
 def _siblings(commodity: str, others: set[str]) -> bool:
@@ -306,15 +320,19 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         finance and corporate_headline(body[:title_len]))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
+    # A price-index report or a livestock story: a commodity the headline does not name is a
+    # component of the index, a grain the animals' feed.
     index_report = title_len > 0 and PRICE_INDEX_HEADLINE.search(body, 0, title_len) is not None
+    feed = family_members(FEED_FAMILY) if title_len > 0 and LIVESTOCK_HEADLINE.search(
+        body, 0, title_len) is not None else frozenset()
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
             continue
         where, body_n = _where(found, title_end, lead_stop)
         if e.kind == "commodity":
-            if index_report and where != "title":
-                continue  # a component of the index the story reports
+            if (index_report or e.id in feed) and where != "title":
+                continue
             context = ""
             if where == "lead" and body_n < COMMODITY_REPEAT:
                 if any(x.startswith("commodity:") and x != e.id for x in in_title):

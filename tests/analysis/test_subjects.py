@@ -403,3 +403,17 @@ def test_a_metal_named_once_in_the_lead_of_a_company_results_story_is_not_revive
             "yields some copper, said its profit for the year rose to 4.1 mln dlrs from 2.3 mln dlrs. "
             "Revenue rose to 11.2 mln dlrs, the company said.")
     assert "commodity:copper" not in _subject_ids(text, kb_full)
+
+
+def test_the_feed_grain_of_a_livestock_story_is_not_its_subject(kb_full):
+    text = ("Hog herd grows as farmers expand barns\n\n"
+            "The number of hogs on farms rose 4 pct from a year earlier, the government said in its quarterly "
+            "report. Analysts said the herd was larger than expected. Cheap corn has made feeding animals "
+            "profitable, and corn stocks on farms are ample, while farmers said corn rations would stay high.")
+    assert "commodity:corn" not in _subject_ids(text, kb_full)
+
+
+def test_a_grain_named_in_a_livestock_headline_stays_the_subject(kb_full):
+    text = ("Cattle futures climb as corn prices slump\n\n"
+            "Cattle futures rose on Tuesday while corn fell, traders said.")
+    assert "commodity:corn" in _subject_ids(text, kb_full)
