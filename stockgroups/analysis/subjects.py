@@ -77,6 +77,10 @@ PRICE_INDEX_HEADLINE = re.compile(
 LIVESTOCK_HEADLINE = re.compile(
     r"\b(?:cattle|hogs?|pigs?|pork|beef|livestock|meat|poultry|broilers?|feedlots?)\b", re.IGNORECASE)
 FEED_FAMILY = "grains"  # the family of commodity_families.csv whose members are animal feed
+# A headline on the freight market (rates for carrying cargo, charters): the story is about
+# shipping, and the cargoes it lists (grain, ore, coal) are its subject only when the headline
+# names them ("Sugar freights").
+FREIGHT_HEADLINE = re.compile(r"\b(?:freights?|timecharters?|time charters?|chartering)\b", re.IGNORECASE)
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -320,9 +324,10 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         finance and corporate_headline(body[:title_len]))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
-    # A price-index report or a livestock story: a commodity the headline does not name is a
-    # component of the index, a grain the animals' feed.
-    index_report = title_len > 0 and PRICE_INDEX_HEADLINE.search(body, 0, title_len) is not None
+    # A price-index report, a freight report or a livestock story: a commodity the headline does
+    # not name is a component of the index, a cargo, a grain the animals' feed.
+    index_report = title_len > 0 and (PRICE_INDEX_HEADLINE.search(body, 0, title_len) is not None
+                                      or FREIGHT_HEADLINE.search(body, 0, title_len) is not None)
     feed = family_members(FEED_FAMILY) if title_len > 0 and LIVESTOCK_HEADLINE.search(
         body, 0, title_len) is not None else frozenset()
     for e in entities:

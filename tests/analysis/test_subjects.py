@@ -417,3 +417,11 @@ def test_a_grain_named_in_a_livestock_headline_stays_the_subject(kb_full):
     text = ("Cattle futures climb as corn prices slump\n\n"
             "Cattle futures rose on Tuesday while corn fell, traders said.")
     assert "commodity:corn" in _subject_ids(text, kb_full)
+
+
+def test_the_cargo_of_a_freight_market_report_is_not_its_subject(kb_full):
+    text = ("Dry bulk freight rates firm in busy week\n\n"
+            "Rates for carrying bulk cargoes rose this week as owners held out for more, brokers said. "
+            "Charterers booked ships for wheat from the Gulf to Asia, and another for wheat to Europe. "
+            "A third vessel was fixed to load wheat in Australia later this month.")
+    assert "commodity:wheat" not in _subject_ids(text, kb_full)
