@@ -53,6 +53,34 @@ FINANCE_HEADLINE = re.compile(
     r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
     r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
     r"talks|partnership)\b", re.IGNORECASE)
+# A headline on an economy's aggregate figures or a sovereign's finances: a price index, the
+# trade balance, output and growth, official reserves, a country's debt, loans and budget.
+# Such a story names a commodity as a component of the figure ("crude prices rose 4 pct"
+# inside a producer-price report) or as a cause ("lower oil receipts" in a debt story); a
+# commodity it does not make its subject is not what moved.
+AGGREGATE_HEADLINE = re.compile(
+    r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|import|export|factory[ -]gate)[ -]prices?|inflation|"
+    r"cpi|ppi|price index|trade (?:deficit|surplus|gap|balance|figures|data)|current account|balance of payments|"
+    r"gnp|gdp|economy|economic|growth|recession|capacity use|industrial (?:output|production)|"
+    r"(?:foreign|official|currency|exchange) reserves|reserves (?:rise|rose|fall|fell)|debts?|loans?|budget|"
+    r"deficit|imf|world bank|money supply|interest rates?)\b", re.IGNORECASE)
+# A headline on a general price index (consumer, producer, wholesale prices): the
+# story lists the index's components (fuel, food, metals), and a commodity is its subject
+# only when the headline names it. Import and export prices are left out: they are often
+# one commodity's ("grain export prices"); so is inflation alone ("gold, the inflation hedge").
+PRICE_INDEX_HEADLINE = re.compile(
+    r"\b(?:(?:producer|consumer|wholesale|industrial|industry|retail|factory[ -]gate)[ -]prices?|inflation rate|"
+    r"cpi|ppi|price index)\b", re.IGNORECASE)
+# A headline on livestock or meat: the story is about the animals, and the grains it names
+# are their feed (feed costs, pasture, rations); a commodity is its subject only when the
+# headline names it ("Cattle climb as corn slumps").
+LIVESTOCK_HEADLINE = re.compile(
+    r"\b(?:cattle|hogs?|pigs?|pork|beef|livestock|meat|poultry|broilers?|feedlots?)\b", re.IGNORECASE)
+FEED_FAMILY = "grains"  # the family of commodity_families.csv whose members are animal feed
+# A headline on the freight market (rates for carrying cargo, charters): the story is about
+# shipping, and the cargoes it lists (grain, ore, coal) are its subject only when the headline
+# names them ("Sugar freights").
+FREIGHT_HEADLINE = re.compile(r"\b(?:freights?|timecharters?|time charters?|chartering)\b", re.IGNORECASE)
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -150,7 +178,8 @@ def gate_words(path: Path = GATE_WORDS) -> tuple[frozenset[str], frozenset[str]]
 @lru_cache(maxsize=1)
 def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
     """(cue pattern, member commodities) per family: a story whose headline or lead speaks of
-    grain (crops, harvest, bushels) is about every grain it names; likewise metals."""
+    grain (crops, harvest, bushels) is about every grain it names; likewise the other farm
+    crops (sugar) and metals."""
     cues: dict[str, list[str]] = defaultdict(list)
     members: dict[str, set[str]] = defaultdict(set)
     with path.open(encoding="utf-8", newline="") as fh:
@@ -159,6 +188,21 @@ def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], fr
              else cues[row["family"]].append(row["value"].lower()))
     return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues[f], key=len, reverse=True))
                              + r")\b"), frozenset(members[f])) for f in sorted(members))
+
+
+@lru_cache(maxsize=4)
+def family_members(family: str, path: Path = FAMILIES) -> frozenset[str]:
+    """The member commodities of one family of the families file."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["value"] for row in csv.DictReader(fh)
+                         if row["family"] == family and row["kind"] == "member")
+
+
+def _siblings(commodity: str, others: set[str]) -> bool:
+    """Is one of `others` in a family with `commodity` (corn beside soybeans, not sugar beside
+    coffee)?"""
+    return any(commodity in members and not members.isdisjoint(others - {commodity})
+               for _, members in commodity_families())
 
 
 def _framed(body: str, lead_stop: int) -> frozenset[str]:
@@ -280,19 +324,32 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         finance and corporate_headline(body[:title_len]))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
+    # A price-index report, a freight report or a livestock story: a commodity the headline does
+    # not name is a component of the index, a cargo, a grain the animals' feed.
+    index_report = title_len > 0 and (PRICE_INDEX_HEADLINE.search(body, 0, title_len) is not None
+                                      or FREIGHT_HEADLINE.search(body, 0, title_len) is not None)
+    feed = family_members(FEED_FAMILY) if title_len > 0 and LIVESTOCK_HEADLINE.search(
+        body, 0, title_len) is not None else frozenset()
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
             continue
         where, body_n = _where(found, title_end, lead_stop)
         if e.kind == "commodity":
-            if where == "lead" and body_n < COMMODITY_REPEAT and (
-                    any(x.startswith("commodity:") and x != e.id for x in in_title)
-                    or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
+            if (index_report or e.id in feed) and where != "title":
+                continue
+            context = ""
+            if where == "lead" and body_n < COMMODITY_REPEAT:
+                if any(x.startswith("commodity:") and x != e.id for x in in_title):
+                    context = "commodity"
+                elif title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT:
+                    context = "company"
+            if context:
                 where = "body"
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif body_n * FAMILY_MIN_SHARE >= top_commodity and \
+            elif (not context or (context == "commodity" and _siblings(e.id, in_title))) and \
+                    body_n * FAMILY_MIN_SHARE >= top_commodity and \
                     e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
@@ -334,13 +391,15 @@ def _why(s: Subject, name: str) -> str:
 
 
 def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], companies: tuple[CompanyHit, ...],
-                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = (), material: float = 1.0
-                 ) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
+                 named: frozenset[str], kb: KB, stances: tuple[Stance, ...] = (), material: float = 1.0,
+                 aggregate: bool = False) -> tuple[tuple[GroupHit, ...], tuple[CompanyHit, ...]]:
     """The event layer's hits with the subjects' own groups and companies added, every hit
     given its role, taxonomy bundles completed, and the cap applied bundle by bundle. A
     subject's direction is the event layer's where it gave one, else the story's stance.
     `material` (0..1) scales a subject company's own score; below MATERIAL_MIN the news is
-    too small to move its industry, sector or home market."""
+    too small to move its industry, sector or home market. In a story headlined on an
+    economy's aggregate figures (`aggregate`), a commodity named but not a subject is left out.
+    """
     hits: dict[str, _Hit] = {}
     for g in groups:
         role = "first-order" if g.id in named else "second-order"
@@ -422,6 +481,8 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
                     if x_info.kind == "industry":
                         top_industry[x_info.sector] = max(top_industry.get(x_info.sector, x.score), x.score)
             sector.score = min(sector.score, top_industry[info.sector])
+    if aggregate:
+        _drop_components(hits, kb)
     # A commodity the story never names, reached through the graph, has its own bar: every
     # edge adds doubt, and a world price moves on large causes only.
     for h in [h for h in hits.values() if h.role == "second-order" and h.score < UNNAMED_COMMODITY_MIN
@@ -460,6 +521,18 @@ def subject_hits(subjects: tuple[Subject, ...], groups: tuple[GroupHit, ...], co
                                        "about" if s.about else "mentioned"))
     company_hits.sort(key=lambda h: (-h.score, h.ticker))
     return out_groups, tuple(company_hits)
+
+
+def aggregate_headline(title: str) -> bool:
+    """Is the headline on an economy's aggregate figures or a sovereign's finances?"""
+    return AGGREGATE_HEADLINE.search(title) is not None
+
+
+def _drop_components(hits: dict[str, _Hit], kb: KB) -> None:
+    """Leave out the named commodities that are not subjects: in a story on an economy's
+    figures they are components or causes of the figure, not moves of their own market."""
+    for gid in [h.id for h in hits.values() if h.role == "first-order" and kb.entities[h.id].kind == "commodity"]:
+        del hits[gid]
 
 
 def _capped(hits: dict[str, _Hit], kb: KB) -> tuple[GroupHit, ...]:
@@ -516,7 +589,8 @@ def find_subjects(body: str, title_len: int, entities: tuple[Entity, ...], menti
         return (), _named_only(subjects, kb)
     named = frozenset(m.entity for m in mentions)
     weight = materiality(body, lead_end(body, body_start(title_len)), events, kb)
-    return subject_hits(subjects, groups, companies, named, kb, stances, weight)
+    return subject_hits(subjects, groups, companies, named, kb, stances, weight,
+                        aggregate_headline(body[:title_len]))
 
 
 def _named_only(subjects: tuple[Subject, ...], kb: KB) -> tuple[CompanyHit, ...]:

@@ -111,3 +111,9 @@ def test_commodity_stocks_given_in_tonnes_are_inventories_not_miners_shares(kb_f
 def test_a_capitalised_name_written_with_a_lower_case_word_is_a_phrase(kb_full):
     assert "company:X" not in ids("US steel makers surged after the tariff announcement.", kb_full)
     assert "company:X" in ids("US Steel said on Monday it would restart a blast furnace.", kb_full)
+
+
+@pytest.mark.parametrize("text", ["Egypt buys 30,000 tonnes of semolina from millers",
+                                  "Durum plantings fall in the northern plains"])
+def test_durum_and_semolina_are_wheat(kb_full, text):
+    assert "commodity:wheat" in {m.entity for m in find_mentions(text, kb_full)}

@@ -3,6 +3,7 @@ import pytest
 
 from stockgroups.analysis.pipeline import analyze
 from stockgroups.analysis.subjects import (MAX_GROUPS, RETROSPECTIVE, RETROSPECTIVE_HINTS, UNNAMED_COMMODITY_MIN,
+                                          aggregate_headline,
                                           is_market_news, is_off_market, select_subjects, subject_hits, Subject)
 from stockgroups.model import GroupHit
 
@@ -348,3 +349,81 @@ def test_every_retrospective_alternative_holds_a_hint_word():
                                    "The anniversary of the strike"])
 def test_retrospective_headline_is_off_market_in_any_case(title):
     assert is_off_market(f"{title}\n\nOil prices rose and shares of miners fell.")
+
+
+def test_a_commodity_stated_inside_a_price_index_report_is_a_component_not_a_hit(kb_full):
+    text = ("Factory-gate prices edge up 0.2 pct in May, producer prices index shows\n\n"
+            "The statistics office said its index of prices paid to manufacturers rose 0.2 pct last month "
+            "after a flat reading in April, as food and machinery costs climbed. Economists had expected "
+            "a slightly larger increase. Among the components, crude oil prices rose 3.1 pct, while "
+            "clothing and furniture prices were unchanged.")
+    assert "commodity:crude-oil" not in _groups(text, kb_full)
+
+
+def test_a_commodity_stated_outside_an_aggregate_headline_is_still_a_hit(kb_full):
+    text = ("Refiner restarts its coastal plant after repairs\n\n"
+            "The refiner said its coastal plant was back at full rates on Monday after two weeks of repairs. "
+            "Managers said the unit would run through the summer. Traders said crude oil prices rose 3.1 pct "
+            "on the day.")
+    assert "commodity:crude-oil" in _groups(text, kb_full)
+
+
+def test_aggregate_headline_reads_figures_and_sovereign_finance_not_company_names():
+    assert aggregate_headline("Consumer prices rise 0.4 pct in March")
+    assert aggregate_headline("Country wins new IMF loan after talks")
+    assert aggregate_headline("Trade deficit narrows as imports fall")
+    assert not aggregate_headline("Credit Suisse shares tumble")
+    assert not aggregate_headline("Copper climbs on Chinese demand")
+
+
+def test_a_commodity_repeated_in_a_consumer_price_report_is_a_component_not_the_subject(kb_full):
+    text = ("Consumer prices climb 0.3 pct in April\n\n"
+            "Gasoline and food led a 0.3 pct rise in consumer prices last month, the statistics office said. "
+            "Gasoline costs rose 4 pct after a fall in March, and economists said gasoline would weigh less "
+            "on the index in the summer. Rents and medical care also rose, while clothing was cheaper.")
+    assert "commodity:refined-products" not in _subject_ids(text, kb_full)
+    assert "commodity:refined-products" not in _groups(text, kb_full)
+
+
+def test_a_commodity_in_a_price_report_headline_stays_the_subject(kb_full):
+    text = ("Gasoline pushes consumer prices up 0.3 pct in April\n\n"
+            "Gasoline and food led a 0.3 pct rise in consumer prices last month, the statistics office said.")
+    assert "commodity:refined-products" in _subject_ids(text, kb_full)
+
+
+def test_a_farm_policy_story_is_about_the_sugar_it_names(kb_full):
+    text = ("Senate panel backs changes to farm support programme\n\n"
+            "A Senate committee voted to change the support programme for farmers on Thursday, cutting "
+            "payments for next year's crops. Committee members said the vote was close. The bill would also "
+            "lower the loan rate for sugar growers, aides said, and set a new limit on what any one farm "
+            "can receive.")
+    assert "commodity:sugar" in _subject_ids(text, kb_full)
+
+
+def test_a_metal_named_once_in_the_lead_of_a_company_results_story_is_not_revived_by_its_family(kb_full):
+    text = ("Tarrow Mining Ltd <TML> Year Profit Rises\n\nTarrow Mining Ltd, whose mine in Nevada also "
+            "yields some copper, said its profit for the year rose to 4.1 mln dlrs from 2.3 mln dlrs. "
+            "Revenue rose to 11.2 mln dlrs, the company said.")
+    assert "commodity:copper" not in _subject_ids(text, kb_full)
+
+
+def test_the_feed_grain_of_a_livestock_story_is_not_its_subject(kb_full):
+    text = ("Hog herd grows as farmers expand barns\n\n"
+            "The number of hogs on farms rose 4 pct from a year earlier, the government said in its quarterly "
+            "report. Analysts said the herd was larger than expected. Cheap corn has made feeding animals "
+            "profitable, and corn stocks on farms are ample, while farmers said corn rations would stay high.")
+    assert "commodity:corn" not in _subject_ids(text, kb_full)
+
+
+def test_a_grain_named_in_a_livestock_headline_stays_the_subject(kb_full):
+    text = ("Cattle futures climb as corn prices slump\n\n"
+            "Cattle futures rose on Tuesday while corn fell, traders said.")
+    assert "commodity:corn" in _subject_ids(text, kb_full)
+
+
+def test_the_cargo_of_a_freight_market_report_is_not_its_subject(kb_full):
+    text = ("Dry bulk freight rates firm in busy week\n\n"
+            "Rates for carrying bulk cargoes rose this week as owners held out for more, brokers said. "
+            "Charterers booked ships for wheat from the Gulf to Asia, and another for wheat to Europe. "
+            "A third vessel was fixed to load wheat in Australia later this month.")
+    assert "commodity:wheat" not in _subject_ids(text, kb_full)
