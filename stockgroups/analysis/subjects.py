@@ -27,7 +27,7 @@ from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stan
 from stockgroups.kb.load import split_list
 from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
 from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
-from stockgroups.analysis.stated import corporate_headline
+from stockgroups.analysis.stated import BRACKETED_TICKER_AFTER, corporate_headline, corporate_names
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -161,10 +161,18 @@ def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], fr
                              + r")\b"), frozenset(members[f])) for f in sorted(members))
 
 
-def _framed(body: str, lead_stop: int) -> frozenset[str]:
-    """Commodities whose family the headline or lead speaks of."""
+def _framed(body: str, title_end: int, lead_stop: int) -> frozenset[str]:
+    """Commodities whose family the headline or lead speaks of. A cue inside a company's name
+    ("Hudson Mining Corp", "Acme Metals <ACM>") is the company's line of business, not the
+    story's market, unless the cue is the whole name (a market's own institution)."""
     head = body[:lead_stop].lower()
-    return frozenset(c for rx, members in commodity_families() if rx.search(head) for c in members)
+    names = corporate_names(body[:title_end], BRACKETED_TICKER_AFTER) + [
+        (title_end + s, title_end + e) for s, e in corporate_names(body[title_end:lead_stop], BRACKETED_TICKER_AFTER)]
+
+    def cued(rx: re.Pattern[str]) -> bool:
+        return any(not any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in names)
+                   for m in rx.finditer(head))
+    return frozenset(c for rx, members in commodity_families() if cued(rx) for c in members)
 
 
 @lru_cache(maxsize=16)
@@ -293,7 +301,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif body_n * FAMILY_MIN_SHARE >= top_commodity and \
-                    e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
+                    e.id in (framed := _framed(body, title_end, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
             # A company quoted as a source ("analysts at X said", "X analysts see") or named for

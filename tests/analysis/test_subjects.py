@@ -346,3 +346,17 @@ def test_every_retrospective_alternative_holds_a_hint_word():
                                    "The anniversary of the strike"])
 def test_retrospective_headline_is_off_market_in_any_case(title):
     assert is_off_market(f"{title}\n\nOil prices rose and shares of miners fell.")
+
+
+def test_a_metals_word_in_a_company_s_name_does_not_make_its_story_a_metals_story(kb_full):
+    text = ("Varden Mining Corp <VMC> Shares Rise On Bid Talk\n\nVarden Mining Corp said it knew of no reason "
+            "for the rise in its share price today. A spokesman would not comment on talk of a bid. The "
+            "company said its last report on the Nevada property, in March, found traces of silver.")
+    assert "commodity:silver" not in _subject_ids(text, kb_full)
+
+
+def test_a_metals_word_outside_the_company_s_name_still_frames_the_story(kb_full):
+    text = ("Varden Mining Corp <VMC> To Open New Mine\n\nVarden Mining Corp said it would open a new mine in "
+            "Nevada next year. A spokesman said building would start in the spring. The company said its last "
+            "report on the property, in March, found traces of silver.")
+    assert "commodity:silver" in _subject_ids(text, kb_full)
