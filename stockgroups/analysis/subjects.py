@@ -46,13 +46,15 @@ COMMODITY_REPEAT = 3
 # often to be a subject (once is the company's line of business).
 LEAD_AFTER_COMPANY_REPEAT = 2
 # A headline on a company the KB does not know counts as a company headline when it reports
-# the company's finances or a deal: its results, payouts, capital and ownership are about the
-# company, not about the commodity it trades in. Operations news (a well, reserves, a
-# smelter, its prices) is still about the commodity.
+# the company's finances or a deal: its results, payouts, royalties, write-downs, capital,
+# ownership (a stake, a sale), audit and portfolio are about the company, not about the
+# commodity it trades in. Operations news (a well, reserves, a smelter, its prices) is still
+# about the commodity.
 FINANCE_HEADLINE = re.compile(
     r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
     r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
-    r"talks|partnership)\b", re.IGNORECASE)
+    r"talks|partnership|stakes?|sale|royalty|royalties|writedowns?|write-downs?|portfolio|audit)\b",
+    re.IGNORECASE)
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4

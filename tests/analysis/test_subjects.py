@@ -360,3 +360,10 @@ def test_a_metals_word_outside_the_company_s_name_still_frames_the_story(kb_full
             "Nevada next year. A spokesman said building would start in the spring. The company said its last "
             "report on the property, in March, found traces of silver.")
     assert "commodity:silver" in _subject_ids(text, kb_full)
+
+
+def test_an_unknown_company_s_stake_sale_makes_its_commodity_context_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Puts Its Stake In Unit Up For Sale\n\nTarrow Petroleum Ltd, which explores "
+            "for oil in Alberta, said it would sell its 40 pct stake in a pipeline unit. The company said "
+            "several buyers had shown interest.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
