@@ -288,6 +288,9 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
     title_companies = any(x.startswith("company:") for x in in_title) or (
         finance and corporate_headline(body[:title_len]))
+    # A story headlined on a company's money or deal is about a commodity only when the headline
+    # or the lead names it; named only further down, it is the company's business (its oil
+    # output in a results story), however often.
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
     for e in entities:
@@ -300,6 +303,8 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                     any(x.startswith("commodity:") and x != e.id for x in in_title)
                     or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
                 where = "body"
+            if where == "body" and finance and title_companies:
+                continue  # a company's money or deal: a commodity its lead leaves out is background
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif body_n * FAMILY_MIN_SHARE >= top_commodity and \

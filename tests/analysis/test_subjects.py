@@ -367,3 +367,19 @@ def test_an_unknown_company_s_stake_sale_makes_its_commodity_context_not_the_sub
             "for oil in Alberta, said it would sell its 40 pct stake in a pipeline unit. The company said "
             "several buyers had shown interest.")
     assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_only_further_down_a_company_results_story_is_its_business_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Profit Rises\n\nTarrow Petroleum Ltd said its profit for the year "
+            "rose to 6.1 mln dlrs from 4.3 mln dlrs. Revenue rose to 31.2 mln dlrs, the company said. "
+            "The company said its oil output in Alberta rose, and it sold its oil at higher prices. "
+            "It expects to drill more oil wells next year.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_further_down_an_operations_story_about_a_company_is_still_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> To Close Plant For Repairs\n\nTarrow Petroleum Ltd said it would close "
+            "its Alberta plant for a month. Repairs start in May, the company said. "
+            "The company said its oil output in Alberta would fall, and it would buy oil from others. "
+            "It expects to drill more oil wells next year.")
+    assert "commodity:crude-oil" in _subject_ids(text, kb_full)
