@@ -55,6 +55,9 @@ FINANCE_HEADLINE = re.compile(
     r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
     r"talks|partnership|stakes?|sale|royalty|royalties|writedowns?|write-downs?|portfolio|audit)\b",
     re.IGNORECASE)
+# A headline on results or payouts is on a company whatever its name's form: only a company
+# reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings").
+RESULTS_HEADLINE = re.compile(r"\b(?:net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -287,7 +290,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     in_title = {m.entity for m in mentions if m.start < title_end}
     finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
     title_companies = any(x.startswith("company:") for x in in_title) or (
-        finance and corporate_headline(body[:title_len]))
+        finance and (corporate_headline(body[:title_len]) or RESULTS_HEADLINE.search(body, 0, title_len) is not None))
     # A story headlined on a company's money or deal is about a commodity only when the headline
     # or the lead names it; named only further down, it is the company's business (its oil
     # output in a results story), however often.

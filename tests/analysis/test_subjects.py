@@ -383,3 +383,10 @@ def test_a_commodity_further_down_an_operations_story_about_a_company_is_still_t
             "The company said its oil output in Alberta would fall, and it would buy oil from others. "
             "It expects to drill more oil wells next year.")
     assert "commodity:crude-oil" in _subject_ids(text, kb_full)
+
+
+def test_a_results_headline_is_on_a_company_whatever_the_form_of_its_name(kb_full):
+    text = ("Tarrow Sees Higher 1987 Earnings\n\nTarrow, which explores for oil in Alberta, said it expects "
+            "higher earnings this year after cutting costs. The company said costs fell 12 pct last year, "
+            "and it sold two offices.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
