@@ -26,7 +26,9 @@ from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stan
 
 from stockgroups.kb.load import split_list
 from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
+from stockgroups.analysis.link import PHYSICAL_QUANTITY
 from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
+from stockgroups.analysis.segment import sentences_of
 from stockgroups.analysis.stated import BRACKETED_TICKER_AFTER, corporate_headline, corporate_names
 
 if TYPE_CHECKING:
@@ -58,6 +60,10 @@ FINANCE_HEADLINE = re.compile(
 # A headline on results or payouts is on a company whatever its name's form: only a company
 # reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings").
 RESULTS_HEADLINE = re.compile(r"\b(?:net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
+# In a story headlined on a company's money or deal, a commodity its lead names fewer times
+# than this is the company's line of business unless a sentence naming it gives a physical
+# quantity (barrels, tonnes, ounces): its output or reserves, not just its money.
+COMPANY_STORY_REPEAT = 4
 # A story about a commodity family (grains, metals) is about each member it names at least
 # a quarter as often as its most-named commodity.
 FAMILY_MIN_SHARE = 4
@@ -257,6 +263,13 @@ def lead_end(body: str, title_end: int) -> int:
     return stop
 
 
+def _quantified(body: str, mentions: list[Mention]) -> bool:
+    """Does a sentence naming the commodity give a physical quantity (its barrels, tonnes)?"""
+    sentences = sentences_of(body)
+    return any(PHYSICAL_QUANTITY.search(sentences.text(i))
+               for i in sorted({sentences.index(m.start) for m in mentions}))
+
+
 def _where(mentions: list[Mention], title_end: int, lead_stop: int) -> tuple[str, int]:
     """Where an entity is named first (title, lead or body) and how often in the body."""
     in_title = in_lead = False
@@ -306,8 +319,9 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                     any(x.startswith("commodity:") and x != e.id for x in in_title)
                     or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
                 where = "body"
-            if where == "body" and finance and title_companies:
-                continue  # a company's money or deal: a commodity its lead leaves out is background
+            if finance and title_companies and (where == "body" or (
+                    where == "lead" and body_n < COMPANY_STORY_REPEAT and not _quantified(body, found))):
+                continue  # a company's money or deal: the commodity is its business, not the story's
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif body_n * FAMILY_MIN_SHARE >= top_commodity and \

@@ -390,3 +390,17 @@ def test_a_results_headline_is_on_a_company_whatever_the_form_of_its_name(kb_ful
             "higher earnings this year after cutting costs. The company said costs fell 12 pct last year, "
             "and it sold two offices.")
     assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_in_a_results_lead_without_any_quantity_is_the_company_s_business(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Profit Rises\n\nTarrow Petroleum Ltd, which sells oil and heating "
+            "fuel, said its profit for the year rose to 6.1 mln dlrs. Revenue from oil rose 8 pct to 31.2 mln "
+            "dlrs, the company said. It will pay a dividend of 10 cents.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_in_a_results_lead_with_its_output_in_barrels_stays_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Profit Rises\n\nTarrow Petroleum Ltd, which sells oil and heating "
+            "fuel, said its profit for the year rose to 6.1 mln dlrs. Its oil output rose to 9,000 barrels "
+            "a day, the company said. It will pay a dividend of 10 cents.")
+    assert "commodity:crude-oil" in _subject_ids(text, kb_full)
