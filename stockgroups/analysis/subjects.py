@@ -54,8 +54,9 @@ LEAD_AFTER_COMPANY_REPEAT = 2
 # about the commodity.
 FINANCE_HEADLINE = re.compile(
     r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
-    r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
-    r"talks|partnership|stakes?|sale|royalty|royalties|writedowns?|write-downs?|portfolio|audit)\b",
+    r"buys?|acquires?|acquisitions?|mergers?|merge|bids?|offer|offering|debentures|notes|shares|stock|split|"
+    r"takeovers?|sells?|selling|sell|talks|partnership|stakes?|sale|royalty|royalties|writedowns?|write-downs?|"
+    r"portfolio|audit)\b",
     re.IGNORECASE)
 # A headline on results or payouts is on a company whatever its name's form: only a company
 # reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings").

@@ -404,3 +404,10 @@ def test_a_commodity_in_a_results_lead_with_its_output_in_barrels_stays_the_subj
             "fuel, said its profit for the year rose to 6.1 mln dlrs. Its oil output rose to 9,000 barrels "
             "a day, the company said. It will pay a dividend of 10 cents.")
     assert "commodity:crude-oil" in _subject_ids(text, kb_full)
+
+
+def test_an_unknown_company_selling_a_unit_makes_its_commodity_context_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> To Sell Pipeline Unit\n\nTarrow Petroleum Ltd, which explores for oil in "
+            "Alberta, said it agreed to sell its pipeline unit to a group of investors. The company said the "
+            "price would be set next month.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
