@@ -271,6 +271,30 @@ def _quantified(body: str, mentions: list[Mention]) -> bool:
                for i in sorted({sentences.index(m.start) for m in mentions}))
 
 
+_WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
+
+
+def _company_words_in_title(body: str, title_end: int, lead_stop: int, mentions: tuple[Mention, ...]) -> set[int]:
+    """Starts of headline commodity mentions that, with the word before them, open a company
+    name the lead spells out in full ("Acme Oil" in the headline, "Acme Oil Co Ltd" in the lead)."""
+    if not title_end:
+        return set()
+    heads = [m for m in mentions if m.start < title_end and m.entity.startswith("commodity:")]
+    if not heads:
+        return set()
+    lead = body[title_end:lead_stop]
+    names = [" ".join(lead[s:e].lower().split()) for s, e in corporate_names(lead, BRACKETED_TICKER_AFTER)]
+    out = set()
+    for m in heads:
+        before = _WORD_BEFORE.search(body, 0, m.start)
+        if before is None:
+            continue
+        phrase = f"{before.group(1)} {' '.join(body[m.start:m.end].split())}".lower()
+        if any(name.startswith(phrase) or f" {phrase}" in name for name in names):
+            out.add(m.start)
+    return out
+
+
 def _where(mentions: list[Mention], title_end: int, lead_stop: int) -> tuple[str, int]:
     """Where an entity is named first (title, lead or body) and how often in the body."""
     in_title = in_lead = False
@@ -308,6 +332,13 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     # A story headlined on a company's money or deal is about a commodity only when the headline
     # or the lead names it; named only further down, it is the company's business (its oil
     # output in a results story), however often.
+    # A headline commodity word that begins a company's name in the lead ("Acme Oil Sees ..."
+    # over "Acme Oil Co Ltd said ...") names the company, not the commodity.
+    company_words = _company_words_in_title(body, title_end, lead_stop, mentions)
+    if company_words:
+        for x, ms in list(by_entity.items()):
+            if x.startswith("commodity:"):
+                by_entity[x] = [m for m in ms if m.start not in company_words]
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
     for e in entities:

@@ -411,3 +411,15 @@ def test_an_unknown_company_selling_a_unit_makes_its_commodity_context_not_the_s
             "Alberta, said it agreed to sell its pipeline unit to a group of investors. The company said the "
             "price would be set next month.")
     assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_headline_commodity_word_that_opens_the_lead_s_company_name_names_the_company(kb_full):
+    text = ("Varden Sugar Says Bid Too Low\n\nVarden Sugar Mills Ltd said the cash offer made for its shares "
+            "last week was too low and asked holders to wait. The board said it would meet advisers.")
+    assert "commodity:sugar" not in _subject_ids(text, kb_full)
+
+
+def test_a_headline_commodity_word_outside_any_company_name_stays_the_subject(kb_full):
+    text = ("Varden Says Sugar Prices Too Low\n\nVarden Sugar Mills Ltd said world prices were too low "
+            "to cover its costs and asked growers to wait. The board said it would meet advisers.")
+    assert "commodity:sugar" in _subject_ids(text, kb_full)
