@@ -58,9 +58,10 @@ FINANCE_HEADLINE = re.compile(
     r"takeovers?|sells?|selling|sell|talks|partnership|stakes?|sale|royalty|royalties|writedowns?|write-downs?|"
     r"portfolio|audit)\b",
     re.IGNORECASE)
-# A headline on results or payouts is on a company whatever its name's form: only a company
-# reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings").
-RESULTS_HEADLINE = re.compile(r"\b(?:net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
+# A headline on results, payouts or a stake is on a company whatever its name's form: only a
+# company reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings"),
+# and a stake is a holding in a company.
+RESULTS_HEADLINE = re.compile(r"\b(?:stakes?|net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
 # In a story headlined on a company's money or deal, a commodity its lead names fewer times
 # than this is the company's line of business unless a sentence naming it gives a physical
 # quantity (barrels, tonnes, ounces): its output or reserves, not just its money.

@@ -423,3 +423,9 @@ def test_a_headline_commodity_word_outside_any_company_name_stays_the_subject(kb
     text = ("Varden Says Sugar Prices Too Low\n\nVarden Sugar Mills Ltd said world prices were too low "
             "to cover its costs and asked growers to wait. The board said it would meet advisers.")
     assert "commodity:sugar" in _subject_ids(text, kb_full)
+
+
+def test_a_stake_headline_is_on_a_company_whatever_the_form_of_its_name(kb_full):
+    text = ("Varden Takes Stake In Tarrow\n\nVarden said it bought a 20 pct stake in Tarrow, which explores for "
+            "oil in Alberta, from a group of private investors. Varden said it did not plan to bid for the rest.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
