@@ -61,7 +61,7 @@ FINANCE_HEADLINE = re.compile(
 # A headline on results, payouts or a stake is on a company whatever its name's form: only a
 # company reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings"),
 # and a stake is a holding in a company.
-RESULTS_HEADLINE = re.compile(r"\b(?:stakes?|net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
+COMPANY_ONLY_HEADLINE = re.compile(r"\b(?:stakes?|net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
 # In a story headlined on a company's money or deal, a commodity its lead names fewer times
 # than this is the company's line of business unless a sentence naming it gives a physical
 # quantity (barrels, tonnes, ounces): its output or reserves, not just its money.
@@ -329,10 +329,7 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     in_title = {m.entity for m in mentions if m.start < title_end}
     finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
     title_companies = any(x.startswith("company:") for x in in_title) or (
-        finance and (corporate_headline(body[:title_len]) or RESULTS_HEADLINE.search(body, 0, title_len) is not None))
-    # A story headlined on a company's money or deal is about a commodity only when the headline
-    # or the lead names it; named only further down, it is the company's business (its oil
-    # output in a results story), however often.
+        finance and (corporate_headline(body[:title_len]) or COMPANY_ONLY_HEADLINE.search(body, 0, title_len) is not None))
     # A headline commodity word that begins a company's name in the lead ("Acme Oil Sees ..."
     # over "Acme Oil Co Ltd said ...") names the company, not the commodity.
     company_words = _company_words_in_title(body, title_end, lead_stop, mentions)
@@ -352,6 +349,9 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                     any(x.startswith("commodity:") and x != e.id for x in in_title)
                     or (title_companies and body_n < LEAD_AFTER_COMPANY_REPEAT)):
                 where = "body"
+            # A story headlined on a company's money or deal is about a commodity only when the
+            # headline or the lead names it, and then, if named only a few times, with a quantity
+            # of its own; else it is the company's business (its oil in a results story).
             if finance and title_companies and (where == "body" or (
                     where == "lead" and body_n < COMPANY_STORY_REPEAT and not _quantified(body, found))):
                 continue  # a company's money or deal: the commodity is its business, not the story's
