@@ -323,13 +323,6 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     companies = [e for e in entities if e.kind == "company" and e.mentions]
     top_company = companies[0].id if companies else ""
     countries = 0
-    # What the headline is about: a commodity named only in the lead of a story headlined on
-    # another commodity or on a company is context (a substitute, the company's trade) unless
-    # the story comes back to it.
-    in_title = {m.entity for m in mentions if m.start < title_end}
-    finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
-    title_companies = any(x.startswith("company:") for x in in_title) or (
-        finance and (corporate_headline(body[:title_len]) or COMPANY_ONLY_HEADLINE.search(body, 0, title_len) is not None))
     # A headline commodity word that begins a company's name in the lead ("Acme Oil Sees ..."
     # over "Acme Oil Co Ltd said ...") names the company, not the commodity.
     company_words = _company_words_in_title(body, title_end, lead_stop, mentions)
@@ -337,6 +330,13 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
         for x, ms in list(by_entity.items()):
             if x.startswith("commodity:"):
                 by_entity[x] = [m for m in ms if m.start not in company_words]
+    # What the headline is about: a commodity named only in the lead of a story headlined on
+    # another commodity or on a company is context (a substitute, the company's trade) unless
+    # the story comes back to it.
+    in_title = {m.entity for m in mentions if m.start < title_end and m.start not in company_words}
+    finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
+    title_companies = any(x.startswith("company:") for x in in_title) or (
+        finance and (corporate_headline(body[:title_len]) or COMPANY_ONLY_HEADLINE.search(body, 0, title_len) is not None))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
     for e in entities:
