@@ -42,6 +42,9 @@ _CORPORATE = (r"(?:Corp|Corporation|Inc|Co|Ltd|Plc|PLC|Group|Holdings?|Oyj|Oy|AB
               r"Mining|Petroleum|Airlines?|Motors?|Systems)\b\.?")
 CORPORATE_WORD = re.compile(r"\b" + _CORPORATE + r"(?:\s+" + _CORPORATE + r")*")  # "Mining Corp" as one
 TICKER_AFTER = re.compile(r"\s*[<(][A-Za-z.]{1,6}[>)]")
+# Only a ticker in angle brackets: in running text a short form in parentheses is as often an
+# agency's acronym ("Farm Service Agency (FSA)") as a company's ticker.
+BRACKETED_TICKER_AFTER = re.compile(r"\s*<[A-Za-z.]{1,6}>")
 NOT_NAMES = frozenset("""The A An In On At For From By With Its It This That These Those Our We He She They
 Mr Mrs Ms Dr EUR USD SEK NOK DKK GBP JPY CEO CFO President Chairman Chief Operating Net Sales Profit Group
 January February March April May June July August September October November December
@@ -84,17 +87,24 @@ def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
     return UNNAMED
 
 
-def corporate_headline(title: str) -> bool:
-    """The headline names a company by its form, known to the KB or not: a name that ends in a
-    corporate word after a word of its own ("Page Petroleum Ltd", "Acme Mining Corp") or that
-    cites its ticker ("Kaneb Energy <KEP>")."""
-    for m in NAME_RUN.finditer(title):
+def corporate_names(text: str, ticker: re.Pattern[str] = TICKER_AFTER) -> list[tuple[int, int]]:
+    """Spans of the names that are companies by their form, known to the KB or not: a run of
+    capitalised words up to a corporate word after a word of its own ("Page Petroleum Ltd",
+    "Acme Mining Corp"), or a run that cites its ticker ("Kaneb Energy <KEP>"). A title-case
+    headline reads as one run; the span stops at the corporate word, not at the run's end."""
+    spans = []
+    for m in NAME_RUN.finditer(text):
         corporate = CORPORATE_WORD.search(m.group())
         if corporate and corporate.start() > 0:
-            return True
-        if TICKER_AFTER.match(title, m.end()):
-            return True
-    return False
+            spans.append((m.start(), m.start() + corporate.end()))
+        elif ticker.match(text, m.end()):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def corporate_headline(title: str) -> bool:
+    """The headline names a company by its form, known to the KB or not (corporate_names)."""
+    return bool(corporate_names(title))
 
 
 def _owns_story(e: Entity) -> bool:

@@ -26,8 +26,10 @@ from stockgroups.model import CompanyHit, Entity, Event, GroupHit, Mention, Stan
 
 from stockgroups.kb.load import split_list
 from stockgroups.analysis.expose.reach import MONEY_CATEGORIES, largest_amount, money_factor
+from stockgroups.analysis.link import PHYSICAL_QUANTITY
 from stockgroups.analysis.relevance import ATTRIBUTED_ROLES
-from stockgroups.analysis.stated import corporate_headline
+from stockgroups.analysis.segment import sentences_of
+from stockgroups.analysis.stated import BRACKETED_TICKER_AFTER, corporate_headline, corporate_names
 
 if TYPE_CHECKING:
     from stockgroups.kb.load import KB
@@ -46,13 +48,24 @@ COMMODITY_REPEAT = 3
 # often to be a subject (once is the company's line of business).
 LEAD_AFTER_COMPANY_REPEAT = 2
 # A headline on a company the KB does not know counts as a company headline when it reports
-# the company's finances or a deal: its results, payouts, capital and ownership are about the
-# company, not about the commodity it trades in. Operations news (a well, reserves, a
-# smelter, its prices) is still about the commodity.
+# the company's finances or a deal: its results, payouts, royalties, write-downs, capital,
+# ownership (a stake, a sale), audit and portfolio are about the company, not about the
+# commodity it trades in. Operations news (a well, reserves, a smelter, its prices) is still
+# about the commodity.
 FINANCE_HEADLINE = re.compile(
     r"\b(?:net|loss|losses|profits?|earnings|results|revenues?|sales|dividends?|payouts?|qtr|quarter|"
-    r"buys?|acquires?|acquisitions?|mergers?|merge|bid|offer|offering|debentures|notes|shares|stock|split|"
-    r"talks|partnership)\b", re.IGNORECASE)
+    r"buys?|acquires?|acquisitions?|mergers?|merge|bids?|offer|offering|debentures|notes|shares|stock|split|"
+    r"takeovers?|sells?|selling|sell|talks|partnership|stakes?|sale|royalty|royalties|writedowns?|write-downs?|"
+    r"portfolio|audit)\b",
+    re.IGNORECASE)
+# A headline on results, payouts or a stake is on a company whatever its name's form: only a
+# company reports a net profit, earnings or a dividend ("Norcen Sees Higher 1987 Earnings"),
+# and a stake is a holding in a company.
+COMPANY_ONLY_HEADLINE = re.compile(r"\b(?:stakes?|net|loss|profits?|earnings|dividends?|payouts?|revenues?)\b", re.IGNORECASE)
+# In a story headlined on a company's money or deal, a commodity its lead names fewer times
+# than this is the company's line of business unless a sentence naming it gives a physical
+# quantity (barrels, tonnes, ounces): its output or reserves, not just its money.
+COMPANY_STORY_REPEAT = 4
 # A headline on an economy's aggregate figures or a sovereign's finances: a price index, the
 # trade balance, output and growth, official reserves, a country's debt, loans and budget.
 # Such a story names a commodity as a component of the figure ("crude prices rose 4 pct"
@@ -205,10 +218,18 @@ def _siblings(commodity: str, others: set[str]) -> bool:
                for _, members in commodity_families())
 
 
-def _framed(body: str, lead_stop: int) -> frozenset[str]:
-    """Commodities whose family the headline or lead speaks of."""
+def _framed(body: str, title_end: int, lead_stop: int) -> frozenset[str]:
+    """Commodities whose family the headline or lead speaks of. A cue inside a company's name
+    ("Hudson Mining Corp", "Acme Metals <ACM>") is the company's line of business, not the
+    story's market, unless the cue is the whole name (a market's own institution)."""
     head = body[:lead_stop].lower()
-    return frozenset(c for rx, members in commodity_families() if rx.search(head) for c in members)
+    names = corporate_names(body[:title_end], BRACKETED_TICKER_AFTER) + [
+        (title_end + s, title_end + e) for s, e in corporate_names(body[title_end:lead_stop], BRACKETED_TICKER_AFTER)]
+
+    def cued(rx: re.Pattern[str]) -> bool:
+        return any(not any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start() for s, e in names)
+                   for m in rx.finditer(head))
+    return frozenset(c for rx, members in commodity_families() if cued(rx) for c in members)
 
 
 @lru_cache(maxsize=16)
@@ -288,6 +309,37 @@ def lead_end(body: str, title_end: int) -> int:
     return stop
 
 
+def _quantified(body: str, mentions: list[Mention]) -> bool:
+    """Does a sentence naming the commodity give a physical quantity (its barrels, tonnes)?"""
+    sentences = sentences_of(body)
+    return any(PHYSICAL_QUANTITY.search(sentences.text(i))
+               for i in sorted({sentences.index(m.start) for m in mentions}))
+
+
+_WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
+
+
+def _company_words_in_title(body: str, title_end: int, lead_stop: int, mentions: tuple[Mention, ...]) -> set[int]:
+    """Starts of headline commodity mentions that, with the word before them, open a company
+    name the lead spells out in full ("Acme Oil" in the headline, "Acme Oil Co Ltd" in the lead)."""
+    if not title_end:
+        return set()
+    heads = [m for m in mentions if m.start < title_end and m.entity.startswith("commodity:")]
+    if not heads:
+        return set()
+    lead = body[title_end:lead_stop]
+    names = [" ".join(lead[s:e].lower().split()) for s, e in corporate_names(lead, BRACKETED_TICKER_AFTER)]
+    out = set()
+    for m in heads:
+        before = _WORD_BEFORE.search(body, 0, m.start)
+        if before is None:
+            continue
+        phrase = f"{before.group(1)} {' '.join(body[m.start:m.end].split())}".lower()
+        if any(name.startswith(phrase) or f" {phrase}" in name for name in names):
+            out.add(m.start)
+    return out
+
+
 def _where(mentions: list[Mention], title_end: int, lead_stop: int) -> tuple[str, int]:
     """Where an entity is named first (title, lead or body) and how often in the body."""
     in_title = in_lead = False
@@ -315,13 +367,20 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     companies = [e for e in entities if e.kind == "company" and e.mentions]
     top_company = companies[0].id if companies else ""
     countries = 0
+    # A headline commodity word that begins a company's name in the lead ("Acme Oil Sees ..."
+    # over "Acme Oil Co Ltd said ...") names the company, not the commodity.
+    company_words = _company_words_in_title(body, title_end, lead_stop, mentions)
+    if company_words:
+        for x, ms in list(by_entity.items()):
+            if x.startswith("commodity:"):
+                by_entity[x] = [m for m in ms if m.start not in company_words]
     # What the headline is about: a commodity named only in the lead of a story headlined on
     # another commodity or on a company is context (a substitute, the company's trade) unless
     # the story comes back to it.
-    in_title = {m.entity for m in mentions if m.start < title_end}
+    in_title = {m.entity for m in mentions if m.start < title_end and m.start not in company_words}
     finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
     title_companies = any(x.startswith("company:") for x in in_title) or (
-        finance and corporate_headline(body[:title_len]))
+        finance and (corporate_headline(body[:title_len]) or COMPANY_ONLY_HEADLINE.search(body, 0, title_len) is not None))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
     # A price-index report, a freight report or a livestock story: a commodity the headline does
@@ -346,11 +405,17 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                     context = "company"
             if context:
                 where = "body"
+            # A story headlined on a company's money or deal is about a commodity only when the
+            # headline or the lead names it, and then, if named only a few times, with a quantity
+            # of its own; else it is the company's business (its oil in a results story).
+            if finance and title_companies and (where == "body" or (
+                    where == "lead" and body_n < COMPANY_STORY_REPEAT and not _quantified(body, found))):
+                continue  # a company's money or deal: the commodity is its business, not the story's
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
             elif (not context or (context == "commodity" and _siblings(e.id, in_title))) and \
                     body_n * FAMILY_MIN_SHARE >= top_commodity and \
-                    e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
+                    e.id in (framed := _framed(body, title_end, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":
             # A company quoted as a source ("analysts at X said", "X analysts see") or named for

@@ -2,7 +2,7 @@
 import pytest
 
 from stockgroups.analysis.pipeline import run
-from stockgroups.analysis.stated import UNNAMED, corporate_headline, unlisted_name
+from stockgroups.analysis.stated import UNNAMED, corporate_headline, corporate_names, unlisted_name
 
 
 def hits(kb, article, title, text=""):
@@ -81,3 +81,8 @@ def test_a_firm_stated_direction_outranks_an_inferred_one(kb_small):
 ])
 def test_corporate_headline_needs_a_name_with_a_corporate_ending_or_a_ticker(title, named):
     assert corporate_headline(title) is named
+
+
+def test_corporate_names_stop_at_the_corporate_word_of_a_title_case_headline():
+    title = "Varden Mining Corp To Open New Mine"
+    assert [title[s:e] for s, e in corporate_names(title)] == ["Varden Mining Corp"]

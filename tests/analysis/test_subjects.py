@@ -427,3 +427,86 @@ def test_the_cargo_of_a_freight_market_report_is_not_its_subject(kb_full):
             "Charterers booked ships for wheat from the Gulf to Asia, and another for wheat to Europe. "
             "A third vessel was fixed to load wheat in Australia later this month.")
     assert "commodity:wheat" not in _subject_ids(text, kb_full)
+
+
+def test_a_metals_word_in_a_company_s_name_does_not_make_its_story_a_metals_story(kb_full):
+    text = ("Varden Mining Corp <VMC> Shares Rise On Bid Talk\n\nVarden Mining Corp said it knew of no reason "
+            "for the rise in its share price today. A spokesman would not comment on talk of a bid. The "
+            "company said its last report on the Nevada property, in March, found traces of silver.")
+    assert "commodity:silver" not in _subject_ids(text, kb_full)
+
+
+def test_a_metals_word_outside_the_company_s_name_still_frames_the_story(kb_full):
+    text = ("Varden Mining Corp <VMC> To Open New Mine\n\nVarden Mining Corp said it would open a new mine in "
+            "Nevada next year. A spokesman said building would start in the spring. The company said its last "
+            "report on the property, in March, found traces of silver.")
+    assert "commodity:silver" in _subject_ids(text, kb_full)
+
+
+def test_an_unknown_company_s_stake_sale_makes_its_commodity_context_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Puts Its Stake In Unit Up For Sale\n\nTarrow Petroleum Ltd, which explores "
+            "for oil in Alberta, said it would sell its 40 pct stake in a pipeline unit. The company said "
+            "several buyers had shown interest.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_only_further_down_a_company_results_story_is_its_business_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Profit Rises\n\nTarrow Petroleum Ltd said its profit for the year "
+            "rose to 6.1 mln dlrs from 4.3 mln dlrs. Revenue rose to 31.2 mln dlrs, the company said. "
+            "The company said its oil output in Alberta rose, and it sold its oil at higher prices. "
+            "It expects to drill more oil wells next year.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_further_down_an_operations_story_about_a_company_is_still_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> To Close Plant For Repairs\n\nTarrow Petroleum Ltd said it would close "
+            "its Alberta plant for a month. Repairs start in May, the company said. "
+            "The company said its oil output in Alberta would fall, and it would buy oil from others. "
+            "It expects to drill more oil wells next year.")
+    assert "commodity:crude-oil" in _subject_ids(text, kb_full)
+
+
+def test_a_results_headline_is_on_a_company_whatever_the_form_of_its_name(kb_full):
+    text = ("Tarrow Sees Higher 1987 Earnings\n\nTarrow, which explores for oil in Alberta, said it expects "
+            "higher earnings this year after cutting costs. The company said costs fell 12 pct last year, "
+            "and it sold two offices.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_in_a_results_lead_without_any_quantity_is_the_company_s_business(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Profit Rises\n\nTarrow Petroleum Ltd, which sells oil and heating "
+            "fuel, said its profit for the year rose to 6.1 mln dlrs. Revenue from oil rose 8 pct to 31.2 mln "
+            "dlrs, the company said. It will pay a dividend of 10 cents.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_commodity_in_a_results_lead_with_its_output_in_barrels_stays_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> Year Profit Rises\n\nTarrow Petroleum Ltd, which sells oil and heating "
+            "fuel, said its profit for the year rose to 6.1 mln dlrs. Its oil output rose to 9,000 barrels "
+            "a day, the company said. It will pay a dividend of 10 cents.")
+    assert "commodity:crude-oil" in _subject_ids(text, kb_full)
+
+
+def test_an_unknown_company_selling_a_unit_makes_its_commodity_context_not_the_subject(kb_full):
+    text = ("Tarrow Petroleum Ltd <TPL> To Sell Pipeline Unit\n\nTarrow Petroleum Ltd, which explores for oil in "
+            "Alberta, said it agreed to sell its pipeline unit to a group of investors. The company said the "
+            "price would be set next month.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_headline_commodity_word_that_opens_the_lead_s_company_name_names_the_company(kb_full):
+    text = ("Varden Sugar Says Bid Too Low\n\nVarden Sugar Mills Ltd said the cash offer made for its shares "
+            "last week was too low and asked holders to wait. The board said it would meet advisers.")
+    assert "commodity:sugar" not in _subject_ids(text, kb_full)
+
+
+def test_a_headline_commodity_word_outside_any_company_name_stays_the_subject(kb_full):
+    text = ("Varden Says Sugar Prices Too Low\n\nVarden Sugar Mills Ltd said world prices were too low "
+            "to cover its costs and asked growers to wait. The board said it would meet advisers.")
+    assert "commodity:sugar" in _subject_ids(text, kb_full)
+
+
+def test_a_stake_headline_is_on_a_company_whatever_the_form_of_its_name(kb_full):
+    text = ("Varden Takes Stake In Tarrow\n\nVarden said it bought a 20 pct stake in Tarrow, which explores for "
+            "oil in Alberta, from a group of private investors. Varden said it did not plan to bid for the rest.")
+    assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
