@@ -93,6 +93,14 @@ _BUSINESS_AFTER = re.compile(
     r"partnerships|division|businesses|business|holdings)\b")
 NAME_JOINERS = frozenset({"and", "&", "of"})  # "Bryson Oil and Gas plc"
 NAME_LOOKAHEAD = 3  # capitalised words after the commodity word searched for a name ending
+# "Oil and gas", "gas and oil", "oil/gas": the petroleum trade's fixed pair. Bare "gas" is no alias
+# (greenhouse gas, tear gas, US "gas" for gasoline), but set beside oil read as the commodity it
+# is natural gas.
+OIL = "commodity:crude-oil"
+PAIRED_GAS = "commodity:natural-gas"
+_GAS_AFTER_OIL = re.compile(r"(?:[ \t\n]+(?:and|&)[ \t\n]+|[ \t]*[,/][ \t]*)(gas)\b", re.IGNORECASE)
+_GAS_BEFORE_OIL = re.compile(r"\b(gas)(?:[ \t\n]+(?:and|&)[ \t\n]+|[ \t]*[,/][ \t]*)$", re.IGNORECASE)
+PAIR_REACH = 12  # characters between "oil" and "gas": " and ", " & ", ", ", "/"
 # A headline in Title Case ("Peru Announces Large New Gold Find", as wire archives print them):
 # every word is capitalised, so a capital says nothing about names there.
 TITLE_CASE_SHARE = 0.7
@@ -450,6 +458,8 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         # Drop", "Target Date") is the entity only when the body names the entity too.
         in_body = {m.entity for m in mentions if m.start >= title_end}
         mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
+    if any(m.entity == OIL for m in mentions):
+        mentions = _gas_beside_oil(body, mentions)
     if any(m.entity.startswith("industry:") for m in mentions):
         mentions = _inventories(body, mentions, matcher)
     tickers = find_tickers(body, kb)
@@ -459,6 +469,28 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         mentions.extend(tickers)
         mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _gas_beside_oil(body: str, mentions: list[Mention]) -> list[Mention]:
+    """"Oil and gas production", "gas and oil production": where "oil" was kept as the commodity,
+    the "gas" paired with it is natural gas (see PAIRED_GAS)."""
+    found = []
+    for m in mentions:
+        words = m.surface.lower().split()
+        if m.entity != OIL or "oil" not in (words[0], words[-1]):
+            continue
+        after = _GAS_AFTER_OIL.match(body, m.end, m.end + PAIR_REACH) if words[-1] == "oil" else None
+        if after:
+            found.append(Mention(PAIRED_GAS, after.start(1), after.end(1), after.group(1)))
+        lead = max(0, m.start - PAIR_REACH)
+        before = _GAS_BEFORE_OIL.search(body[lead:m.start]) if words[0] == "oil" else None
+        if before:
+            found.append(Mention(PAIRED_GAS, lead + before.start(1), lead + before.end(1), before.group(1)))
+    taken = {m.start for m in mentions}  # "oil and gas supplies": the alias "gas supplies" has it
+    found = [g for g in found if g.start not in taken]
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: m.start)
 
 
 def _inventories(body: str, mentions: list[Mention], matcher: AliasMatcher) -> list[Mention]:

@@ -111,3 +111,15 @@ def test_commodity_stocks_given_in_tonnes_are_inventories_not_miners_shares(kb_f
 def test_a_capitalised_name_written_with_a_lower_case_word_is_a_phrase(kb_full):
     assert "company:X" not in ids("US steel makers surged after the tariff announcement.", kb_full)
     assert "company:X" in ids("US Steel said on Monday it would restart a blast furnace.", kb_full)
+
+
+@pytest.mark.parametrize("text", [
+    "National oil and gas production fell 5% in the first quarter.",
+    "Gas and oil production rose 3% last year, the energy ministry said.",
+])
+def test_gas_paired_with_oil_is_natural_gas(kb_full, text):
+    assert "commodity:natural-gas" in ids(text, kb_full)
+
+
+def test_gas_without_oil_beside_it_is_not_natural_gas(kb_full):
+    assert "commodity:natural-gas" not in ids("Police fired tear gas at the crowd as output fell.", kb_full)
