@@ -451,11 +451,13 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 best, best_score = cand, score
         if best is not None:
             mentions.append(Mention(best.entity, start, end, body[start:end]))
-            if best.ambiguous and start < title_end:
+            if best.ambiguous and start < title_end and not (
+                    best.commodity and _headline_topic(lower, start, end, title_end)):
                 title_only.add(best.entity)
     if title_only:
         # In a Title-Case headline every word is capitalised: an ambiguous word there ("Sharp
-        # Drop", "Target Date") is the entity only when the body names the entity too.
+        # Drop", "Target Date") is the entity only when the body names the entity too (a commodity
+        # the body never words otherwise: see _headline_topic).
         in_body = {m.entity for m in mentions if m.start >= title_end}
         mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
     if any(m.entity == OIL for m in mentions):
@@ -469,6 +471,15 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         mentions.extend(tickers)
         mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _headline_topic(lower: str, start: int, end: int, title_end: int) -> bool:
+    """Is a supported commodity word in a Title-Case headline the story's topic though the body
+    never names it ("Coffee Rainfall" over a table of rain figures, "Gold Coin" over a coin bill)?
+    Only when the body never writes the word at all: a body that writes it ("Aurex Gold Mines
+    Ltd") has read it already, and a name there is no commodity in the headline either."""
+    word = re.compile(r"(?<!\w)" + re.escape(lower[start:end]) + r"(?!\w)")
+    return word.search(lower, title_end) is None
 
 
 def _gas_beside_oil(body: str, mentions: list[Mention]) -> list[Mention]:

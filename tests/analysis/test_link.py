@@ -123,3 +123,15 @@ def test_gas_paired_with_oil_is_natural_gas(kb_full, text):
 
 def test_gas_without_oil_beside_it_is_not_natural_gas(kb_full):
     assert "commodity:natural-gas" not in ids("Police fired tear gas at the crowd as output fell.", kb_full)
+
+
+def test_a_headline_commodity_the_body_never_words_otherwise_is_the_topic(kb_full):
+    text = ("Southern Coffee Rainfall Figures\n\nThe following rainfall was recorded in the growing "
+            "areas over the past 72 hours: north 12 mm, south nil, east 4 mm.")
+    assert "commodity:coffee" in ids(text, kb_full)
+
+
+def test_a_headline_commodity_word_the_body_prints_in_a_name_stays_the_name(kb_full):
+    text = ("Aurex Gold Agrees To Sell Shares To A Fund\n\nAurex Gold Mines Ltd said a partnership "
+            "agreed to buy two mln of its shares at market prices on the exchange.")
+    assert "commodity:gold" not in ids(text, kb_full)
