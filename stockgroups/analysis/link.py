@@ -431,11 +431,13 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                       if len(cands) == 1 and not cands[0].ambiguous and cands[0].entity.startswith("company:")]
     mentions: list[Mention] = []
     title_only: set[str] = set()
+    unsupported: list[tuple[int, int, tuple[Candidate, ...]]] = []
     for start, end, cands in raw:
         if len(cands) == 1 and not cands[0].ambiguous:  # the common case: nothing to weigh
             mentions.append(Mention(cands[0].entity, start, end, body[start:end]))
             continue
         best, best_score = None, None
+        unsupported.append((start, end, cands))
         for cand in cands:
             if cand.ambiguous:
                 score = context_support(cand.entity, lower, body, start, end, kb, cand.entity in sure, title_end)
@@ -451,9 +453,12 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 best, best_score = cand, score
         if best is not None:
             mentions.append(Mention(best.entity, start, end, body[start:end]))
+            unsupported.pop()
             if best.ambiguous and start < title_end and not (
                     best.commodity and _headline_topic(lower, start, end, title_end)):
                 title_only.add(best.entity)
+    if unsupported:
+        mentions = _commodity_named_again(body, lower, kb, mentions, unsupported, title_end)
     if title_only:
         # In a Title-Case headline every word is capitalised: an ambiguous word there ("Sharp
         # Drop", "Target Date") is the entity only when the body names the entity too (a commodity
@@ -471,6 +476,28 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         mentions.extend(tickers)
         mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _commodity_named_again(body: str, lower: str, kb: KB, mentions: list[Mention],
+                           unsupported: list[tuple[int, int, tuple[Candidate, ...]]], title_end: int) -> list[Mention]:
+    """One sense per story: a commodity word that lacked support where it stood ("Misima gold
+    project", a headline's "Gold Study") is the commodity when the story reads the same word as
+    that commodity elsewhere, as an unambiguous name confirms its ambiguous mentions. Its own
+    negative cues ("gold medal") still weigh against it."""
+    # Read so in the body: a Title-Case headline's capitals alone confirm nothing.
+    accepted = {m.entity for m in mentions if m.entity.startswith("commodity:") and m.start >= title_end}
+    if not accepted:
+        return mentions
+    found = []
+    for start, end, cands in unsupported:
+        for cand in cands:
+            if cand.commodity and cand.ambiguous and cand.entity in accepted and context_support(
+                    cand.entity, lower, body, start, end, kb, True, title_end) > 0:
+                found.append(Mention(cand.entity, start, end, body[start:end]))
+                break
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: m.start)
 
 
 def _headline_topic(lower: str, start: int, end: int, title_end: int) -> bool:

@@ -135,3 +135,13 @@ def test_a_headline_commodity_word_the_body_prints_in_a_name_stays_the_name(kb_f
     text = ("Aurex Gold Agrees To Sell Shares To A Fund\n\nAurex Gold Mines Ltd said a partnership "
             "agreed to buy two mln of its shares at market prices on the exchange.")
     assert "commodity:gold" not in ids(text, kb_full)
+
+
+def test_a_commodity_word_without_support_is_the_commodity_the_story_reads_elsewhere(kb_full):
+    text = ("Miner Hopes For Northern Gold Approval\n\nA miner hopes the government will approve its northern "
+            "gold project next month, after it filed its final plan today.\n    The company said this completes "
+            "the main papers it needs to go ahead, and that talks with the landowners went well. It expects to "
+            "hire about 300 people during building work and said it would pay for a new road and a small clinic "
+            "near the site, as agreed last year with the local council.\n    The deposit holds reserves of 40 mln "
+            "tonnes grading two grams per tonne gold.")
+    assert ids(text, kb_full).count("commodity:gold") == 3
