@@ -93,6 +93,14 @@ _BUSINESS_AFTER = re.compile(
     r"partnerships|division|businesses|business|holdings)\b")
 NAME_JOINERS = frozenset({"and", "&", "of"})  # "Bryson Oil and Gas plc"
 NAME_LOOKAHEAD = 3  # capitalised words after the commodity word searched for a name ending
+# "Oil and gas", "gas and oil", "oil/gas": the petroleum trade's fixed pair. Bare "gas" is no alias
+# (greenhouse gas, tear gas, US "gas" for gasoline), but set beside oil read as the commodity it
+# is natural gas.
+OIL = "commodity:crude-oil"
+PAIRED_GAS = "commodity:natural-gas"
+_GAS_AFTER_OIL = re.compile(r"(?:[ \t\n]+(?:and|&)[ \t\n]+|[ \t]*[,/][ \t]*)(gas)\b", re.IGNORECASE)
+_GAS_BEFORE_OIL = re.compile(r"\b(gas)(?:[ \t\n]+(?:and|&)[ \t\n]+|[ \t]*[,/][ \t]*)$", re.IGNORECASE)
+PAIR_REACH = 12  # characters between "oil" and "gas": " and ", " & ", ", ", "/"
 # A headline in Title Case ("Peru Announces Large New Gold Find", as wire archives print them):
 # every word is capitalised, so a capital says nothing about names there.
 TITLE_CASE_SHARE = 0.7
@@ -423,11 +431,13 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                       if len(cands) == 1 and not cands[0].ambiguous and cands[0].entity.startswith("company:")]
     mentions: list[Mention] = []
     title_only: set[str] = set()
+    unsupported: list[tuple[int, int, tuple[Candidate, ...]]] = []
     for start, end, cands in raw:
         if len(cands) == 1 and not cands[0].ambiguous:  # the common case: nothing to weigh
             mentions.append(Mention(cands[0].entity, start, end, body[start:end]))
             continue
         best, best_score = None, None
+        unsupported.append((start, end, cands))
         for cand in cands:
             if cand.ambiguous:
                 score = context_support(cand.entity, lower, body, start, end, kb, cand.entity in sure, title_end)
@@ -443,13 +453,20 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 best, best_score = cand, score
         if best is not None:
             mentions.append(Mention(best.entity, start, end, body[start:end]))
-            if best.ambiguous and start < title_end:
+            unsupported.pop()
+            if best.ambiguous and start < title_end and not (
+                    best.commodity and _headline_topic(lower, start, end, title_end)):
                 title_only.add(best.entity)
+    if unsupported:
+        mentions = _commodity_named_again(body, lower, kb, mentions, unsupported, title_end)
     if title_only:
         # In a Title-Case headline every word is capitalised: an ambiguous word there ("Sharp
-        # Drop", "Target Date") is the entity only when the body names the entity too.
+        # Drop", "Target Date") is the entity only when the body names the entity too (a commodity
+        # the body never words otherwise: see _headline_topic).
         in_body = {m.entity for m in mentions if m.start >= title_end}
         mentions = [m for m in mentions if m.start >= title_end or m.entity not in title_only - in_body]
+    if any(m.entity == OIL for m in mentions):
+        mentions = _gas_beside_oil(body, mentions)
     if any(m.entity.startswith("industry:") for m in mentions):
         mentions = _inventories(body, mentions, matcher)
     tickers = find_tickers(body, kb)
@@ -459,6 +476,59 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
         mentions.extend(tickers)
         mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _commodity_named_again(body: str, lower: str, kb: KB, mentions: list[Mention],
+                           unsupported: list[tuple[int, int, tuple[Candidate, ...]]], title_end: int) -> list[Mention]:
+    """One sense per story: a commodity word that lacked support where it stood ("Misima gold
+    project", a headline's "Gold Study") is the commodity when the story reads the same word as
+    that commodity elsewhere, as an unambiguous name confirms its ambiguous mentions. Its own
+    negative cues ("gold medal") still weigh against it."""
+    # Read so in the body: a Title-Case headline's capitals alone confirm nothing.
+    accepted = {m.entity for m in mentions if m.entity.startswith("commodity:") and m.start >= title_end}
+    if not accepted:
+        return mentions
+    found = []
+    for start, end, cands in unsupported:
+        for cand in cands:
+            if cand.commodity and cand.ambiguous and cand.entity in accepted and context_support(
+                    cand.entity, lower, body, start, end, kb, True, title_end) > 0:
+                found.append(Mention(cand.entity, start, end, body[start:end]))
+                break
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: m.start)
+
+
+def _headline_topic(lower: str, start: int, end: int, title_end: int) -> bool:
+    """Is a supported commodity word in a Title-Case headline the story's topic though the body
+    never names it ("Coffee Rainfall" over a table of rain figures, "Gold Coin" over a coin bill)?
+    Only when the body never writes the word at all: a body that writes it ("Aurex Gold Mines
+    Ltd") has read it already, and a name there is no commodity in the headline either."""
+    word = re.compile(r"(?<!\w)" + re.escape(lower[start:end]) + r"(?!\w)")
+    return word.search(lower, title_end) is None
+
+
+def _gas_beside_oil(body: str, mentions: list[Mention]) -> list[Mention]:
+    """"Oil and gas production", "gas and oil production": where "oil" was kept as the commodity,
+    the "gas" paired with it is natural gas (see PAIRED_GAS)."""
+    found = []
+    for m in mentions:
+        words = m.surface.lower().split()
+        if m.entity != OIL or "oil" not in (words[0], words[-1]):
+            continue
+        after = _GAS_AFTER_OIL.match(body, m.end, m.end + PAIR_REACH) if words[-1] == "oil" else None
+        if after:
+            found.append(Mention(PAIRED_GAS, after.start(1), after.end(1), after.group(1)))
+        lead = max(0, m.start - PAIR_REACH)
+        before = _GAS_BEFORE_OIL.search(body[lead:m.start]) if words[0] == "oil" else None
+        if before:
+            found.append(Mention(PAIRED_GAS, lead + before.start(1), lead + before.end(1), before.group(1)))
+    taken = {m.start for m in mentions}  # "oil and gas supplies": the alias "gas supplies" has it
+    found = [g for g in found if g.start not in taken]
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: m.start)
 
 
 def _inventories(body: str, mentions: list[Mention], matcher: AliasMatcher) -> list[Mention]:

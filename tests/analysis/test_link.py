@@ -117,3 +117,37 @@ def test_a_capitalised_name_written_with_a_lower_case_word_is_a_phrase(kb_full):
                                   "Durum plantings fall in the northern plains"])
 def test_durum_and_semolina_are_wheat(kb_full, text):
     assert "commodity:wheat" in {m.entity for m in find_mentions(text, kb_full)}
+
+
+@pytest.mark.parametrize("text", [
+    "National oil and gas production fell 5% in the first quarter.",
+    "Gas and oil production rose 3% last year, the energy ministry said.",
+])
+def test_gas_paired_with_oil_is_natural_gas(kb_full, text):
+    assert "commodity:natural-gas" in ids(text, kb_full)
+
+
+def test_gas_without_oil_beside_it_is_not_natural_gas(kb_full):
+    assert "commodity:natural-gas" not in ids("Police fired tear gas at the crowd as output fell.", kb_full)
+
+
+def test_a_headline_commodity_the_body_never_words_otherwise_is_the_topic(kb_full):
+    text = ("Southern Coffee Rainfall Figures\n\nThe following rainfall was recorded in the growing "
+            "areas over the past 72 hours: north 12 mm, south nil, east 4 mm.")
+    assert "commodity:coffee" in ids(text, kb_full)
+
+
+def test_a_headline_commodity_word_the_body_prints_in_a_name_stays_the_name(kb_full):
+    text = ("Aurex Gold Agrees To Sell Shares To A Fund\n\nAurex Gold Mines Ltd said a partnership "
+            "agreed to buy two mln of its shares at market prices on the exchange.")
+    assert "commodity:gold" not in ids(text, kb_full)
+
+
+def test_a_commodity_word_without_support_is_the_commodity_the_story_reads_elsewhere(kb_full):
+    text = ("Miner Hopes For Northern Gold Approval\n\nA miner hopes the government will approve its northern "
+            "gold project next month, after it filed its final plan today.\n    The company said this completes "
+            "the main papers it needs to go ahead, and that talks with the landowners went well. It expects to "
+            "hire about 300 people during building work and said it would pay for a new road and a small clinic "
+            "near the site, as agreed last year with the local council.\n    The deposit holds reserves of 40 mln "
+            "tonnes grading two grams per tonne gold.")
+    assert ids(text, kb_full).count("commodity:gold") == 3
