@@ -292,7 +292,9 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                 where = "body"
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif body_n * FAMILY_MIN_SHARE >= top_commodity and \
+            # In a company's results or deal story the family's vocabulary in the lead (mine,
+            # reserves) is the company's trade: a member named in passing is its line of business.
+            elif not (finance and title_companies) and body_n * FAMILY_MIN_SHARE >= top_commodity and \
                     e.id in (framed := _framed(body, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))
         elif e.kind == "company":

@@ -346,3 +346,12 @@ def test_every_retrospective_alternative_holds_a_hint_word():
                                    "The anniversary of the strike"])
 def test_retrospective_headline_is_off_market_in_any_case(title):
     assert is_off_market(f"{title}\n\nOil prices rose and shares of miners fell.")
+
+
+def test_a_family_member_in_a_company_results_story_is_its_trade_not_a_subject(kb_full):
+    text = ("Hollins Mining Corp raises quarterly profit\n\nHollins Mining Corp said quarterly profit rose "
+            "on higher output at its mine. The company sold more gold and more gold was refined at the "
+            "plant than a year earlier. It also produced some silver as a by-product.")
+    assert "commodity:silver" not in _subject_ids(text, kb_full)
+    market_story = text.replace("Hollins Mining Corp raises quarterly profit", "Mine output rises in the north")
+    assert "commodity:silver" in _subject_ids(market_story, kb_full)
