@@ -355,3 +355,10 @@ def test_a_family_member_in_a_company_results_story_is_its_trade_not_a_subject(k
     assert "commodity:silver" not in _subject_ids(text, kb_full)
     market_story = text.replace("Hollins Mining Corp raises quarterly profit", "Mine output rises in the north")
     assert "commodity:silver" in _subject_ids(market_story, kb_full)
+
+
+def test_an_oil_and_gas_production_story_is_about_the_gas_it_names_once(kb_full):
+    text = ("Oil and gas production falls in the south\n\nThe ministry said crude oil output fell to 400,000 "
+            "barrels a day in March from 420,000 barrels in February. Older fields declined faster than expected, "
+            "officials said. Natural gas output was 30 mln cubic metres a day, against 31 mln a month earlier.")
+    assert "commodity:natural-gas" in _subject_ids(text, kb_full)
