@@ -111,3 +111,10 @@ def test_commodity_stocks_given_in_tonnes_are_inventories_not_miners_shares(kb_f
 def test_a_capitalised_name_written_with_a_lower_case_word_is_a_phrase(kb_full):
     assert "company:X" not in ids("US steel makers surged after the tariff announcement.", kb_full)
     assert "company:X" in ids("US Steel said on Monday it would restart a blast furnace.", kb_full)
+
+
+def test_gas_given_in_volume_units_is_natural_gas(kb_full):
+    for text in ("The field holds 12 bcf of gas and the company raised its estimate.",
+                 "Proved reserves rose to 1.2 trillion cubic feet at year end.",
+                 "The well flowed 300,000 cubic metres of gas a day in tests."):
+        assert "commodity:natural-gas" in {m.entity for m in find_mentions(text, kb_full)}, text
