@@ -118,3 +118,12 @@ def test_gas_given_in_volume_units_is_natural_gas(kb_full):
                  "Proved reserves rose to 1.2 trillion cubic feet at year end.",
                  "The well flowed 300,000 cubic metres of gas a day in tests."):
         assert "commodity:natural-gas" in {m.entity for m in find_mentions(text, kb_full)}, text
+
+
+def test_a_gas_volume_unit_is_natural_gas_beside_gas_words_not_beside_water(kb_full):
+    def entities(text):
+        return {m.entity for m in find_mentions(text, kb_full)}
+    assert "commodity:natural-gas" in entities(
+        "The new gas well tested at 6 mln cubic feet a day, the company said.")
+    assert "commodity:natural-gas" not in entities(
+        "The dam's reservoir held 3 billion cubic metres of water after the spring rains.")
