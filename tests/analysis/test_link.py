@@ -127,3 +127,12 @@ def test_a_gas_volume_unit_is_natural_gas_beside_gas_words_not_beside_water(kb_f
         "The new gas well tested at 6 mln cubic feet a day, the company said.")
     assert "commodity:natural-gas" not in entities(
         "The dam's reservoir held 3 billion cubic metres of water after the spring rains.")
+
+
+@pytest.mark.parametrize("text", [
+    "The airline said aviation fuel cost it more this year.",
+    "The terminal will store regular and premium gasolines.",
+    "Lawmakers weighed a higher fuel tax to pay for roads.",
+])
+def test_aviation_fuel_gasolines_and_fuel_tax_name_refined_products(kb_full, text):
+    assert "commodity:refined-products" in {m.entity for m in find_mentions(text, kb_full)}
