@@ -413,7 +413,10 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
                 continue  # a company's money or deal: the commodity is its business, not the story's
             if where in ("title", "lead") or body_n >= COMMODITY_REPEAT:
                 out.append(Subject(e.id, e.kind, where if where != "body" else "repeat", e.relevance))
-            elif (not context or (context == "commodity" and _siblings(e.id, in_title))) and \
+            # In a company's results or deal story the family's vocabulary in the lead (mine,
+            # reserves) is the company's trade: a member named in passing is its line of business.
+            elif not (finance and title_companies) and \
+                    (not context or (context == "commodity" and _siblings(e.id, in_title))) and \
                     body_n * FAMILY_MIN_SHARE >= top_commodity and \
                     e.id in (framed := _framed(body, title_end, lead_stop) if framed is None else framed):
                 out.append(Subject(e.id, e.kind, "family", e.relevance))

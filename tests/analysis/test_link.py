@@ -151,3 +151,28 @@ def test_a_commodity_word_without_support_is_the_commodity_the_story_reads_elsew
             "near the site, as agreed last year with the local council.\n    The deposit holds reserves of 40 mln "
             "tonnes grading two grams per tonne gold.")
     assert ids(text, kb_full).count("commodity:gold") == 3
+
+
+def test_gas_given_in_volume_units_is_natural_gas(kb_full):
+    for text in ("The field holds 12 bcf of gas and the company raised its estimate.",
+                 "Proved reserves rose to 1.2 trillion cubic feet at year end.",
+                 "The well flowed 300,000 cubic metres of gas a day in tests."):
+        assert "commodity:natural-gas" in {m.entity for m in find_mentions(text, kb_full)}, text
+
+
+def test_a_gas_volume_unit_is_natural_gas_beside_gas_words_not_beside_water(kb_full):
+    def entities(text):
+        return {m.entity for m in find_mentions(text, kb_full)}
+    assert "commodity:natural-gas" in entities(
+        "The new gas well tested at 6 mln cubic feet a day, the company said.")
+    assert "commodity:natural-gas" not in entities(
+        "The dam's reservoir held 3 billion cubic metres of water after the spring rains.")
+
+
+@pytest.mark.parametrize("text", [
+    "The airline said aviation fuel cost it more this year.",
+    "The terminal will store regular and premium gasolines.",
+    "Lawmakers weighed a higher fuel tax to pay for roads.",
+])
+def test_aviation_fuel_gasolines_and_fuel_tax_name_refined_products(kb_full, text):
+    assert "commodity:refined-products" in {m.entity for m in find_mentions(text, kb_full)}

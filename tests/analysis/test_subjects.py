@@ -510,3 +510,19 @@ def test_a_stake_headline_is_on_a_company_whatever_the_form_of_its_name(kb_full)
     text = ("Varden Takes Stake In Tarrow\n\nVarden said it bought a 20 pct stake in Tarrow, which explores for "
             "oil in Alberta, from a group of private investors. Varden said it did not plan to bid for the rest.")
     assert "commodity:crude-oil" not in _subject_ids(text, kb_full)
+
+
+def test_a_family_member_in_a_company_results_story_is_its_trade_not_a_subject(kb_full):
+    text = ("Hollins Mining Corp raises quarterly profit\n\nHollins Mining Corp said quarterly profit rose "
+            "on higher output at its mine. The company sold more gold and more gold was refined at the "
+            "plant than a year earlier. It also produced some silver as a by-product.")
+    assert "commodity:silver" not in _subject_ids(text, kb_full)
+    market_story = text.replace("Hollins Mining Corp raises quarterly profit", "Mine output rises in the north")
+    assert "commodity:silver" in _subject_ids(market_story, kb_full)
+
+
+def test_an_oil_and_gas_production_story_is_about_the_gas_it_names_once(kb_full):
+    text = ("Oil and gas production falls in the south\n\nThe ministry said crude oil output fell to 400,000 "
+            "barrels a day in March from 420,000 barrels in February. Older fields declined faster than expected, "
+            "officials said. Natural gas output was 30 mln cubic metres a day, against 31 mln a month earlier.")
+    assert "commodity:natural-gas" in _subject_ids(text, kb_full)
