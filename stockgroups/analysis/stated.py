@@ -89,7 +89,7 @@ def unlisted_name(title: str, mentions: tuple[Mention, ...]) -> str:
 
 def corporate_names(text: str, ticker: re.Pattern[str] = TICKER_AFTER) -> list[tuple[int, int]]:
     """Spans of the names that are companies by their form, known to the KB or not: a run of
-    capitalised words up to a corporate word after a word of its own ("Page Petroleum Ltd",
+    capitalised words up to a corporate word after a word of its own ("Tarrow Petroleum Ltd",
     "Acme Mining Corp"), or a run that cites its ticker ("Kaneb Energy <KEP>"). A title-case
     headline reads as one run; the span stops at the corporate word, not at the run's end."""
     spans = []

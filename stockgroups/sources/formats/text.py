@@ -146,8 +146,8 @@ def _next_nonempty(lines: list[str], start: int) -> int | None:
 
 def _stands_alone(lines: list[str], at: int) -> bool:
     """The line at `at` is not the first line of a hard-wrapped paragraph: a blank line or the
-    end follows it, or the next line starts a sentence of its own. "Bahia Cocoa Review" over
-    "Showers continued throughout the week in" / "the Bahia cocoa zone, ..." is a title over
+    end follows it, or the next line starts a sentence of its own. "Ghana Cocoa Review" over
+    "Rain fell across the western growing areas in" / "the week to Friday, ..." is a title over
     a wrapped body, not a site name over a headline."""
     if at + 1 >= len(lines) or not lines[at + 1].strip():
         return True
