@@ -437,7 +437,6 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
             mentions.append(Mention(cands[0].entity, start, end, body[start:end]))
             continue
         best, best_score = None, None
-        unsupported.append((start, end, cands))
         for cand in cands:
             if cand.ambiguous:
                 score = context_support(cand.entity, lower, body, start, end, kb, cand.entity in sure, title_end)
@@ -451,9 +450,10 @@ def find_mentions(body: str, kb: KB) -> list[Mention]:
                 score = 1 + (CONFIRMED if cand.entity in sure else 0)
             if best_score is None or score > best_score:
                 best, best_score = cand, score
-        if best is not None:
+        if best is None:
+            unsupported.append((start, end, cands))
+        else:
             mentions.append(Mention(best.entity, start, end, body[start:end]))
-            unsupported.pop()
             if best.ambiguous and start < title_end and not (
                     best.commodity and _headline_topic(lower, start, end, title_end)):
                 title_only.add(best.entity)
@@ -505,8 +505,7 @@ def _headline_topic(lower: str, start: int, end: int, title_end: int) -> bool:
     never names it ("Coffee Rainfall" over a table of rain figures, "Gold Coin" over a coin bill)?
     Only when the body never writes the word at all: a body that writes it ("Aurex Gold Mines
     Ltd") has read it already, and a name there is no commodity in the headline either."""
-    word = re.compile(r"(?<!\w)" + re.escape(lower[start:end]) + r"(?!\w)")
-    return word.search(lower, title_end) is None
+    return _cue_regex(frozenset((lower[start:end],))).search(lower, title_end) is None
 
 
 def _gas_beside_oil(body: str, mentions: list[Mention]) -> list[Mention]:

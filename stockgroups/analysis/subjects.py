@@ -189,26 +189,29 @@ def gate_words(path: Path = GATE_WORDS) -> tuple[frozenset[str], frozenset[str]]
 
 
 @lru_cache(maxsize=1)
-def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
-    """(cue pattern, member commodities) per family: a story whose headline or lead speaks of
-    grain (crops, harvest, bushels) is about every grain it names; likewise the other farm
-    crops (sugar) and metals."""
+def _family_table(path: Path = FAMILIES) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """family -> (cue words, member commodities), read once from the families file."""
     cues: dict[str, list[str]] = defaultdict(list)
     members: dict[str, set[str]] = defaultdict(set)
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             (members[row["family"]].add(row["value"]) if row["kind"] == "member"
              else cues[row["family"]].append(row["value"].lower()))
-    return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues[f], key=len, reverse=True))
-                             + r")\b"), frozenset(members[f])) for f in sorted(members))
+    return {f: (tuple(cues[f]), frozenset(members[f])) for f in sorted(members)}
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def commodity_families(path: Path = FAMILIES) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """(cue pattern, member commodities) per family: a story whose headline or lead speaks of
+    grain (crops, harvest, bushels) is about every grain it names; likewise the other farm
+    crops (sugar) and metals."""
+    return tuple((re.compile(r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+                             + r")\b"), members) for cues, members in _family_table(path).values())
+
+
 def family_members(family: str, path: Path = FAMILIES) -> frozenset[str]:
     """The member commodities of one family of the families file."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return frozenset(row["value"] for row in csv.DictReader(fh)
-                         if row["family"] == family and row["kind"] == "member")
+    return _family_table(path)[family][1]
 
 
 def _siblings(commodity: str, others: set[str]) -> bool:
@@ -378,17 +381,16 @@ def select_subjects(body: str, title_len: int, entities: tuple[Entity, ...], men
     # another commodity or on a company is context (a substitute, the company's trade) unless
     # the story comes back to it.
     in_title = {m.entity for m in mentions if m.start < title_end and m.start not in company_words}
-    finance = title_len > 0 and FINANCE_HEADLINE.search(body, 0, title_len) is not None
+    headline = body[:title_len]
+    finance = FINANCE_HEADLINE.search(headline) is not None
     title_companies = any(x.startswith("company:") for x in in_title) or (
-        finance and (corporate_headline(body[:title_len]) or COMPANY_ONLY_HEADLINE.search(body, 0, title_len) is not None))
+        finance and (corporate_headline(headline) or COMPANY_ONLY_HEADLINE.search(headline) is not None))
     # The most any commodity is named: a family's member named far less is a side note.
     top_commodity = max((len(ms) for x, ms in by_entity.items() if x.startswith("commodity:")), default=0)
     # A price-index report, a freight report or a livestock story: a commodity the headline does
     # not name is a component of the index, a cargo, a grain the animals' feed.
-    index_report = title_len > 0 and (PRICE_INDEX_HEADLINE.search(body, 0, title_len) is not None
-                                      or FREIGHT_HEADLINE.search(body, 0, title_len) is not None)
-    feed = family_members(FEED_FAMILY) if title_len > 0 and LIVESTOCK_HEADLINE.search(
-        body, 0, title_len) is not None else frozenset()
+    index_report = PRICE_INDEX_HEADLINE.search(headline) is not None or FREIGHT_HEADLINE.search(headline) is not None
+    feed = family_members(FEED_FAMILY) if LIVESTOCK_HEADLINE.search(headline) is not None else frozenset()
     for e in entities:
         found = by_entity.get(e.id, [])
         if not found:
